@@ -1,0 +1,1 @@
+"""Relevance and section classifiers for kd-tracker, following scikit-learn's estimator conventions."""

@@ -1,0 +1,64 @@
+"""The ``kd-tracker`` command line: a click group; each command parses, calls, prints.
+
+Commands live in :mod:`tracker.commands`, one module per command group.
+Errors kd-tracker expects (:class:`~tracker.errors.TrackerError`) are caught
+here once and shown as ``Error: <one line>`` with exit code 1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from tracker import __version__
+from tracker.errors import TrackerError
+from tracker.logs import REDACT, setup_logging
+
+
+class TrackerGroup(click.Group):
+    """A group that turns :class:`TrackerError` into a one-line ``Error:`` and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as e:
+            raise click.ClickException(REDACT.redact(str(e))) from e
+
+
+@click.group(cls=TrackerGroup)
+@click.version_option(__version__, prog_name="kd-tracker")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Config file for every command (default: ./config.yaml, then the packaged defaults).",
+)
+@click.option("-v", "--verbose", count=True, help="More log lines on stderr (-vv: also the libraries').")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) -> None:
+    """kd-tracker keeps an awesome list of KD-of-LLM papers up to date from arXiv.
+
+    Every week it fetches new arXiv papers, scores them with a classifier
+    trained on the list itself, and opens (or updates) one pull request that
+    inserts the accepted papers into the right tables.
+
+    \b
+    Example:
+        kd-tracker list show README.md
+        kd-tracker --config config.yaml config check
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+    setup_logging(-1 if quiet else verbose)
+
+
+def _register() -> None:
+    from tracker.commands.config_cmd import config_group
+
+    cli.add_command(config_group)
+
+
+_register()

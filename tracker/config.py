@@ -1,0 +1,260 @@
+"""config.yaml -> a frozen :class:`Config` of dataclasses.
+
+Every user-tunable setting lives here with its default, so a config file may
+set only some keys. Unknown keys, typos and wrong types are a
+:class:`~tracker.errors.ConfigError` naming the file, line and key, with the
+closest valid key when there is one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tracker.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "config.yaml"
+
+
+@dataclass(frozen=True)
+class ListConfig:
+    repo: str = "Tebmer/Awesome-Knowledge-Distillation-of-LLMs"
+    """The list's GitHub repository, ``owner/name``."""
+    path: str = "README.md"
+    """Path of the list file inside the repository."""
+    update_log: bool = True
+    """Add a ``- **YYYY-M-D**: Add N papers.`` line under the News heading's Update Log."""
+    update_log_template: str = "**{date}**: Add {count} papers."
+    """Text of the update-log line; ``{date}`` is written without zero padding (2024-3-19)."""
+
+
+@dataclass(frozen=True)
+class ArxivConfig:
+    api_url: str = "https://export.arxiv.org/api/query"
+    """arXiv API endpoint (tests and mirrors point it elsewhere)."""
+    rss_url: str = "https://rss.arxiv.org"
+    """arXiv RSS base; feeds are read from ``{rss_url}/rss/{categories}``."""
+    categories: tuple[str, ...] = ("cs.CL", "cs.AI", "cs.LG")
+    """Watched arXiv categories."""
+    delay_seconds: float = 3.0
+    """Politeness: at least this many seconds between two requests to arXiv."""
+    page_size: int = 2000
+    """Results per API page (2000 is the most the API serves)."""
+    timeout_seconds: float = 60.0
+    """Timeout of every HTTP request to arXiv."""
+    max_retries: int = 5
+    """Tries per request on 429, 503, connection errors and timeouts before giving up."""
+    backoff_seconds: float = 5.0
+    """First backoff wait; doubled on each retry, with jitter."""
+    max_backoff_seconds: float = 120.0
+    """Longest single backoff wait (a Retry-After above it is capped too)."""
+    result_cap: int = 30000
+    """The API's cap on one query's results; a larger window is split by day."""
+    window_days: int = 10
+    """A weekly run reads this many days back, so late-indexed papers are not lost."""
+    backfill_days: int = 14
+    """The first run (no earlier successful run) reads this many days back."""
+    rss_announce_types: tuple[str, ...] = ("new", "cross")
+    """RSS announcement types kept; ``replace`` and ``replace-cross`` are skipped."""
+
+
+@dataclass(frozen=True)
+class GithubConfig:
+    api_url: str = "https://api.github.com"
+    """GitHub REST API base URL (GitHub Enterprise: ``https://HOST/api/v3``)."""
+    token_env: str = "GITHUB_TOKEN"
+    """Name of the environment variable holding the token (never the token itself)."""
+    branch: str = "kd-tracker/weekly"
+    """The one branch the bot owns; rebuilt as a single commit each run."""
+    labels: tuple[str, ...] = ("kd-tracker",)
+    """Labels put on the bot's pull request."""
+    takeover_label: str = "kd-tracker:take-over"
+    """Label a maintainer adds to let the bot overwrite a branch a human pushed to."""
+    pr_title: str = "Weekly update: {count} new papers ({window})"
+    """Title of the pull request."""
+    committer_name: str = "kd-tracker"
+    """Name on the bot's commits."""
+    committer_email: str = "kd-tracker@users.noreply.github.com"
+    """E-mail on the bot's commits."""
+    rate_limit_max_wait_seconds: float = 900.0
+    """On a 403/429 rate limit, wait for the reset at most this long, then fail."""
+    retries: int = 3
+    """Retries of idempotent reads (GET) on 5xx, with backoff; writes are never resent blindly."""
+    timeout_seconds: float = 30.0
+    """Timeout of every request to GitHub."""
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    path: str = ".kd-tracker/model"
+    """Folder of the trained model (joblib + JSON metadata)."""
+    threshold: float = 0.5
+    """Relevance probability at or above which a paper is proposed."""
+    proposals_per_pr: int = 15
+    """At most this many papers in one pull request."""
+    near_misses: int = 10
+    """How many of the best papers under the threshold the PR body lists."""
+    alternatives: int = 3
+    """Alternative sections shown per proposal."""
+    max_sections: int = 2
+    """A paper is inserted into at most this many sections."""
+    section_min_score: float = 0.35
+    """A second section is added only if its probability is at least this."""
+    min_section_papers: int = 4
+    """Leaf sections with fewer papers roll up to their parent heading."""
+    negatives: int = 0
+    """Negatives sampled from the corpus for training; 0 uses all of them."""
+    random_state: int = 0
+    """Seed of every random choice in training and evaluation."""
+    top_terms: int = 5
+    """Terms shown as the reason for a score."""
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: str = ".kd-tracker/papers.db"
+    """SQLite file holding papers, the fetch log, runs and review labels."""
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    day_of_week: str = "mon"
+    """Day(s) of the weekly run, by name (``mon``, ``mon,thu``): APScheduler 3 counts Monday as 0."""
+    hour: int = 6
+    """Hour of the run (in ``timezone``)."""
+    minute: int = 17
+    """Minute of the run; not on the hour, to spread load."""
+    timezone: str = "UTC"
+    """Time zone of the schedule."""
+    jitter_seconds: int = 300
+    """Random delay added to each run."""
+    misfire_grace_hours: float = 12.0
+    """A run missed (machine down) still starts if it is less than this late."""
+
+
+@dataclass(frozen=True)
+class Config:
+    list: ListConfig = field(default_factory=ListConfig)
+    arxiv: ArxivConfig = field(default_factory=ArxivConfig)
+    github: GithubConfig = field(default_factory=GithubConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    source: str = "<defaults>"
+    """Where this config came from (a file path, or ``<defaults>``)."""
+
+
+def all_keys(cls: type = Config, prefix: str = "") -> list[str]:
+    """Every dotted key a config file may set, for docs and suggestions."""
+    keys = []
+    for f in dataclasses.fields(cls):
+        if f.name == "source":
+            continue
+        if dataclasses.is_dataclass(f.default_factory if f.default_factory is not dataclasses.MISSING else None):
+            keys.extend(all_keys(f.default_factory, f"{prefix}{f.name}."))
+        else:
+            keys.append(prefix + f.name)
+    return keys
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load ``path`` (or ``./config.yaml`` when it exists, else the defaults)."""
+    if path is None:
+        default = Path(DEFAULT_CONFIG_NAME)
+        if not default.is_file():
+            return Config()
+        path = default
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the config file ({e.strerror or e})") from e
+    return parse_config(text, str(path))
+
+
+def parse_config(text: str, source: str = "config.yaml") -> Config:
+    """Parse YAML ``text`` into a :class:`Config`; errors name ``source``:line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ConfigError(f"{where}: invalid YAML: {problem}") from e
+    if node is None:
+        return Config(source=source)
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError(f"{source}:{node.start_mark.line + 1}: the config must be a mapping of sections")
+    sections = {}
+    for key_node, value_node in node.value:
+        name = key_node.value
+        line = key_node.start_mark.line + 1
+        section_fields = {f.name: f for f in dataclasses.fields(Config) if f.name != "source"}
+        if name not in section_fields:
+            raise ConfigError(_unknown(source, line, name, list(section_fields)))
+        section_cls = section_fields[name].default_factory
+        if value_node.tag == "tag:yaml.org,2002:null":
+            continue
+        if not isinstance(value_node, yaml.MappingNode):
+            raise ConfigError(f"{source}:{line}: '{name}' must be a mapping of settings")
+        sections[name] = _build_section(section_cls, name, value_node, source)
+    return Config(**sections, source=source)
+
+
+def _build_section(cls: type, section: str, node: yaml.MappingNode, source: str) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for key_node, value_node in node.value:
+        key = key_node.value
+        line = key_node.start_mark.line + 1
+        if key not in fields:
+            raise ConfigError(_unknown(source, line, f"{section}.{key}", list(fields), short=key))
+        raw = yaml.safe_load(yaml.serialize(value_node))
+        values[key] = _coerce(raw, hints[key], f"{section}.{key}", f"{source}:{line}")
+    return cls(**values)
+
+
+def _coerce(value: Any, hint: Any, key: str, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, item) for v in value):
+            raise ConfigError(f"{where}: '{key}' must be a list of {_type_name(item)}, got {value!r}")
+        return tuple(value)
+    if origin in (typing.Union, types.UnionType):
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is bool and not isinstance(value, bool):
+        raise ConfigError(f"{where}: '{key}' must be true or false, got {value!r}")
+    if hint is int and isinstance(value, bool):
+        raise ConfigError(f"{where}: '{key}' must be an integer, got {value!r}")
+    if not isinstance(value, hint):
+        raise ConfigError(f"{where}: '{key}' must be {_type_name(hint)}, got {value!r}")
+    return value
+
+
+def _type_name(t: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(t, str(t))
+
+
+def _unknown(source: str, line: int, key: str, valid: list[str], short: str | None = None) -> str:
+    short = short or key
+    close = difflib.get_close_matches(short, valid, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(sorted(valid))}"
+    return f"{source}:{line}: unknown key '{key}'{hint}"
+
+
+def token_from_env(config: Config, environ: typing.Mapping[str, str]) -> str | None:
+    """The GitHub token from the variable named by ``github.token_env`` (None when unset or empty)."""
+    return environ.get(config.github.token_env) or None

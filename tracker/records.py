@@ -1,0 +1,215 @@
+"""Records passed between kd-tracker's modules: papers, proposals, scores.
+
+Conversions happen at the boundaries (sources, store, corpus files, the list
+document); everything in between passes these dataclasses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One arXiv paper, as fetched, stored, exported and scored."""
+
+    arxiv_id: str
+    """arXiv identifier without version (``2403.02966``): the paper's identity everywhere."""
+    title: str
+    """Title, whitespace collapsed."""
+    abstract: str = ""
+    """Abstract as the API gives it (hard line-wraps kept)."""
+    authors: tuple[str, ...] = ()
+    """Author names in order."""
+    categories: tuple[str, ...] = ()
+    """All arXiv categories, primary first when known."""
+    primary_category: str = ""
+    """The primary arXiv category."""
+    published: str = ""
+    """Date of v1 (``YYYY-MM-DD``), or the listing date for records that only know that."""
+    updated: str = ""
+    """Date of the latest version (``YYYY-MM-DD``)."""
+    version: int = 1
+    """Latest version number seen."""
+    comment: str = ""
+    """The arXiv comment (venues and code links often sit here)."""
+    journal_ref: str = ""
+    """The journal reference, when the authors gave one."""
+    doi: str = ""
+    """DOI, when given."""
+    announced: str = ""
+    """Listing (announcement) date, when known (``YYYY-MM-DD``)."""
+    source: str = ""
+    """Where the record came from: ``api``, ``rss``, ``corpus`` or ``list``."""
+    first_seen: str = ""
+    """Date the store first saw the paper (``YYYY-MM-DD``)."""
+    code: tuple[str, ...] = ()
+    """Code links found in the abstract or comment (GitHub, GitLab, project pages)."""
+    data: tuple[str, ...] = ()
+    """Data links found in the abstract or comment (Hugging Face datasets, …)."""
+    venue: str = ""
+    """Venue hint from the comment or journal_ref (``ACL``), empty when none."""
+
+    @property
+    def url(self) -> str:
+        """The paper's abstract page."""
+        return f"https://arxiv.org/abs/{self.arxiv_id}"
+
+    @property
+    def day(self) -> str:
+        """The date a paper belongs to for weekly ranking: announced, else published."""
+        return self.announced or self.published
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id} {self.title[:70]}"
+
+    def to_corpus(self) -> dict[str, Any]:
+        """This paper as one line of the corpus JSONL format (``../shared/data/arxiv_corpus.jsonl.gz``)."""
+        return {
+            "id": self.arxiv_id,
+            "title": self.title,
+            "abstract": self.abstract,
+            "authors": list(self.authors),
+            "categories": list(self.categories),
+            "primary_category": self.primary_category,
+            "published": self.published,
+            "published_kind": "submitted_v1",
+            "updated": self.updated or None,
+            "announced": self.announced or None,
+            "comment": self.comment or None,
+            "journal_ref": self.journal_ref or None,
+            "doi": self.doi or None,
+            "version": self.version,
+            "source": self.source or None,
+            "first_seen": self.first_seen or None,
+            "code": list(self.code),
+            "data": list(self.data),
+            "venue": self.venue or None,
+        }
+
+    @classmethod
+    def from_corpus(cls, obj: dict[str, Any]) -> Paper:
+        """Read one corpus JSONL object (extra keys are ignored, missing ones default)."""
+        categories = tuple(obj.get("categories") or ())
+        return cls(
+            arxiv_id=str(obj["id"]),
+            title=" ".join(str(obj.get("title") or "").split()),
+            abstract=str(obj.get("abstract") or ""),
+            authors=tuple(obj.get("authors") or ()),
+            categories=categories,
+            primary_category=str(obj.get("primary_category") or (categories[0] if categories else "")),
+            published=str(obj.get("published") or "")[:10],
+            updated=str(obj.get("updated") or "")[:10],
+            version=int(obj.get("version") or 1),
+            comment=str(obj.get("comment") or ""),
+            journal_ref=str(obj.get("journal_ref") or ""),
+            doi=str(obj.get("doi") or ""),
+            announced=str(obj.get("announced") or "")[:10],
+            source=str(obj.get("source") or "corpus"),
+            first_seen=str(obj.get("first_seen") or ""),
+            code=tuple(obj.get("code") or ()),
+            data=tuple(obj.get("data") or ()),
+            venue=str(obj.get("venue") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    """A section and the probability that a paper belongs there."""
+
+    section: str
+    """Section path, ``A > B > C``."""
+    score: float
+    """Probability in [0, 1]."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A paper to insert into the list: one line of a PROPOSALS.jsonl file.
+
+    The first fields are the list document's (what a row shows); ``score``,
+    ``alternatives`` and ``terms`` are optional and feed the PR body.
+    """
+
+    title: str
+    """Paper title (untrusted text: escaped before it enters a table)."""
+    url: str
+    """Link of the title; only http(s)."""
+    sections: tuple[str, ...]
+    """Section paths the row goes into, best first."""
+    arxiv_id: str = ""
+    """arXiv id without version, empty for non-arXiv papers."""
+    venue: str = "arXiv"
+    """Venue cell."""
+    date: str = ""
+    """Date cell, ``YYYY-MM``."""
+    code: tuple[str, ...] = ()
+    """Code links (Code cell)."""
+    data: tuple[str, ...] = ()
+    """Data links (Data cell)."""
+    score: float | None = None
+    """Relevance probability, when a model scored it."""
+    alternatives: tuple[SectionScore, ...] = ()
+    """Other sections with their probabilities, best first."""
+    terms: tuple[str, ...] = ()
+    """Top terms that pushed the score up."""
+
+    def to_json(self) -> str:
+        obj = asdict(self)
+        for key in ("sections", "code", "data", "terms"):
+            obj[key] = list(obj[key])
+        obj["alternatives"] = [{"section": a.section, "score": a.score} for a in self.alternatives]
+        return json.dumps(obj, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, obj: dict[str, Any]) -> Proposal:
+        """Read one PROPOSALS.jsonl object; raises KeyError/TypeError/ValueError on bad shapes."""
+        alternatives = []
+        for alt in obj.get("alternatives") or ():
+            if isinstance(alt, dict):
+                alternatives.append(SectionScore(str(alt["section"]), float(alt["score"])))
+            else:
+                alternatives.append(SectionScore(str(alt[0]), float(alt[1])))
+        sections = obj["sections"]
+        if isinstance(sections, str):
+            sections = [sections]
+        return cls(
+            title=str(obj["title"]),
+            url=str(obj["url"]),
+            sections=tuple(str(s) for s in sections),
+            arxiv_id=str(obj.get("arxiv_id") or ""),
+            venue=str(obj.get("venue") or "arXiv"),
+            date=str(obj.get("date") or ""),
+            code=tuple(str(c) for c in obj.get("code") or ()),
+            data=tuple(str(d) for d in obj.get("data") or ()),
+            score=None if obj.get("score") is None else float(obj["score"]),
+            alternatives=tuple(alternatives),
+            terms=tuple(str(t) for t in obj.get("terms") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class ScoredPaper:
+    """A paper with its relevance score, section ranking and reasons."""
+
+    paper: Paper
+    """The paper scored."""
+    score: float
+    """Relevance probability in [0, 1]."""
+    sections: tuple[SectionScore, ...] = ()
+    """Sections ranked best first."""
+    terms: tuple[str, ...] = ()
+    """Top terms that pushed the score up."""
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "id": self.paper.arxiv_id,
+                "score": round(self.score, 6),
+                "sections": [{"section": s.section, "score": round(s.score, 6)} for s in self.sections],
+                "terms": list(self.terms),
+            },
+            ensure_ascii=False,
+        )
