@@ -1,0 +1,127 @@
+"""The weekly daemon: APScheduler 3.x running the job on a cron schedule from config.
+
+Days are given by name (``mon``, ``mon,thu``, ``mon-fri``): APScheduler 3 counts
+Monday as 0, unlike cron's Sunday 0, so numbers are refused rather than
+silently shifted by a day.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import signal
+from collections.abc import Callable
+from datetime import datetime
+from types import FrameType
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from tracker.config import ScheduleConfig
+from tracker.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+JOB_ID = "kd-tracker-weekly"
+_DAY_SPEC = re.compile(r"^(?:[a-z]{3}(?:-[a-z]{3})?)(?:,[a-z]{3}(?:-[a-z]{3})?)*$")
+
+
+def build_trigger(schedule: ScheduleConfig, *, jitter: bool = True) -> CronTrigger:
+    """The cron trigger of ``schedule``; a bad day, hour, minute or time zone is a ConfigError."""
+    days = schedule.day_of_week.strip().lower().replace(" ", "")
+    if not _DAY_SPEC.match(days) or any(d not in DAY_NAMES for d in re.split(r"[,-]", days)):
+        raise ConfigError(
+            f"schedule.day_of_week: {schedule.day_of_week!r} is not a day name list; use names such as "
+            "'mon' or 'mon,thu' (numbers are refused: APScheduler 3 counts Monday as 0)"
+        )
+    if not 0 <= schedule.hour <= 23:
+        raise ConfigError(f"schedule.hour: {schedule.hour} is not an hour from 0 to 23")
+    if not 0 <= schedule.minute <= 59:
+        raise ConfigError(f"schedule.minute: {schedule.minute} is not a minute from 0 to 59")
+    try:
+        tz = ZoneInfo(schedule.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ConfigError(f"schedule.timezone: unknown time zone {schedule.timezone!r}; use an IANA name such as 'UTC'") from e
+    return CronTrigger(
+        day_of_week=days,
+        hour=schedule.hour,
+        minute=schedule.minute,
+        timezone=tz,
+        jitter=schedule.jitter_seconds if jitter and schedule.jitter_seconds > 0 else None,
+    )
+
+
+def next_fire_times(schedule: ScheduleConfig, now: datetime, count: int = 3) -> list[datetime]:
+    """The next ``count`` run times after ``now`` (without jitter), for logs, ``--help`` and tests."""
+    trigger = build_trigger(schedule, jitter=False)
+    times: list[datetime] = []
+    previous = None
+    for _ in range(count):
+        fire = trigger.get_next_fire_time(previous, now if previous is None else previous)
+        if fire is None:
+            break
+        times.append(fire)
+        previous = fire
+    return times
+
+
+def make_scheduler(schedule: ScheduleConfig, job: Callable[[], object]) -> BlockingScheduler:
+    """A BlockingScheduler with the weekly job: coalesced, one instance, misfire grace in hours."""
+    scheduler = BlockingScheduler(timezone=ZoneInfo(schedule.timezone))
+    scheduler.add_job(
+        job,
+        build_trigger(schedule),
+        id=JOB_ID,
+        name="kd-tracker weekly run",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(schedule.misfire_grace_hours * 3600),
+        replace_existing=True,
+    )
+    scheduler.add_listener(_log_event(scheduler), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    return scheduler
+
+
+def _log_event(scheduler: BlockingScheduler) -> Callable[[JobExecutionEvent], None]:
+    def listener(event: JobExecutionEvent) -> None:
+        if event.code == EVENT_JOB_MISSED:
+            log.warning("missed the run due at %s (more than the misfire grace late)", event.scheduled_run_time)
+        elif event.exception is not None:
+            log.error("weekly run failed: %s", event.exception)
+        else:
+            log.info("weekly run finished: %s", event.retval)
+        job = scheduler.get_job(JOB_ID)
+        if job is not None and job.next_run_time is not None:
+            log.info("next run at %s", job.next_run_time.isoformat())
+
+    return listener
+
+
+def serve(schedule: ScheduleConfig, job: Callable[[], object]) -> None:
+    """Run the daemon until SIGTERM or SIGINT; the running job (if any) is allowed to finish."""
+    scheduler = make_scheduler(schedule, job)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s; shutting down after the current run", signal.Signals(signum).name)
+        scheduler.shutdown(wait=False)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        upcoming = next_fire_times(schedule, datetime.now(ZoneInfo(schedule.timezone)), 1)
+        log.info(
+            "scheduler started (%s %02d:%02d %s, jitter %ss); next run at %s",
+            schedule.day_of_week,
+            schedule.hour,
+            schedule.minute,
+            schedule.timezone,
+            schedule.jitter_seconds,
+            upcoming[0].isoformat() if upcoming else "never",
+        )
+        scheduler.start()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.info("scheduler stopped")
