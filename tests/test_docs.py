@@ -1,0 +1,60 @@
+"""Every command is documented in README.md and has help text with an example."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from tracker.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def all_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        path = prefix + (name,)
+        if isinstance(command, click.Group):
+            found.extend(all_commands(command, path))
+        else:
+            found.append(path)
+    return found
+
+
+COMMANDS = all_commands()
+
+
+def test_there_are_commands():
+    assert ("config", "check") in COMMANDS
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_command_documented_in_readme(path):
+    assert f"kd-tracker {' '.join(path)}" in README
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_command_has_help_with_example(path):
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output
+    assert f"kd-tracker {' '.join(path)}" in result.output.split("Example:")[1]
+
+
+def test_readme_setup_commands():
+    assert "pip install -e . && kd-tracker" in README
+    assert "pip install -e '.[test]' && ruff check . && python -m pytest -q" in README
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert 'grep -m1 "python -m pytest" README.md' in ci
+
+
+def test_python_dash_m_tracker_help():
+    result = subprocess.run([sys.executable, "-m", "tracker", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Usage: kd-tracker [OPTIONS] COMMAND [ARGS]...")
