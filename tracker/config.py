@@ -89,6 +89,8 @@ class GithubConfig:
     """Retries of idempotent reads (GET) on 5xx, with backoff; writes are never resent blindly."""
     timeout_seconds: float = 30.0
     """Timeout of every request to GitHub."""
+    write_delay_seconds: float = 1.0
+    """Pause between two write requests (GitHub's advice against secondary rate limits)."""
 
 
 @dataclass(frozen=True)
