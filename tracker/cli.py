@@ -59,6 +59,9 @@ def _register() -> None:
     from tracker.commands.config_cmd import config_group
 
     cli.add_command(config_group)
+    from tracker.commands.list_cmd import list_group
+
+    cli.add_command(list_group)
 
 
 _register()

@@ -1,0 +1,48 @@
+"""arXiv identifiers: one versionless form for every way a link or a person writes one.
+
+``https://arxiv.org/pdf/2403.06414v1.pdf``, ``arxiv.org/abs/2403.06414``,
+``arXiv:2403.06414v2`` and ``2403.06414`` are all ``2403.06414``; old-style ids
+(``hep-th/9901001``, ``math.GT/0309136v2``) keep their archive. Anything else
+(ACL Anthology, blogs, GitHub) has no arXiv id.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NEW = r"(?P<yymm>\d{4})\.(?P<number>\d{4,5})"
+_OLD = r"(?P<old>[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7})"
+_VERSION = r"(?:v\d+)?"
+
+_BARE = re.compile(rf"^(?:arxiv:\s*)?(?:{_NEW}|{_OLD}){_VERSION}$", re.IGNORECASE)
+_URL = re.compile(
+    rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|ps|format)/"
+    rf"(?:{_NEW}|{_OLD}){_VERSION}(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+
+
+def normalise_arxiv_id(url_or_id: str) -> str | None:
+    """The versionless arXiv id of an arxiv.org link or a written id; ``None`` for anything else.
+
+    >>> normalise_arxiv_id("https://arxiv.org/pdf/2403.06414v1.pdf")
+    '2403.06414'
+    >>> normalise_arxiv_id("https://aclanthology.org/2024.eacl-long.109.pdf") is None
+    True
+    """
+    text = (url_or_id or "").strip()
+    match = _BARE.match(text) or _URL.match(text)
+    if match is None:
+        return None
+    if match.group("old"):
+        archive, number = match.group("old").split("/")
+        name, _, subject = archive.partition(".")
+        return f"{name.lower()}.{subject.upper()}/{number}" if subject else f"{name.lower()}/{number}"
+    yymm, number = match.group("yymm"), match.group("number")
+    month = int(yymm[2:])
+    if not 1 <= month <= 12:
+        return None
+    # YYMM.NNNN until 2014-12, YYMM.NNNNN from 2015-01.
+    if (len(number) == 5) != (yymm >= "1501"):
+        return None
+    return f"{yymm}.{number}"

@@ -1,0 +1,171 @@
+"""``kd-tracker list``: show, edit and check the awesome list's README."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import click
+
+from tracker.commands.options import config_option
+from tracker.config import Config
+from tracker.errors import ListFormatError, ProposalError
+from tracker.listdoc import ListDocument, Section
+from tracker.records import Proposal
+
+
+@click.group(name="list")
+def list_group() -> None:
+    """Show, edit and check the list's README (sections, paper tables, rows)."""
+
+
+@list_group.command(name="show")
+@click.argument("readme", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print every section with its rows as JSON.")
+@config_option
+def show(readme: str, as_json: bool, config: Config) -> None:
+    """Print the section tree with the number of rows in each section.
+
+    \b
+    Example:
+        kd-tracker list show README.md
+        kd-tracker list show README.md --json | jq '.sections[].path'
+    """
+    doc = read_document(readme)
+    if as_json:
+        click.echo(json.dumps({"sections": [_section_json(s) for s in doc.sections()]}, ensure_ascii=False, indent=2))
+        return
+    printed: set[tuple[str, ...]] = set()
+    for section in doc.sections():
+        for depth in range(1, len(section.parts)):
+            if section.parts[:depth] not in printed:
+                printed.add(section.parts[:depth])
+                click.echo("  " * (depth - 1) + section.parts[depth - 1])
+        printed.add(section.parts)
+        count = len(section.rows)
+        click.echo(f"{'  ' * (len(section.parts) - 1)}{section.parts[-1]}  ({count} row{'s' if count != 1 else ''})")
+    sections = doc.sections()
+    click.echo(f"{sum(len(s.rows) for s in sections)} rows in {len(sections)} sections")
+
+
+@list_group.command(name="apply")
+@click.argument("readme", type=click.Path(exists=True, dir_okay=False))
+@click.argument("proposals", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the new README here (default: stdout). Nothing is written on an error.")
+@click.option("--log-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date of the update-log line under News (default: today, when list.update_log is on).")
+@click.option("--no-log", is_flag=True, help="Add no update-log line.")
+@config_option
+def apply(readme: str, proposals: str, output: str | None, log_date: datetime.datetime | None, no_log: bool,
+          config: Config) -> None:
+    """Insert the papers of a PROPOSALS.jsonl file into their sections, in the list's row style.
+
+    One JSON object a line: title, url, sections (paths such as
+    "KD Algorithms > Knowledge Elicitation > Labeling"), and optionally
+    arxiv_id, venue, date (YYYY-MM), code and data (lists of links). Papers
+    already in a section are skipped there; an empty file gives the README back
+    unchanged. The summary goes to stderr.
+
+    \b
+    Example:
+        kd-tracker list apply README.md PROPOSALS.jsonl -o README.new.md
+        kd-tracker list apply README.md PROPOSALS.jsonl --log-date 2024-03-19 > README.new.md
+    """
+    doc = read_document(readme)
+    numbered = read_proposals(proposals)
+    for number, proposal in numbered:
+        try:
+            doc.validate(proposal)
+        except ProposalError as e:
+            raise ProposalError(f"{proposals}:{number}: {e}") from e
+    day = None
+    if not no_log and (log_date is not None or config.list.update_log):
+        day = log_date.date() if log_date is not None else datetime.date.today()
+    result = doc.apply([p for _, p in numbered], log_date=day, log_template=config.list.update_log_template)
+    if output is None:
+        stdout = click.get_binary_stream("stdout")
+        stdout.write(result.text.encode("utf-8"))
+        stdout.flush()
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(result.text)
+    click.echo(f"inserted {len(result.inserted)} rows ({result.papers} papers), skipped {len(result.skipped)} "
+               f"already in their section" + (f"; update log: {result.log_line}" if result.log_line else ""),
+               err=True)
+
+
+@list_group.command(name="lint")
+@click.argument("readme", type=click.Path(exists=True, dir_okay=False))
+@config_option
+def lint(readme: str, config: Config) -> None:
+    """Report broken rows (too few cells, broken links, bad dates, duplicates), one line each; exit 1 if any.
+
+    \b
+    Example:
+        kd-tracker list lint README.md
+    """
+    doc = read_document(readme)
+    problems = doc.lint()
+    for problem in problems:
+        click.echo(f"{readme}:{problem.line}: {problem.message}")
+    if problems:
+        raise click.exceptions.Exit(1)
+    click.echo(f"{readme}: ok ({len(doc.rows())} rows in {len(doc.sections())} sections)")
+
+
+def read_document(path: str) -> ListDocument:
+    """Parse a README file, keeping its bytes (CRLF included); :class:`ListFormatError` if it is not UTF-8."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ListFormatError(f"{path}: byte {e.start} is not UTF-8; save the file as UTF-8") from e
+    return ListDocument.parse(text, path)
+
+
+def read_proposals(path: str) -> list[tuple[int, Proposal]]:
+    """The proposals of a PROPOSALS.jsonl file with their line numbers; blank lines are skipped."""
+    numbered = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").split("\n")
+    except UnicodeDecodeError as e:
+        raise ProposalError(f"{path}: byte {e.start} is not UTF-8; save the file as UTF-8") from e
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ProposalError(f"{path}:{number}: not JSON ({e.msg} at column {e.colno}); "
+                                "write one JSON object a line") from e
+        if not isinstance(obj, dict):
+            raise ProposalError(f"{path}:{number}: expected a JSON object, got {type(obj).__name__}")
+        try:
+            numbered.append((number, Proposal.from_dict(obj)))
+        except KeyError as e:
+            raise ProposalError(f"{path}:{number}: missing key {e.args[0]!r}; "
+                                "each line needs title, url and sections") from e
+        except (TypeError, ValueError) as e:
+            raise ProposalError(f"{path}:{number}: {e}") from e
+    return numbered
+
+
+def _section_json(section: Section) -> dict:
+    return {
+        "path": section.path,
+        "rows": [
+            {
+                "title": row.title,
+                "url": row.url,
+                "arxiv_id": row.arxiv_id,
+                "venue": row.venue,
+                "date": row.date,
+                "code": list(row.code),
+                "data": list(row.data),
+                "line": row.line,
+            }
+            for row in section.rows
+        ],
+    }

@@ -1,0 +1,210 @@
+"""The awesome list's README as a document: sections, paper tables and rows, everything else kept as is.
+
+``ListDocument.parse(text)`` never raises and never drops a line, and
+``render()`` gives the text back byte for byte. ``apply(proposals)`` returns a
+new document with the proposals inserted as rows in the list's own style,
+newest first, touching no other line; ``lint()`` reports rows that look
+broken. This module is pure: no I/O.
+
+    >>> doc = ListDocument.parse(text)
+    >>> doc.find_section("KD Algorithms > Knowledge Elicitation > Labeling").rows[0].title
+    >>> result = doc.apply(proposals, log_date=datetime.date(2024, 3, 19))
+    >>> result.text, result.inserted, result.skipped
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tracker.arxiv_ids import normalise_arxiv_id
+from tracker.errors import ProposalError
+from tracker.listdoc_insert import apply_proposals, check_proposal, paper_key
+from tracker.listdoc_lint import lint_document
+from tracker.listdoc_model import LintProblem, Row, Section, normalise_title
+from tracker.listdoc_rows import PaperTable, columns_of, heading_title, parse_row
+from tracker.listdoc_scan import Heading, scan
+from tracker.records import Proposal
+
+__all__ = ["ApplyResult", "LintProblem", "ListDocument", "Row", "Section", "normalise_title"]
+
+
+class ListDocument:
+    """A parsed README: its lines, headings with section paths, paper tables and rows."""
+
+    def __init__(self, text: str, name: str = "README.md") -> None:
+        self.name = name
+        """Name used in messages (usually the file name)."""
+        self.lines: tuple[str, ...] = tuple(text.split("\n"))
+        """The file split on ``\\n``: ``"\\n".join(lines)`` is the text."""
+        found = scan(list(self.lines))
+        self.headings: tuple[Heading, ...] = found.headings
+        """Every ATX heading outside code and HTML blocks, in file order."""
+        self.heading_paths: tuple[tuple[str, ...], ...] = _heading_paths(found.headings)
+        """Section path parts of each heading in :attr:`headings` (the document title is left out)."""
+        self.tables: tuple[PaperTable, ...] = self._paper_tables(found)
+        """Paper tables (tables with a Title column), in file order."""
+        self._sections = self._build_sections()
+
+    @classmethod
+    def parse(cls, text: str, name: str = "README.md") -> ListDocument:
+        """Parse any text; never raises, never drops a line."""
+        return cls(text, name)
+
+    def render(self) -> str:
+        """The document's text: ``ListDocument.parse(t).render() == t`` byte for byte."""
+        return "\n".join(self.lines)
+
+    def sections(self) -> list[Section]:
+        """Sections that hold a paper table, in file order."""
+        return list(self._sections)
+
+    def rows(self) -> list[Row]:
+        """Every paper row, in file order."""
+        return [row for table in self.tables for row in table.rows]
+
+    def find_section(self, path: str) -> Section:
+        """The section at ``path`` (``A > B > C``); :class:`ProposalError` naming the closest one if unknown."""
+        wanted = " > ".join(part.strip() for part in str(path).split(">"))
+        for section in self._sections:
+            if section.path == wanted:
+                return section
+        if not self._sections:
+            raise ProposalError(f"unknown section {path!r}: {self.name} has no paper tables (no table with a Title column)")
+        raise ProposalError(f"unknown section {path!r}; did you mean {self.closest_section(wanted)!r}?")
+
+    def closest_section(self, path: str) -> str:
+        """The existing section path most like ``path`` (whole path or last part)."""
+        wanted = path.lower()
+        leaf = wanted.split(">")[-1].strip()
+
+        def similarity(section: Section) -> float:
+            full = difflib.SequenceMatcher(None, wanted, section.path.lower()).ratio()
+            last = difflib.SequenceMatcher(None, leaf, section.parts[-1].lower()).ratio()
+            return max(full, last)
+
+        return max(self._sections, key=similarity).path
+
+    def contains(self, paper_id_or_title: str, section: str | None = None) -> bool:
+        """Whether a row has this arXiv id (any link form) or this normalised title, in ``section`` or anywhere."""
+        rows = self.find_section(section).rows if section is not None else self.rows()
+        arxiv_id = normalise_arxiv_id(paper_id_or_title)
+        if arxiv_id is not None and any(row.arxiv_id == arxiv_id for row in rows):
+            return True
+        title = normalise_title(paper_id_or_title)
+        return bool(title) and any(normalise_title(row.title) == title for row in rows)
+
+    def validate(self, proposal: Proposal) -> None:
+        """Raise :class:`ProposalError` if ``proposal`` can't be applied (unknown section, unsafe link, bad date)."""
+        check_proposal(self, proposal)
+
+    def apply(
+        self,
+        proposals: Iterable[Proposal],
+        *,
+        log_date: datetime.date | None = None,
+        log_template: str = "**{date}**: Add {count} papers.",
+    ) -> ApplyResult:
+        """A new document with each proposal inserted into each of its sections.
+
+        Rows follow the table's own style and go above the first row with an
+        older date (on top of rows with the same date). A proposal already in
+        a section (same arXiv id in any link form, or same normalised title)
+        is skipped there, so applying twice equals applying once. With
+        ``log_date``, an update-log line goes under the News heading when
+        something was inserted. Every proposal is checked first:
+        :class:`ProposalError` (unknown section, non-http(s) link) leaves
+        nothing changed.
+        """
+        applied = apply_proposals(self, list(proposals), log_date=log_date, log_template=log_template)
+        document = self if not applied.inserted else ListDocument(applied.text, self.name)
+        return ApplyResult(document, applied.inserted, applied.skipped, applied.log_line)
+
+    def lint(self) -> list[LintProblem]:
+        """Rows kept as they are but that look broken (too few cells, broken link, bad date, duplicates)."""
+        return lint_document(self)
+
+    def __repr__(self) -> str:
+        return f"<ListDocument {self.name}: {len(self._sections)} sections, {len(self.rows())} rows>"
+
+    def _paper_tables(self, found) -> tuple[PaperTable, ...]:
+        tables = []
+        for table in found.tables:
+            columns = columns_of(table.header_cells)
+            if columns is None:
+                continue
+            owner = _owning_heading(found.headings, table.header)
+            section = " > ".join(self.heading_paths[owner]) if owner is not None else ""
+            rows = []
+            for index in range(table.body_start, table.body_end):
+                row = parse_row(self.lines[index], index, columns, section)
+                if row is not None:
+                    rows.append(row)
+            tables.append(PaperTable(table, columns, section, tuple(rows)))
+        return tuple(tables)
+
+    def _build_sections(self) -> tuple[Section, ...]:
+        sections = []
+        for position, heading in enumerate(self.headings):
+            parts = self.heading_paths[position]
+            under = [t for t in self.tables if _owning_heading(self.headings, t.table.header) == position]
+            if not under or not parts:
+                continue
+            rows = tuple(row for table in under for row in table.rows)
+            sections.append(Section(" > ".join(parts), parts, heading.level, heading.index + 1, rows))
+        return tuple(sections)
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What :meth:`ListDocument.apply` did."""
+
+    document: ListDocument
+    """The new document."""
+    inserted: tuple[tuple[Proposal, str], ...]
+    """``(proposal, section path)`` for every row inserted."""
+    skipped: tuple[tuple[Proposal, str], ...]
+    """``(proposal, section path)`` for every row already there."""
+    log_line: str | None = None
+    """The update-log line added or updated, if any."""
+
+    @property
+    def text(self) -> str:
+        """The new document's text."""
+        return self.document.render()
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was inserted."""
+        return bool(self.inserted)
+
+    @property
+    def papers(self) -> int:
+        """Distinct papers inserted (a paper put into two sections counts once): the update log's count."""
+        return len({paper_key(proposal) for proposal, _ in self.inserted})
+
+
+def _heading_paths(headings: tuple[Heading, ...]) -> tuple[tuple[str, ...], ...]:
+    """Section path parts for each heading; a lone level-1 heading at the top is the document title, not a part."""
+    level_one = [h for h in headings if h.level == 1]
+    title = headings[0] if headings and len(level_one) == 1 and headings[0].level == 1 else None
+    paths = []
+    stack: list[tuple[int, str]] = []
+    for heading in headings:
+        if heading is title:
+            paths.append(())
+            continue
+        while stack and stack[-1][0] >= heading.level:
+            stack.pop()
+        stack.append((heading.level, heading_title(heading.text)))
+        paths.append(tuple(name for _, name in stack))
+    return tuple(paths)
+
+
+def _owning_heading(headings: tuple[Heading, ...], line_index: int) -> int | None:
+    """Position in ``headings`` of the last heading above ``line_index``."""
+    position = bisect.bisect_left([heading.index for heading in headings], line_index) - 1
+    return position if position >= 0 else None

@@ -1,0 +1,80 @@
+"""``kd-tracker list lint``: rows kept byte for byte but that look broken.
+
+Checked in every paper table: too few cells for Title, Venue and Date; more
+cells than the header (GitHub drops them); a broken link (``[x](`` never
+closed, a stray ``](``); a link that is not http(s); a Date that is not
+``YYYY-MM``; a line without a title; the same paper twice in one section; one
+arXiv id under two different titles.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from tracker.listdoc_cells import scan_links, split_cells
+from tracker.listdoc_model import LintProblem, Row, normalise_title
+from tracker.listdoc_rows import PaperTable, date_key
+
+if TYPE_CHECKING:
+    from tracker.listdoc import ListDocument
+
+
+def lint_document(doc: ListDocument) -> list[LintProblem]:
+    """Every problem of ``doc``'s paper tables, by line."""
+    problems: list[LintProblem] = []
+    for table in doc.tables:
+        problems.extend(_lint_table(doc, table))
+    problems.extend(_duplicates(doc))
+    return sorted(problems, key=lambda p: p.line)
+
+
+def _lint_table(doc: ListDocument, table: PaperTable) -> list[LintProblem]:
+    problems = []
+    columns = table.columns
+    rows = {row.line - 1: row for row in table.rows}
+    for index in range(table.table.body_start, table.table.body_end):
+        line = doc.lines[index].rstrip("\r")
+        number = index + 1
+        cells = split_cells(line)
+        if len(cells) < columns.required:
+            problems.append(LintProblem(number, f"row has {len(cells)} cells; a paper row needs at least "
+                                                f"{columns.required} (Title | Venue | Date)"))
+        elif len(cells) > columns.count:
+            problems.append(LintProblem(number, f"row has {len(cells)} cells but the header has {columns.count}; "
+                                                "GitHub drops the extra cells"))
+        for cell in cells:
+            found = scan_links(cell.content)
+            if found.broken is not None:
+                problems.append(LintProblem(number, f"broken link near {found.broken!r}"))
+            for link in found.links:
+                if urlsplit(link.url).scheme.lower() not in ("http", "https"):
+                    problems.append(LintProblem(number, f"link {link.url!r} is not http(s)"))
+        row = rows.get(index)
+        if row is None:
+            problems.append(LintProblem(number, "row has no title"))
+            continue
+        if len(cells) >= columns.required and date_key(row.date) is None:
+            problems.append(LintProblem(number, f"date {row.date!r} is not YYYY-MM"))
+    return problems
+
+
+def _duplicates(doc: ListDocument) -> list[LintProblem]:
+    problems = []
+    first_in_section: dict[tuple[str, str], Row] = {}
+    first_with_id: dict[str, Row] = {}
+    for row in doc.rows():
+        title = normalise_title(row.title)
+        keys = [("title", title)] + ([("arxiv", row.arxiv_id)] if row.arxiv_id else [])
+        earlier = next((first_in_section[(row.section, k)] for k in map(str, keys)
+                        if (row.section, k) in first_in_section), None)
+        if earlier is not None:
+            problems.append(LintProblem(row.line, f"same paper as line {earlier.line} in {row.section!r}"))
+        for key in map(str, keys):
+            first_in_section.setdefault((row.section, key), row)
+        if row.arxiv_id:
+            other = first_with_id.setdefault(row.arxiv_id, row)
+            if other is not row and normalise_title(other.title) != title:
+                problems.append(LintProblem(row.line, f"links arXiv {row.arxiv_id} like line {other.line}, "
+                                                      f"whose title differs ({other.title[:50]!r})"))
+    return problems

@@ -1,0 +1,133 @@
+"""Paper tables and their rows: which tables hold papers, what each row says, section names.
+
+A paper table is a GFM table with a ``Title`` column; its other columns are
+found by header name (Venue, Date, Code, Data), so a list that orders them
+differently still reads right.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from tracker.arxiv_ids import normalise_arxiv_id
+from tracker.listdoc_cells import scan_links, split_cells
+from tracker.listdoc_model import Row
+from tracker.listdoc_scan import Table
+
+COLUMN_NAMES = {
+    "title": ("title", "paper", "paper title", "name"),
+    "venue": ("venue", "publication", "conference", "journal"),
+    "date": ("date", "year", "time", "published"),
+    "code": ("code", "github", "repo", "repository"),
+    "data": ("data", "dataset", "datasets"),
+}
+"""Header texts (lowercased, markup stripped) that name each column a row is read from."""
+
+_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})\b")
+_MARKUP = re.compile(r"\*\*|__|`")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where each field of a paper row sits (0-based cell index; ``None`` if the table has no such column)."""
+
+    title: int
+    venue: int | None
+    date: int | None
+    code: int | None
+    data: int | None
+    count: int
+    """Number of header cells."""
+
+    @property
+    def required(self) -> int:
+        """Cells a row needs for its title, venue and date."""
+        return max(i for i in (self.title, self.venue, self.date) if i is not None) + 1
+
+
+@dataclass(frozen=True)
+class PaperTable:
+    """A paper table, the section it sits under and its rows."""
+
+    table: Table
+    columns: Columns
+    section: str
+    """Section path (``""`` when the table is above every heading)."""
+    rows: tuple[Row, ...]
+
+
+def columns_of(header_cells: tuple[str, ...]) -> Columns | None:
+    """The column layout of a paper table, or ``None`` when the table has no Title column."""
+    names = [" ".join(_MARKUP.sub("", cell).lower().split()) for cell in header_cells]
+    found: dict[str, int | None] = {}
+    for field, accepted in COLUMN_NAMES.items():
+        found[field] = next((i for i, name in enumerate(names) if name in accepted), None)
+    if found["title"] is None:
+        return None
+    return Columns(found["title"], found["venue"], found["date"], found["code"], found["data"], len(names))
+
+
+def parse_row(line: str, index: int, columns: Columns, section: str) -> Row | None:
+    """The row on ``line`` (0-based ``index``), or ``None`` when it has no title at all."""
+    text = line[:-1] if line.endswith("\r") else line
+    cells = [cell.content for cell in split_cells(text)]
+
+    def cell(i: int | None) -> str:
+        return cells[i] if i is not None and i < len(cells) else ""
+
+    title_cell = cell(columns.title)
+    title_links = scan_links(title_cell).links
+    if title_links:
+        title, url = _strip_bold(title_links[0].text), title_links[0].url
+    else:
+        title, url = _strip_bold(title_cell), ""
+    if not title:
+        return None
+    return Row(
+        title=title,
+        url=url,
+        arxiv_id=normalise_arxiv_id(url) if url else None,
+        venue=cell(columns.venue),
+        date=cell(columns.date),
+        code=tuple(link.url for link in scan_links(cell(columns.code)).links),
+        data=tuple(link.url for link in scan_links(cell(columns.data)).links),
+        line=index + 1,
+        text=line,
+        section=section,
+    )
+
+
+def date_key(date: str) -> tuple[int, int] | None:
+    """``(year, month)`` of a Date cell such as ``2024-03``; ``None`` when it is not a date."""
+    match = _DATE.match(date)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def heading_title(text: str) -> str:
+    """A heading's name in a section path: images, links, tags, markup and leading emoji removed."""
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = _MARKUP.sub("", text)
+    start = 0
+    while start < len(text) and unicodedata.category(text[start])[0] in "SMCZ":
+        start += 1
+    end = len(text)
+    while end > start and unicodedata.category(text[end - 1]) in ("So", "Mn", "Me", "Cf", "Zs", "Cc"):
+        end -= 1
+    return " ".join(text[start:end].split())
+
+
+def _strip_bold(text: str) -> str:
+    text = text.strip()
+    for marker in ("**", "__"):
+        if len(text) >= 2 * len(marker) and text.startswith(marker) and text.endswith(marker):
+            text = text[len(marker) : -len(marker)].strip()
+    return text

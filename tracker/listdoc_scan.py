@@ -1,0 +1,168 @@
+"""Find the headings and tables of a README, line by line, as CommonMark/GFM blocks.
+
+Only what the list document needs is recognised: ATX headings (``## News``),
+GFM tables (header, delimiter row, body rows), and the blocks whose content
+must *not* be read as headings or tables: fenced code, HTML blocks (a
+``<div>`` runs to the next blank line, ``<!--`` to ``-->``) and indented code.
+Everything else is plain text. Scanning never raises and never drops a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.listdoc_cells import is_delimiter_row, split_cells
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_BLOCKQUOTE = re.compile(r"^ {0,3}>")
+_HTML_RAW = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?:\s|>|$)", re.IGNORECASE)
+_HTML_RAW_END = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
+_HTML_SPECIAL = [
+    (re.compile(r"^ {0,3}<!--"), "-->"),
+    (re.compile(r"^ {0,3}<\?"), "?>"),
+    (re.compile(r"^ {0,3}<![A-Za-z]"), ">"),
+    (re.compile(r"^ {0,3}<!\[CDATA\["), "]]>"),
+]
+_BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|"
+    "div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|h3|h4|h5|h6|head|header|hr|html|"
+    "iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|"
+    "table|tbody|td|tfoot|th|thead|title|tr|track|ul"
+)
+_HTML_BLOCK = re.compile(rf"^ {{0,3}}</?(?:{_BLOCK_TAGS})(?:\s|/?>|$)", re.IGNORECASE)
+_ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
+_HTML_LONE_TAG = re.compile(rf"^ {{0,3}}(?:<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An ATX heading."""
+
+    index: int
+    """0-based line index."""
+    level: int
+    text: str
+    """The heading's text as written (closing ``#``s removed)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A GFM table: header line, delimiter line, then body lines ``body_start`` .. ``body_end - 1``."""
+
+    header: int
+    """0-based index of the header line."""
+    header_cells: tuple[str, ...]
+    """Header cell texts, stripped."""
+    body_start: int
+    body_end: int
+    """Index just past the last body line."""
+
+
+@dataclass(frozen=True)
+class Scan:
+    headings: tuple[Heading, ...]
+    tables: tuple[Table, ...]
+
+
+def scan(lines: list[str]) -> Scan:
+    """Headings and tables of ``lines`` (the file split on ``\\n``; a trailing ``\\r`` is ignored)."""
+    text = [line[:-1] if line.endswith("\r") else line for line in lines]
+    if text:
+        text[0] = text[0].lstrip("\ufeff")
+    headings: list[Heading] = []
+    tables: list[Table] = []
+    in_paragraph = False
+    i, n = 0, len(text)
+    while i < n:
+        line = text[i]
+        if not line.strip():
+            in_paragraph = False
+            i += 1
+            continue
+        if not in_paragraph and line.startswith(("    ", "\t")):
+            i += 1  # indented code block line
+            continue
+        end = _block_end(text, i, in_paragraph)
+        if end is not None:
+            in_paragraph = False
+            i = end
+            continue
+        heading = _ATX.match(line)
+        if heading:
+            content = _ATX_CLOSING.sub("", heading.group(2) or "").strip()
+            headings.append(Heading(i, len(heading.group(1)), content))
+            in_paragraph = False
+            i += 1
+            continue
+        table_end = _table_end(text, i)
+        if table_end is not None:
+            cells = tuple(cell.content for cell in split_cells(line))
+            tables.append(Table(i, cells, i + 2, table_end))
+            in_paragraph = False
+            i = table_end
+            continue
+        in_paragraph = not _BLOCKQUOTE.match(line)
+        i += 1
+    return Scan(tuple(headings), tuple(tables))
+
+
+def _block_end(text: list[str], i: int, in_paragraph: bool) -> int | None:
+    """Index after the fenced code or HTML block starting at line ``i``, or ``None`` if none starts there."""
+    line = text[i]
+    fence = _FENCE.match(line)
+    if fence and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
+        marker = fence.group(1)
+        closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+        for j in range(i + 1, len(text)):
+            if closing.match(text[j]):
+                return j + 1
+        return len(text)
+    raw = _HTML_RAW.match(line)
+    if raw:
+        return _first_containing(text, i, raw.end(), _HTML_RAW_END)
+    for start, end_marker in _HTML_SPECIAL:
+        special = start.match(line)
+        if special:
+            return _first_containing(text, i, special.end(), re.compile(re.escape(end_marker)))
+    if _HTML_BLOCK.match(line) or (not in_paragraph and _HTML_LONE_TAG.match(line)):
+        j = i + 1
+        while j < len(text) and text[j].strip():
+            j += 1
+        return j
+    return None
+
+
+def _first_containing(text: list[str], i: int, offset: int, pattern: re.Pattern[str]) -> int:
+    """Index after the first line from ``i`` holding ``pattern`` (on line ``i``, after ``offset``)."""
+    for j in range(i, len(text)):
+        if pattern.search(text[j], offset if j == i else 0):
+            return j + 1
+    return len(text)
+
+
+def _table_end(text: list[str], i: int) -> int | None:
+    """Index after the table whose header is line ``i``, or ``None`` when no table starts there."""
+    line = text[i]
+    if "|" not in line or len(line) - len(line.lstrip(" ")) > 3 or i + 1 >= len(text):
+        return None
+    if not is_delimiter_row(text[i + 1]):
+        return None
+    if len(split_cells(line)) != len(split_cells(text[i + 1])):
+        return None
+    j = i + 2
+    while j < len(text) and _is_body_row(text, j):
+        j += 1
+    return j
+
+
+def _is_body_row(text: list[str], j: int) -> bool:
+    """A line continues a table when it has a cell boundary and starts no other block."""
+    line = text[j]
+    if not line.strip() or "|" not in line:
+        return False
+    if _ATX.match(line) or _FENCE.match(line) or _BLOCKQUOTE.match(line):
+        return False
+    return _block_end(text, j, in_paragraph=True) is None

@@ -1,0 +1,146 @@
+"""The list's own row style, learnt from a table's rows, and new rows written in it.
+
+The maintainers write ``| [**Title**](url) | Venue | 2024-03 | [Github](url) | [Data](url) |``;
+other lists differ in spacing, bold titles, link texts and trailing pipes.
+Each feature is the most common one among the table's rows (counted twice)
+and the whole document's rows (counted once), then a default. The values of a
+:class:`NewRow` are already escaped (:mod:`tracker.markdown_safe`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from tracker.listdoc_cells import scan_links, split_cells
+from tracker.listdoc_model import Row
+from tracker.listdoc_rows import Columns
+
+
+@dataclass(frozen=True)
+class RowStyle:
+    """How a table writes its rows."""
+
+    lead: str = "| "
+    """From the line start to the first cell's text."""
+    sep: str = " | "
+    """Between two cells' texts."""
+    end: str = " |"
+    """After the last non-empty cell's text."""
+    bold: bool = True
+    """``[**Title**](url)`` rather than ``[Title](url)``."""
+    code_text: str = "Github"
+    """Link text in the Code cell."""
+    data_text: str = "Data"
+    """Link text in the Data cell."""
+    joiner: str = " <br> "
+    """Between two links in one cell."""
+    newline: str = ""
+    """``"\\r"`` in a CRLF file (lines are split on ``\\n``)."""
+
+
+@dataclass(frozen=True)
+class NewRow:
+    """The checked, escaped cell values of a row to write."""
+
+    title: str
+    """Escaped title."""
+    url: str
+    """Safe URL."""
+    venue: str
+    """Escaped venue."""
+    date: str
+    """``YYYY-MM``."""
+    code: tuple[str, ...]
+    """Safe URLs."""
+    data: tuple[str, ...]
+    """Safe URLs."""
+
+
+def learn_style(rows: Sequence[Row], document_rows: Sequence[Row], columns: Columns, crlf: bool) -> RowStyle:
+    """The style of a table's ``rows``, with every row of the document as a second voice.
+
+    A table's rows count twice and the document's once, so a large table's own
+    habit wins while a small table's stray trailing space does not.
+    """
+    source = [*rows, *document_rows]
+    default = RowStyle(newline="\r" if crlf else "")
+    if not source:
+        return default
+    leads: Counter[str] = Counter()
+    seps: Counter[str] = Counter()
+    text_ends: Counter[str] = Counter()
+    link_ends: Counter[str] = Counter()
+    bold: Counter[bool] = Counter()
+    code_texts: Counter[str] = Counter()
+    data_texts: Counter[str] = Counter()
+    joiners: Counter[str] = Counter()
+    for row in source:
+        line = row.text[:-1] if row.text.endswith("\r") else row.text
+        cells = split_cells(line)
+        filled = [cell for cell in cells if cell.content]
+        if not filled:
+            continue
+        leads[line[: filled[0].content_start]] += 1
+        for left, right in pairwise(filled):
+            seps[line[left.content_end : right.content_start]] += 1
+        last = filled[-1]
+        ends = link_ends if last.content.endswith(")") else text_ends
+        ends[line[last.content_end :]] += 1
+        title_links = scan_links(filled[0].content).links
+        if title_links:
+            bold[title_links[0].text.startswith("**")] += 1
+        for index, texts in ((columns.code, code_texts), (columns.data, data_texts)):
+            if index is not None and index < len(cells):
+                _count_links(cells[index].content, texts, joiners)
+    return RowStyle(
+        lead=_most_common(leads, default.lead),
+        sep=_most_common(seps, default.sep, need="|"),
+        end=_most_common(text_ends + link_ends if not text_ends else text_ends, default.end, need="|"),
+        bold=_most_common(bold, default.bold),
+        code_text=_most_common(code_texts, default.code_text),
+        data_text=_most_common(data_texts, default.data_text),
+        joiner=_most_common(joiners, default.joiner),
+        newline=default.newline,
+    )
+
+
+def format_row(style: RowStyle, columns: Columns, row: NewRow) -> str:
+    """One table line for ``row`` in ``style``; trailing empty cells are left out, as the list does."""
+    title = f"[**{row.title}**]({row.url})" if style.bold else f"[{row.title}]({row.url})"
+    cells = [""] * columns.count
+    cells[columns.title] = title
+    for index, value in (
+        (columns.venue, row.venue),
+        (columns.date, row.date),
+        (columns.code, _links(style.code_text, row.code, style.joiner)),
+        (columns.data, _links(style.data_text, row.data, style.joiner)),
+    ):
+        if index is not None:
+            cells[index] = value
+    while len(cells) > columns.title + 1 and not cells[-1]:
+        cells.pop()
+    # a cell ending in a backslash would escape the next pipe: keep a space between them
+    cells = [cell + " " if cell.endswith("\\") else cell for cell in cells]
+    return style.lead + style.sep.join(cells) + style.end + style.newline
+
+
+def _links(text: str, urls: Iterable[str], joiner: str) -> str:
+    return joiner.join(f"[{text}]({url})" for url in urls)
+
+
+def _count_links(content: str, texts: Counter[str], joiners: Counter[str]) -> None:
+    links = scan_links(content).links
+    for link in links:
+        texts[link.text] += 1
+    for left, right in pairwise(links):
+        joiners[content[left.end : right.start]] += 1
+
+
+def _most_common(counter: Counter, default, need: str | None = None):
+    for value, _ in counter.most_common():
+        if need is None or need in value:
+            return value
+    return default
