@@ -1,0 +1,167 @@
+"""An :class:`arxiv.Client` with what the package lacks: request timeouts, backoff, Retry-After, counts.
+
+arxiv 4.x retries a failed page at once, with no timeout and no backoff, and
+hides the response. :class:`ArxivClient` keeps the package's URL building,
+paging (``Client.results``), politeness delay and Atom parsing, and replaces
+only the retry loop (``Client._parse_feed``):
+
+- every request has a timeout (the session injects it);
+- 429, 5xx, timeouts, connection errors and empty later pages are retried with
+  exponential backoff and jitter, honouring ``Retry-After``, a bounded number of tries;
+- an empty *first* page is suspect and retried too (the API returns those
+  sporadically), unless :attr:`ArxivClient.retry_empty_first_page` is off;
+- other statuses and arXiv's error feeds fail at once;
+- each parsed page is reported to :attr:`ArxivClient.on_page`, so callers can
+  check ``opensearch:totalResults`` and show progress.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import arxiv
+import requests
+
+from tracker import __version__
+from tracker.sources.retry import RETRY_STATUSES, Backoff
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"kd-tracker/{__version__} arxiv.py/{arxiv.__version__}"
+"""Sent on every request, so arXiv can tell who is calling."""
+_ERROR_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.DOTALL)
+
+
+class ArxivRequestError(arxiv.ArxivError):
+    """A page could not be fetched: a non-retryable answer, or every try failed."""
+
+    status: str
+    """The last status seen: ``HTTP 503``, ``timeout after 60 s``, ``connection error``, ``empty page``."""
+    tries: int
+    """How many tries were made."""
+    detail: str
+    """arXiv's own error text (from an error feed), when it gave one."""
+
+    def __init__(self, url: str, tries: int, status: str, detail: str = "", retryable: bool = True):
+        self.status = status
+        self.tries = tries
+        self.detail = detail
+        self.retryable = retryable
+        super().__init__(url, tries - 1, f"{status}{': ' + detail if detail else ''} after {tries} tries")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (self.__class__, (self.url, self.tries, self.status, self.detail, self.retryable))
+
+
+class TimeoutSession(requests.Session):
+    """A :class:`requests.Session` that puts ``timeout`` on every request, counts them and keeps the last response."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+        self.requests = 0
+        """Requests sent (every try counts)."""
+        self.last_response: requests.Response | None = None
+        """The last response received (None after a request that got none)."""
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout)
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
+        headers["User-Agent"] = USER_AGENT
+        kwargs["headers"] = headers
+        self.requests += 1
+        self.last_response = None
+        response = super().request(method, url, *args, **kwargs)
+        self.last_response = response
+        return response
+
+
+class ArxivClient(arxiv.Client):
+    """arXiv API client: the package's paging and parsing, with timeouts, backoff and Retry-After.
+
+    ``num_retries`` is the number of *tries* per page (at least 1).
+    """
+
+    def __init__(
+        self,
+        page_size: int = 2000,
+        delay_seconds: float = 3.0,
+        num_retries: int = 5,
+        *,
+        timeout: float = 60.0,
+        backoff: Backoff | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(page_size=page_size, delay_seconds=delay_seconds, num_retries=max(1, num_retries))
+        self._session = TimeoutSession(timeout)
+        self.timeout = timeout
+        self.backoff = backoff or Backoff()
+        self.sleep = sleep
+        self.retry_empty_first_page = True
+        """Retry a first page with no entries (on for date windows, off for id lookups)."""
+        self.on_page: Callable[[str, Any], None] | None = None
+        """Called with ``(url, parsed_feed)`` after each page is parsed."""
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests sent so far, every try included."""
+        return self._session.requests
+
+    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
+        tries = self.num_retries
+        status = ""
+        for attempt in range(tries):
+            retry_after = None
+            try:
+                feed = self._Client__try_parse_feed(url, first_page=first_page, try_index=attempt)  # type: ignore[attr-defined]
+            except arxiv.HTTPError as e:
+                status = f"HTTP {e.status}"
+                response = self._session.last_response
+                if e.status not in RETRY_STATUSES:
+                    raise ArxivRequestError(url, attempt + 1, status, _error_text(response), retryable=False) from e
+                retry_after = response.headers.get("Retry-After") if response is not None else None
+            except arxiv.UnexpectedEmptyPageError:
+                status = "empty page"
+            except requests.Timeout:
+                status = f"timeout after {self.timeout:g} s"
+            except requests.ConnectionError:
+                status = "connection error"
+            else:
+                detail = _feed_error(feed)
+                if detail:
+                    raise ArxivRequestError(url, attempt + 1, "error feed", detail, retryable=False)
+                if not (first_page and not feed.results and self.retry_empty_first_page) or attempt + 1 == tries:
+                    if first_page and not feed.results and self.retry_empty_first_page:
+                        log.warning("first page still empty after %d tries, taken as empty: %s", tries, url)
+                    if self.on_page is not None:
+                        self.on_page(url, feed)
+                    return feed
+                status = "empty first page"
+            self._last_request_dt = datetime.now()
+            if attempt + 1 < tries:
+                wait = self.backoff.wait(attempt, retry_after)
+                log.info("arXiv API: %s, retrying in %.1f s (try %d of %d)", status, wait, attempt + 2, tries)
+                self.sleep(wait)
+        raise ArxivRequestError(url, tries, status)
+
+
+def _feed_error(feed: Any) -> str:
+    """arXiv's message when a 200 page is an error feed (one entry whose id is under /api/errors)."""
+    for result in feed.results:
+        if "/api/errors" in result.entry_id:
+            return " ".join(result.summary.split())
+    return ""
+
+
+def _error_text(response: requests.Response | None) -> str:
+    if response is None or b"/api/errors" not in response.content:
+        return ""
+    match = _ERROR_SUMMARY.search(response.text)
+    return " ".join(html.unescape(match.group(1)).split()) if match else ""
