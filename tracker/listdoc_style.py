@@ -98,7 +98,7 @@ def learn_style(rows: Sequence[Row], document_rows: Sequence[Row], columns: Colu
     return RowStyle(
         lead=_most_common(leads, default.lead),
         sep=_most_common(seps, default.sep, need="|"),
-        end=_most_common(text_ends + link_ends if not text_ends else text_ends, default.end, need="|"),
+        end=_row_end(text_ends or link_ends, default.end),
         bold=_most_common(bold, default.bold),
         code_text=_most_common(code_texts, default.code_text),
         data_text=_most_common(data_texts, default.data_text),
@@ -137,6 +137,14 @@ def _count_links(content: str, texts: Counter[str], joiners: Counter[str]) -> No
         texts[link.text] += 1
     for left, right in pairwise(links):
         joiners[content[left.end : right.start]] += 1
+
+
+def _row_end(ends: Counter[str], default: str) -> str:
+    """The usual row end: closing pipe or not by majority, then the commonest spacing of that kind."""
+    closed = Counter({end: n for end, n in ends.items() if "|" in end})
+    open_ = Counter({end: n for end, n in ends.items() if "|" not in end})
+    chosen = closed if closed.total() >= open_.total() else open_
+    return _most_common(chosen, default)
 
 
 def _most_common(counter: Counter, default, need: str | None = None):

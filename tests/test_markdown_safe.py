@@ -1,0 +1,83 @@
+"""escape_cell / unescape_cell / safe_url: untrusted text can't break a table row or add links or HTML."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.errors import ProposalError
+from tracker.listdoc_cells import scan_links, split_cells
+from tracker.markdown_safe import escape_cell, safe_url, unescape_cell
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Plain Title: A Study", "Plain Title: A Study"),
+        ("A | B", "A \\| B"),
+        ("line one\nline two\r\n  three", "line one line two three"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
+        ("[click](javascript:alert(1))", "\\[click\\]\\(javascript:alert\\(1\\)\\)"),
+        ("**bold** _it_ `code` ~~del~~", "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~del\\~\\~"),
+        ("back\\slash", "back\\\\slash"),
+        ("Q&A and A & B", "Q&A and A & B"),
+        ("&amp; &lt;b&gt; &#60; &#x3C;", "&amp;amp; &amp;lt;b&amp;gt; &amp;#60; &amp;#x3C;"),
+        ("see https://evil.example and www.evil.example", "see https:\\/\\/evil.example and www\\.evil.example"),
+        ("Divide-or-Conquer? Which Part", "Divide-or-Conquer? Which Part"),
+    ],
+)
+def test_escape_cell(text, expected):
+    assert escape_cell(text) == expected
+    assert unescape_cell(expected) == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://arxiv.org/abs/2403.02966", "https://arxiv.org/abs/2403.02966"),
+        ("  http://example.org/a b  ", "http://example.org/a%20b"),
+        ("https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_%28bar%29"),
+        ('https://x.org/<a>|"q"', "https://x.org/%3Ca%3E%7C%22q%22"),
+        ("https://x.org/a\\b`c", "https://x.org/a%5Cb%60c"),
+        ("https://x.org/a\nb\tc", "https://x.org/a%0Ab%09c"),
+        ("HTTPS://X.ORG/ok?x=1#frag", "HTTPS://X.ORG/ok?x=1#frag"),
+        ("https://x.org/%20already", "https://x.org/%20already"),
+    ],
+)
+def test_safe_url(url, expected):
+    assert safe_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "JavaScript:alert(1)", "java\nscript:alert(1)", "data:text/html,<b>x</b>",
+     "vbscript:x", "ftp://x.org/file", "mailto:a@b.c", "//x.org/a", "/relative/path", "https://", "http:/x.org",
+     "", "   "],
+)
+def test_safe_url_refuses(url):
+    with pytest.raises(ProposalError) as error:
+        safe_url(url)
+    message = str(error.value)
+    assert message == f"refusing link {url.strip()!r}: only http(s) URLs with a host go into the list; fix the link"
+    assert "\n" not in message
+
+
+@given(st.text())
+def test_escaped_text_is_one_literal_cell(text):
+    escaped = escape_cell(text)
+    row = f"| [**{escaped}**](https://x.org) | {escaped} | 2024-01 |"
+    assert "\n" not in escaped and "\r" not in escaped
+    assert "<" not in escaped and ">" not in escaped
+    cells = split_cells(row)
+    assert len(cells) == 3
+    assert [link.url for link in scan_links(row).links] == ["https://x.org"]
+    assert scan_links(escaped).links == ()
+    assert unescape_cell(escaped) == " ".join(text.split())
+
+
+@given(st.text())
+def test_safe_url_output_cannot_end_a_link(tail):
+    url = safe_url("https://example.org/" + tail)
+    assert not any(ch in url for ch in ' ()<>|"\\`\n\r\t')
+    assert [link.url for link in scan_links(f"[x]({url})").links] == [url]
