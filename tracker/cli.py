@@ -62,6 +62,9 @@ def _register() -> None:
     from tracker.commands.list_cmd import list_group
 
     cli.add_command(list_group)
+    from tracker.commands.publish_cmd import publish_command
+
+    cli.add_command(publish_command)
 
 
 _register()

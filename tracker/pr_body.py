@@ -1,0 +1,270 @@
+"""The pull request a maintainer reads: title, body, and the metadata hidden in it for the learning step.
+
+The body is built to be decided on in a minute: a summary line, one table row
+per proposed paper (linked title, score, section, alternatives, top terms,
+code/data links, venue hint), the near-misses folded in a ``<details>`` block,
+the coverage of the window and the thresholds in force. Every piece of text
+that came from arXiv or a person goes through
+:func:`~tracker.markdown_safe.escape_cell` and every link through
+:func:`~tracker.markdown_safe.safe_url`, as in the README itself.
+
+At the end, an HTML comment (invisible on GitHub) holds the same facts as JSON;
+:func:`parse_pr_metadata` reads it back from a merged or closed PR::
+
+    <!-- kd-tracker-metadata
+    {"schema": 1, "model_version": "...", "papers": [{"arxiv_id": "2403.01234", "sections": [...], "score": 0.91}]}
+    -->
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.errors import ProposalError
+from tracker.markdown_safe import escape_cell, safe_url
+from tracker.publish_records import PublishContext
+from tracker.records import Proposal
+
+log = logging.getLogger(__name__)
+
+METADATA_START = "<!-- kd-tracker-metadata"
+METADATA_END = "-->"
+MAX_BODY = 65_000
+"""GitHub refuses PR bodies over 65,536 characters; near-misses are cut first to stay under."""
+_METADATA = re.compile(re.escape(METADATA_START) + r"\s*\n(?P<json>.*?)\n" + re.escape(METADATA_END), re.S)
+
+
+@dataclass(frozen=True)
+class PaperMetadata:
+    """One paper as the PR metadata records it."""
+
+    arxiv_id: str
+    title: str
+    url: str
+    sections: tuple[str, ...]
+    """Sections it was proposed for (for a near-miss: its best section)."""
+    score: float | None
+
+
+@dataclass(frozen=True)
+class PrMetadata:
+    """The machine-readable part of a kd-tracker PR body."""
+
+    papers: tuple[PaperMetadata, ...]
+    """Proposed (inserted) papers, in table order."""
+    model_version: str
+    as_of: str
+    since: str | None = None
+    until: str | None = None
+    near_misses: tuple[PaperMetadata, ...] = ()
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def arxiv_ids(self) -> tuple[str, ...]:
+        return tuple(p.arxiv_id for p in self.papers if p.arxiv_id)
+
+    @property
+    def sections(self) -> dict[str, tuple[str, ...]]:
+        """arXiv id (or title, for a paper without one) -> proposed sections."""
+        return {p.arxiv_id or p.title: p.sections for p in self.papers}
+
+    @property
+    def scores(self) -> dict[str, float | None]:
+        """arXiv id (or title) -> relevance score."""
+        return {p.arxiv_id or p.title: p.score for p in self.papers}
+
+
+def render_title(template: str, count: int, window: str) -> str:
+    """The PR title from ``github.pr_title`` (``{count}``, ``{window}``), on one line."""
+    return " ".join(template.format(count=count, window=window).split())
+
+
+def _link(text: str, url: str) -> str:
+    try:
+        return f"[{escape_cell(text)}]({safe_url(url)})"
+    except ProposalError:
+        return escape_cell(text)
+
+
+def _code(text: str) -> str:
+    """A config value (branch, label) as inline code; backticks can't end it early."""
+    return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
+
+
+def _score(score: float | None) -> str:
+    return "–" if score is None else f"{score:.2f}"
+
+
+def _links(proposal: Proposal) -> str:
+    out = []
+    for kind, urls in (("code", proposal.code), ("data", proposal.data)):
+        for i, url in enumerate(urls):
+            out.append(_link(kind if i == 0 else f"{kind} {i + 1}", url))
+    return " ".join(out) or "–"
+
+
+def _proposal_row(number: int, proposal: Proposal, sections: Sequence[str]) -> str:
+    alternatives = "<br>".join(f"{escape_cell(a.section)} ({a.score:.2f})" for a in proposal.alternatives) or "–"
+    cells = [
+        str(number),
+        _link(proposal.title, proposal.url),
+        _score(proposal.score),
+        "<br>".join(escape_cell(s) for s in sections) or "–",
+        alternatives,
+        ", ".join(escape_cell(t) for t in proposal.terms) or "–",
+        _links(proposal),
+        escape_cell(proposal.venue) or "–",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _near_miss_rows(near_misses: Sequence[Proposal]) -> list[str]:
+    rows = ["| Paper | Score | Best section |", "|---|--:|---|"]
+    for p in near_misses:
+        rows.append(f"| {_link(p.title, p.url)} | {_score(p.score)} | {escape_cell(p.sections[0]) if p.sections else '–'} |")
+    return rows
+
+
+def _coverage(context: PublishContext) -> str:
+    if context.days_read is None:
+        read = "not reported"
+    elif context.window_days is not None:
+        read = f"{context.days_read} of {context.window_days} days read"
+    else:
+        read = f"{context.days_read} days read"
+    gaps = ", ".join(escape_cell(g) for g in context.gaps) if context.gaps else "none"
+    return f"**Coverage** of {escape_cell(context.window)}: {read}; gaps: {gaps}."
+
+
+def _thresholds(context: PublishContext) -> str:
+    if not context.thresholds:
+        return "**Thresholds:** not reported."
+    parts = [f"{escape_cell(name)} {value:g}" for name, value in context.thresholds.items()]
+    return "**Thresholds:** " + " · ".join(parts) + "."
+
+
+def _paper_metadata(p: Proposal, sections: Sequence[str]) -> dict[str, Any]:
+    return {"arxiv_id": p.arxiv_id, "title": p.title, "url": p.url, "sections": list(sections),
+            "score": None if p.score is None else round(p.score, 6)}
+
+
+def _metadata_block(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext,
+                    near_misses: Sequence[Proposal]) -> str:
+    data = {
+        "schema": 1,
+        "model_version": context.model_version,
+        "as_of": context.as_of.isoformat(),
+        "since": context.since.isoformat() if context.since else None,
+        "until": context.until.isoformat() if context.until else None,
+        "thresholds": dict(context.thresholds),
+        "papers": [_paper_metadata(p, s) for p, s in papers],
+        "near_misses": [_paper_metadata(p, p.sections[:1]) for p in near_misses],
+    }
+    text = json.dumps(data, ensure_ascii=True, sort_keys=False)
+    # nothing inside may close the comment or open markup: escape <, >, & and "--" as JSON \u escapes
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("--", "-\\u002d")
+    return f"{METADATA_START}\n{text}\n{METADATA_END}"
+
+
+def render_body(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext, *,
+                skipped: int = 0, takeover_label: str = "kd-tracker:take-over") -> str:
+    """The PR body for ``papers`` (each with the sections it was inserted into), in markdown.
+
+    ``skipped`` counts proposals already in the list (mentioned, not shown).
+    Near-misses come from ``context.near_misses``; they are cut when the body
+    would exceed GitHub's limit.
+    """
+    near = list(context.near_misses)
+    while True:
+        body = _render(papers, context, near, skipped, takeover_label)
+        if len(body) <= MAX_BODY or not near:
+            return body
+        near = near[: len(near) // 2]
+
+
+def _render(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext,
+            near: Sequence[Proposal], skipped: int, takeover_label: str) -> str:
+    count = len(papers)
+    summary = (f"**kd-tracker proposes {count} paper{'' if count == 1 else 's'}** from arXiv "
+               f"{escape_cell(context.window)} · model {escape_cell(context.model_version)} · "
+               f"as of {context.as_of.isoformat()}")
+    if skipped:
+        summary += f" · {skipped} already in the list, skipped"
+    lines = [summary + ".", ""]
+    if papers:
+        lines += ["| # | Paper | Score | Section | Alternatives | Top terms | Code / data | Venue |",
+                  "|--:|---|--:|---|---|---|---|---|"]
+        lines += [_proposal_row(i, p, s) for i, (p, s) in enumerate(papers, 1)]
+        lines.append("")
+    if near:
+        lines += ["<details>",
+                  f"<summary>Near misses: {len(near)} best paper{'' if len(near) == 1 else 's'} under the threshold"
+                  "</summary>", ""]
+        lines += _near_miss_rows(near)
+        lines += ["", "</details>", ""]
+    elif context.near_misses:
+        lines += [f"Near misses: {len(context.near_misses)} papers, not shown (the body would be too long).", ""]
+    lines += [_coverage(context), "", _thresholds(context), ""]
+    lines += [f"Merge to accept. To drop or move a row, edit this branch: kd-tracker then leaves it alone "
+              f"and only comments, until the label {_code(takeover_label)} lets it rebuild the branch. "
+              f"What you merge is what kd-tracker learns from.", ""]
+    lines.append(_metadata_block(papers, context, near))
+    return "\n".join(lines) + "\n"
+
+
+def render_blocked_comment(papers: Sequence[tuple[Proposal, Sequence[str]]], *, branch: str,
+                           foreign: Sequence[str], base: str, takeover_label: str) -> str:
+    """The one comment on a PR whose branch has others' commits: what the bot would have done, and how to let it."""
+    commits = "\n".join(f"- {escape_cell(c)}" for c in foreign)
+    rows = "\n".join(f"| {_link(p.title, p.url)} | {'<br>'.join(escape_cell(s) for s in sections)} |"
+                     for p, sections in papers)
+    count = len(papers)
+    return (f"kd-tracker did not update this pull request: branch {_code(branch)} has commits it did not "
+            f"make, and it never overwrites them.\n\n{commits}\n\n"
+            f"It would have rebuilt the branch as one commit on {escape_cell(base)} adding {count} "
+            f"paper{'' if count == 1 else 's'}:\n\n| Paper | Sections |\n|---|---|\n{rows}\n\n"
+            f"To let kd-tracker rebuild the branch (replacing the commits above), add the label "
+            f"{_code(takeover_label)} to this pull request; it takes over on its next run.")
+
+
+def render_closed_comment(base: str) -> str:
+    """The comment on a bot PR closed because everything it proposed is already in the list."""
+    return (f"Every paper this pull request proposed is now in the list on {escape_cell(base)}, "
+            f"so kd-tracker has nothing left to add and closes it.")
+
+
+def parse_pr_metadata(body: str | None) -> PrMetadata | None:
+    """The metadata hidden in a kd-tracker PR body; None when the body has none or it is unreadable."""
+    match = _METADATA.search(body or "")
+    if match is None:
+        return None
+    try:
+        data = json.loads(match.group("json"))
+        return PrMetadata(
+            papers=tuple(_read_paper(p) for p in data.get("papers") or ()),
+            model_version=str(data.get("model_version") or ""),
+            as_of=str(data.get("as_of") or ""),
+            since=data.get("since"),
+            until=data.get("until"),
+            near_misses=tuple(_read_paper(p) for p in data.get("near_misses") or ()),
+            thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
+        )
+    except (ValueError, TypeError, AttributeError, KeyError) as e:
+        log.warning("PR body has a kd-tracker metadata block that cannot be read (%s); ignoring it", e)
+        return None
+
+
+def _read_paper(obj: dict[str, Any]) -> PaperMetadata:
+    score = obj.get("score")
+    return PaperMetadata(
+        arxiv_id=str(obj.get("arxiv_id") or ""),
+        title=str(obj.get("title") or ""),
+        url=str(obj.get("url") or ""),
+        sections=tuple(str(s) for s in obj.get("sections") or ()),
+        score=None if score is None else float(score),
+    )
