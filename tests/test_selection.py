@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from tracker.config import ModelConfig
+from tracker.listdoc import ListDocument
+from tracker.records import Paper, ScoredPaper, SectionScore
+from tracker.selection import select
+
+README = """# List
+
+## KD Algorithms
+### Knowledge Elicitation
+#### Labeling
+| Title | Venue | Date | Code | Data |
+|:--------|:--------:|:--------:|:--------:|:--------:|
+| [**Old Paper On Labels**](https://arxiv.org/abs/2401.00001) | arXiv | 2024-01 | | |
+
+#### Feedback
+| Title | Venue | Date | Code | Data |
+|:--------|:--------:|:--------:|:--------:|:--------:|
+| [**A Feedback Paper**](https://arxiv.org/pdf/2401.00002v2.pdf) | arXiv | 2024-01 | | |
+
+## Skill Distillation
+### Agent
+#### Tool Using
+| Title | Venue | Date | Code | Data |
+|:--------|:--------:|:--------:|:--------:|:--------:|
+| [**Tools**](https://arxiv.org/abs/2401.00003) | arXiv | 2024-01 | | |
+"""
+
+LABELING = "KD Algorithms > Knowledge Elicitation > Labeling"
+FEEDBACK = "KD Algorithms > Knowledge Elicitation > Feedback"
+TOOLS = "Skill Distillation > Agent > Tool Using"
+
+
+def scored(arxiv_id, score, sections=((LABELING, 0.8), (FEEDBACK, 0.1)), title=None, **paper):
+    p = Paper(arxiv_id=arxiv_id, title=title or f"Paper {arxiv_id}", published="2024-03-12", **paper)
+    return ScoredPaper(p, score, tuple(SectionScore(s, v) for s, v in sections), ("distill", "teacher"))
+
+
+DOC = ListDocument.parse(README)
+
+
+def test_threshold_limit_and_order():
+    model = ModelConfig(threshold=0.5, proposals_per_pr=2, near_misses=2)
+    items = [scored("2403.1", 0.6), scored("2403.2", 0.9), scored("2403.3", 0.7), scored("2403.4", 0.4),
+             scored("2403.5", 0.3), scored("2403.6", 0.2)]
+    sel = select(items, DOC, model)
+    assert [p.arxiv_id for p in sel.proposals] == ["2403.2", "2403.3"]
+    assert sel.over_limit == 1
+    assert [p.arxiv_id for p in sel.near_misses] == ["2403.4", "2403.5"]
+
+
+def test_papers_in_list_by_id_or_title_and_rejected_are_skipped():
+    model = ModelConfig(threshold=0.5)
+    items = [scored("2401.00002", 0.9), scored("2403.9", 0.9, title="Old paper on labels!"),
+             scored("2403.7", 0.95), scored("2403.8", 0.8)]
+    sel = select(items, DOC, model, rejected={"2403.7"})
+    assert [p.arxiv_id for p in sel.proposals] == ["2403.8"]
+    assert (sel.in_list, sel.rejected) == (2, 1)
+
+
+def test_proposal_fields_sections_and_alternatives():
+    model = ModelConfig(threshold=0.5, max_sections=2, section_min_score=0.35, alternatives=3)
+    item = scored("2403.1", 0.91234, sections=((FEEDBACK, 0.5), (LABELING, 0.4), (TOOLS, 0.05)),
+                  venue="ACL", code=("https://github.com/a/b",))
+    (proposal,) = select([item], DOC, model).proposals
+    assert proposal.sections == (FEEDBACK, LABELING)
+    assert [(a.section, a.score) for a in proposal.alternatives] == [(TOOLS, 0.05)]
+    assert proposal.url == "https://arxiv.org/abs/2403.1"
+    assert (proposal.venue, proposal.date, proposal.score) == ("ACL", "2024-03", 0.9123)
+    assert proposal.code == ("https://github.com/a/b",)
+    assert proposal.terms == ("distill", "teacher")
+
+
+def test_second_section_needs_min_score():
+    model = ModelConfig(threshold=0.5, max_sections=2, section_min_score=0.35)
+    (proposal,) = select([scored("2403.1", 0.9, sections=((LABELING, 0.6), (FEEDBACK, 0.2)))], DOC, model).proposals
+    assert proposal.sections == (LABELING,)
+    assert proposal.alternatives[0].section == FEEDBACK
+
+
+def test_rolled_up_parent_maps_to_its_table_and_unknown_sections_are_dropped():
+    model = ModelConfig(threshold=0.5, max_sections=1)
+    item = scored("2403.1", 0.9, sections=(("Nowhere > Else", 0.7), ("Skill Distillation > Agent", 0.6),
+                                            (LABELING, 0.1)))
+    (proposal,) = select([item], DOC, model).proposals
+    assert proposal.sections == (TOOLS,)
+    assert [a.section for a in proposal.alternatives] == [LABELING]
+
+
+def test_selected_proposals_apply_to_the_document():
+    model = ModelConfig(threshold=0.5)
+    sel = select([scored("2403.12345", 0.9, title="New | Paper")], DOC, model)
+    result = DOC.apply(sel.proposals)
+    assert result.changed
+    assert "2403.12345" in result.text
