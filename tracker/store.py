@@ -23,7 +23,7 @@ from typing import Any
 from tracker.errors import StoreError
 from tracker.links import annotate
 from tracker.records import Paper
-from tracker.store_schema import LATEST, current_version, migrate
+from tracker.store_schema import current_version, latest, migrate
 
 log = logging.getLogger(__name__)
 
@@ -122,10 +122,10 @@ class Store:
         with self._errors("open"):
             self._conn = sqlite3.connect(self.path, isolation_level=None)
             version = current_version(self._conn)
-            if version > LATEST:
+            if version > latest():
                 self._conn.close()
                 raise StoreError(
-                    f"{self.path}: schema version {version} is newer than this kd-tracker knows ({LATEST}); upgrade kd-tracker"
+                    f"{self.path}: schema version {version} is newer than this kd-tracker knows ({latest()}); upgrade kd-tracker"
                 )
             applied = migrate(self._conn)
         if applied:

@@ -50,8 +50,11 @@ MIGRATIONS: list[tuple[int, str]] = [
 ]
 """``(version, sql)`` pairs, in increasing version order."""
 
-LATEST = MIGRATIONS[-1][0]
-"""The schema version this code writes."""
+
+
+def latest() -> int:
+    """The schema version this code writes."""
+    return MIGRATIONS[-1][0]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -7,8 +7,8 @@ It serves, from a real ``ThreadingHTTPServer`` in a thread:
   ``arxiv:primary_category``/``arxiv:comment``): ``cat:`` terms OR-ed, a
   ``submittedDate:[YYYYMMDDHHMM TO YYYYMMDDHHMM]`` range, sorted by submission
   date, paged by ``start``/``max_results`` (at most 2000 a page, none past
-  ``result_cap``); ``id_list`` lookups answer with the verbatim recording of
-  ``../shared/fixtures/arxiv/`` when one matches, else from the papers;
+  ``result_cap``); a query that a recording of ``../shared/fixtures/arxiv/`` has
+  (same search_query, id_list and start) gets that recording verbatim, with its status;
 - ``/fixture/<file>``: a fixture file verbatim, whatever the query (a
   ``*.recorded.json`` with its recorded status);
 - ``/rss/<cats>`` and ``/atom/<cats>``: a fixture feed set in :attr:`ArxivServer.feeds`,
@@ -191,17 +191,16 @@ _CAT = re.compile(r"cat:([\w.\-]+)")
 _RANGE = re.compile(r"submittedDate:\[(\d{12}) TO (\d{12})\]")
 
 
-def _recordings() -> dict[str, tuple[int, bytes]]:
-    """The fixture recordings of id_list queries, by their id_list."""
-    found: dict[str, tuple[int, bytes]] = {}
+def _recordings() -> dict[tuple[str, str, str], tuple[int, bytes]]:
+    """The fixture recordings, by their ``(search_query, id_list, start)``."""
+    found: dict[tuple[str, str, str], tuple[int, bytes]] = {}
     if not FIXTURES.is_dir():
         return found
     for path in sorted(FIXTURES.glob("api_*.recorded.json")):
         record = json.loads(path.read_text())
         params = parse_qs(urlsplit(record["url"]).query, keep_blank_values=True)
-        ids = params.get("id_list", [""])[0]
-        if ids and not params.get("search_query", [""])[0]:
-            found[ids] = (int(record["status_code"]), record["body"].encode())
+        key = tuple(params.get(name, [""])[0] for name in ("search_query", "id_list", "start"))
+        found[key] = (int(record["status_code"]), record["body"].encode())  # type: ignore[index]
     return found
 
 
@@ -307,8 +306,9 @@ class ArxivServer:
         query = params.get("search_query", "")
         start = int(params.get("start", "0"))
         max_results = min(int(params.get("max_results", "10")), PAGE_CAP)
-        if ids and not query and ids in self.recordings:
-            return self.recordings[ids]
+        recorded = self.recordings.get((query, ids, str(start)))
+        if recorded is not None and not (fault and fault.empty):
+            return recorded
         if ids:
             wanted = ids.split(",")
             by_id = {p.arxiv_id: p for p in self.papers}
