@@ -62,6 +62,13 @@ def _register() -> None:
     from tracker.commands.list_cmd import list_group
 
     cli.add_command(list_group)
+    from tracker.commands.coverage_cmd import coverage_cmd
+    from tracker.commands.fetch_cmd import fetch
+    from tracker.commands.papers_cmd import papers_group
+
+    cli.add_command(fetch)
+    cli.add_command(papers_group)
+    cli.add_command(coverage_cmd)
     from tracker.commands.publish_cmd import publish_command
 
     cli.add_command(publish_command)
