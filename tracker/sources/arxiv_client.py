@@ -134,7 +134,7 @@ class ArxivClient(arxiv.Client):
             except requests.ConnectionError:
                 status = "connection error"
             else:
-                detail = _feed_error(feed)
+                detail = _error_text(self._session.last_response)
                 if detail:
                     raise ArxivRequestError(url, attempt + 1, "error feed", detail, retryable=False)
                 if not (first_page and not feed.results and self.retry_empty_first_page) or attempt + 1 == tries:
@@ -152,16 +152,9 @@ class ArxivClient(arxiv.Client):
         raise ArxivRequestError(url, tries, status)
 
 
-def _feed_error(feed: Any) -> str:
-    """arXiv's message when a 200 page is an error feed (one entry whose id is under /api/errors)."""
-    for result in feed.results:
-        if "/api/errors" in result.entry_id:
-            return " ".join(result.summary.split())
-    return ""
-
-
 def _error_text(response: requests.Response | None) -> str:
-    if response is None or b"/api/errors" not in response.content:
+    """arXiv's message when a response is an error feed (an entry whose id is under /api/errors), else ``""``."""
+    if response is None or b"arxiv.org/api/errors#" not in response.content:
         return ""
     match = _ERROR_SUMMARY.search(response.text)
     return " ".join(html.unescape(match.group(1)).split()) if match else ""
