@@ -218,7 +218,7 @@ def _render(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishCo
 
 
 def render_blocked_comment(papers: Sequence[tuple[Proposal, Sequence[str]]], *, branch: str,
-                           foreign: Sequence[str], base: str, takeover_label: str) -> str:
+                           foreign: Sequence[str], base_branch: str, base_sha: str, takeover_label: str) -> str:
     """The one comment on a PR whose branch has others' commits: what the bot would have done, and how to let it."""
     commits = "\n".join(f"- {escape_cell(c)}" for c in foreign)
     rows = "\n".join(f"| {_link(p.title, p.url)} | {'<br>'.join(escape_cell(s) for s in sections)} |"
@@ -226,15 +226,15 @@ def render_blocked_comment(papers: Sequence[tuple[Proposal, Sequence[str]]], *, 
     count = len(papers)
     return (f"kd-tracker did not update this pull request: branch {_code(branch)} has commits it did not "
             f"make, and it never overwrites them.\n\n{commits}\n\n"
-            f"It would have rebuilt the branch as one commit on {escape_cell(base)} adding {count} "
+            f"It would have rebuilt the branch as one commit on {_code(base_branch)} at {base_sha[:7]}, adding {count} "
             f"paper{'' if count == 1 else 's'}:\n\n| Paper | Sections |\n|---|---|\n{rows}\n\n"
             f"To let kd-tracker rebuild the branch (replacing the commits above), add the label "
             f"{_code(takeover_label)} to this pull request; it takes over on its next run.")
 
 
-def render_closed_comment(base: str) -> str:
+def render_closed_comment(base_branch: str, base_sha: str) -> str:
     """The comment on a bot PR closed because everything it proposed is already in the list."""
-    return (f"Every paper this pull request proposed is now in the list on {escape_cell(base)}, "
+    return (f"Every paper this pull request proposed is now in the list on {_code(base_branch)} at {base_sha[:7]}, "
             f"so kd-tracker has nothing left to add and closes it.")
 
 

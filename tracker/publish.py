@@ -254,7 +254,7 @@ class Publisher:
         pr = snap.pr
         if pr is not None:
             self._step = f"close PR #{pr.number}"
-            self._comment_once(pr, "closed", render_closed_comment(f"{snap.base_branch} ({snap.base_commit.sha[:7]})"))
+            self._comment_once(pr, "closed", render_closed_comment(snap.base_branch, snap.base_commit.sha))
             pr.edit(state="closed")
             log.info("closed PR #%d: nothing left to add", pr.number)
         if snap.branch is not None:
@@ -371,7 +371,7 @@ class Publisher:
 
     def _blocked_comment(self, snap: _Snapshot, change: _Change) -> str:
         return render_blocked_comment(change.papers, branch=self.config.github.branch, foreign=snap.foreign,
-                                      base=f"{snap.base_branch} ({snap.base_commit.sha[:7]})",
+                                      base_branch=snap.base_branch, base_sha=snap.base_commit.sha,
                                       takeover_label=self.config.github.takeover_label)
 
     # -- preview -------------------------------------------------------------------------------------------

@@ -104,7 +104,8 @@ class GithubServer:
         handler = type("GithubHandler", (_Handler,), {"github": self})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="github-server", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="github-server",
+                                        daemon=True)
         self._thread.start()
         return self
 
@@ -304,6 +305,8 @@ def _paginate(base: str, rec: RecordedRequest, items: list[Any]) -> tuple[list[A
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave together: no 40 ms delayed-ACK stall per request
+    wbufsize = -1
     github: GithubServer
 
     def do_GET(self) -> None:
@@ -328,8 +331,8 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
 
-@pytest.fixture
-def github_server() -> Iterator[GithubServer]:
+@pytest.fixture(name="github_server")
+def github_server_fixture() -> Iterator[GithubServer]:
     """A fresh :class:`GithubServer` per test, stopped afterwards."""
     server = GithubServer().start()
     try:

@@ -1,0 +1,77 @@
+"""A small list, proposals and a ready GitHub for the publish tests (titles and links are made up)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from tests.servers.github_server import GithubServer
+from tracker.config import Config, GithubConfig, ListConfig
+from tracker.publish import PublishContext
+from tracker.records import Proposal, SectionScore
+
+REPO = "Tebmer/Awesome-KD"
+TOKEN = "ghp_kdTrackerTestToken0123456789abcdef"
+"""A distinctive token: tests assert it appears nowhere but in the Authorization header."""
+BOT = "kd-tracker-bot"
+BRANCH = "kd-tracker/weekly"
+
+LABELING = "KD Algorithms > Knowledge Elicitation > Labeling"
+FEEDBACK = "KD Algorithms > Knowledge Elicitation > Feedback"
+
+README = """\
+# Awesome Knowledge Distillation of LLM Papers
+
+## \U0001f4a1 News
+- **2024-2-20**: We released the list.
+
+## KD Algorithms
+### Knowledge Elicitation
+#### Labeling
+|  Title  |   Venue  |   Date   | Code | Data|
+|:--------|:--------:|:--------:|:--------:|:--------:|
+| [**Alpha Distillation**](https://arxiv.org/abs/2402.00001) | arXiv | 2024-02 |
+| [**Beta Teaching**](https://arxiv.org/abs/2401.00002) | ACL | 2024-01 | [Github](https://github.com/x/beta)|
+
+#### Feedback
+|  Title  |   Venue  |   Date   | Code | Data|
+|:--------|:--------:|:--------:|:--------:|:--------:|
+| [**Gamma Feedback**](https://arxiv.org/abs/2312.00003) | arXiv | 2023-12 |
+"""
+
+AS_OF = dt.date(2024, 3, 19)
+
+EPSILON = Proposal(
+    title="Epsilon: Distilling Rationales", url="https://arxiv.org/abs/2403.00005", sections=(LABELING, FEEDBACK),
+    arxiv_id="2403.00005", date="2024-03", code=("https://github.com/x/epsilon",), score=0.91,
+    alternatives=(SectionScore(FEEDBACK, 0.42),), terms=("rationale", "distill"),
+)
+ZETA = Proposal(title="Zeta Teachers", url="https://arxiv.org/abs/2403.00006", sections=(LABELING,),
+                arxiv_id="2403.00006", date="2024-03", score=0.77, terms=("teacher",))
+ALPHA_AGAIN = Proposal(title="Alpha Distillation", url="https://arxiv.org/abs/2402.00001v2", sections=(LABELING,),
+                       arxiv_id="2402.00001", date="2024-02", score=0.99)
+NEAR = Proposal(title="Eta, almost", url="https://arxiv.org/abs/2403.00009", sections=(FEEDBACK,),
+                arxiv_id="2403.00009", score=0.44)
+
+
+def context(**changes: object) -> PublishContext:
+    base = PublishContext(as_of=AS_OF, since=dt.date(2024, 3, 11), until=dt.date(2024, 3, 18), days_read=7,
+                          gaps=("2024-03-16",), thresholds={"relevance": 0.5}, model_version="lr-2024-03-18",
+                          near_misses=(NEAR,))
+    return replace(base, **changes)
+
+
+def config_for(server: GithubServer, **github: object) -> Config:
+    settings = {"api_url": server.url, "write_delay_seconds": 0.0, "retries": 2,
+                "rate_limit_max_wait_seconds": 5.0, "timeout_seconds": 5.0, **github}
+    return Config(list=ListConfig(repo=REPO), github=GithubConfig(**settings))
+
+
+@pytest.fixture(name="github")
+def github_fixture(github_server: GithubServer) -> GithubServer:
+    """The local GitHub with the list repository and the bot's token."""
+    github_server.add_token(TOKEN, BOT)
+    github_server.add_repo(REPO, {"README.md": README, "LICENSE": "MIT\n"})
+    return github_server
