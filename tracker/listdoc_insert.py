@@ -105,6 +105,7 @@ def apply_proposals(
                 ({row.arxiv_id for row in section.rows if row.arxiv_id}, {normalise_title(r.title) for r in section.rows}),
             )
             if (paper_id and paper_id in ids) or title in titles:
+                log.debug("already in %s: %s", section.path, _short(proposal.title))
                 skipped.append((proposal, section.path))
                 continue
             table = work.get(section.path) or _start_work(doc, section.path, crlf)
@@ -114,6 +115,7 @@ def apply_proposals(
                 ids.add(paper_id)
             titles.add(title)
             inserted.append((proposal, section.path))
+            log.debug("inserting into %s: %s", section.path, _short(proposal.title))
     if not inserted:
         return Applied(doc.render(), (), tuple(skipped), None)
     before: dict[int, list[str]] = {}
@@ -134,7 +136,6 @@ def apply_proposals(
         out.extend(before.get(index, ()))
         out.append(replaced.get(index, line))
     out.extend(before.get(len(lines), ()))
-    log.info("inserted %d rows, skipped %d already in their section", len(inserted), len(skipped))
     return Applied("\n".join(out), tuple(inserted), tuple(skipped), log_line)
 
 

@@ -43,10 +43,9 @@ def show(readme: str, as_json: bool, config: Config) -> None:
                 printed.add(section.parts[:depth])
                 click.echo("  " * (depth - 1) + section.parts[depth - 1])
         printed.add(section.parts)
-        count = len(section.rows)
-        click.echo(f"{'  ' * (len(section.parts) - 1)}{section.parts[-1]}  ({count} row{'s' if count != 1 else ''})")
+        click.echo(f"{'  ' * (len(section.parts) - 1)}{section.parts[-1]}  ({_count(len(section.rows), 'row')})")
     sections = doc.sections()
-    click.echo(f"{sum(len(s.rows) for s in sections)} rows in {len(sections)} sections")
+    click.echo(f"{_count(sum(len(s.rows) for s in sections), 'row')} in {_count(len(sections), 'section')}")
 
 
 @list_group.command(name="apply")
@@ -91,9 +90,10 @@ def apply(readme: str, proposals: str, output: str | None, log_date: datetime.da
     else:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(result.text)
-    click.echo(f"inserted {len(result.inserted)} rows ({result.papers} papers), skipped {len(result.skipped)} "
-               f"already in their section" + (f"; update log: {result.log_line}" if result.log_line else ""),
-               err=True)
+    skipped = len(result.skipped)
+    click.echo(f"inserted {_count(len(result.inserted), 'row')} ({_count(result.papers, 'paper')}), "
+               f"skipped {skipped} already in {'its' if skipped == 1 else 'their'} section"
+               + (f"; update log: {result.log_line}" if result.log_line else ""), err=True)
 
 
 @list_group.command(name="lint")
@@ -112,7 +112,7 @@ def lint(readme: str, config: Config) -> None:
         click.echo(f"{readme}:{problem.line}: {problem.message}")
     if problems:
         raise click.exceptions.Exit(1)
-    click.echo(f"{readme}: ok ({len(doc.rows())} rows in {len(doc.sections())} sections)")
+    click.echo(f"{readme}: ok ({_count(len(doc.rows()), 'row')} in {_count(len(doc.sections()), 'section')})")
 
 
 def read_document(path: str) -> ListDocument:
@@ -150,6 +150,10 @@ def read_proposals(path: str) -> list[tuple[int, Proposal]]:
         except (TypeError, ValueError) as e:
             raise ProposalError(f"{path}:{number}: {e}") from e
     return numbered
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _section_json(section: Section) -> dict:

@@ -1,0 +1,194 @@
+"""``kd-tracker list show|apply|lint`` through click's CliRunner: full outputs, files and exit codes."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.listdoc_sample import FEEDBACK, LABELING, SAMPLE
+from tracker.cli import cli
+
+NEW_ROW = "| [**New Paper**](https://arxiv.org/abs/2401.00005) | arXiv | 2024-01 | [Github](https://github.com/n/p) |"
+PROPOSAL = {"arxiv_id": "2401.00005", "title": "New Paper", "url": "https://arxiv.org/abs/2401.00005",
+            "venue": "arXiv", "date": "2024-01", "code": ["https://github.com/n/p"], "data": [],
+            "sections": [LABELING]}
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    """A directory with README.md (the sample list) and a config that logs nothing by default."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text(SAMPLE, encoding="utf-8")
+    (tmp_path / "config.yaml").write_text("list:\n  update_log: false\n", encoding="utf-8")
+    return tmp_path
+
+
+def write_proposals(path: Path, *lines) -> None:
+    path.write_text("".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines),
+                    encoding="utf-8")
+
+
+def with_lines(inserts: dict[int, list[str]]) -> str:
+    out = []
+    for number, line in enumerate(SAMPLE.split("\n"), start=1):
+        out.append(line)
+        out.extend(inserts.get(number, []))
+    return "\n".join(out)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_show_tree(workdir):
+    result = run("list", "show", "README.md")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Methods\n"
+        "  Knowledge Elicitation\n"
+        "    Labeling  (4 rows)\n"
+        "    Feedback  (0 rows)\n"
+        "4 rows in 2 sections\n"
+    )
+
+
+def test_show_json(workdir):
+    result = run("list", "show", "README.md", "--json")
+    assert result.exit_code == 0, result.output
+    lines = SAMPLE.split("\n")
+    assert lines[22].startswith("| [**Alpha")
+    assert json.loads(result.stdout) == {"sections": [
+        {"path": LABELING, "rows": [
+            {"title": "Alpha Distillation", "url": "https://arxiv.org/abs/2402.00001", "arxiv_id": "2402.00001",
+             "venue": "arXiv", "date": "2024-02", "code": [], "data": [], "line": 23},
+            {"title": "Beta Teaching: A Study", "url": "https://arxiv.org/pdf/2401.00002v2.pdf",
+             "arxiv_id": "2401.00002", "venue": "ACL", "date": "2024-01", "code": ["https://github.com/x/beta"],
+             "data": ["https://huggingface.co/datasets/x/a", "https://huggingface.co/datasets/x/b"], "line": 24},
+            {"title": "Gamma Labels", "url": "https://aclanthology.org/2023.acl-long.1.pdf", "arxiv_id": None,
+             "venue": "ACL", "date": "2023-12", "code": [], "data": [], "line": 25},
+            {"title": "Delta Without Link", "url": "", "arxiv_id": None, "venue": "-", "date": "2023-11",
+             "code": ["https://github.com/x/delta"], "data": [], "line": 26},
+        ]},
+        {"path": FEEDBACK, "rows": []},
+    ]}
+
+
+def test_show_single_row_wording(tmp_path):
+    (tmp_path / "ONE.md").write_text("## S\n| Title |\n|---|\n| Only |\n", encoding="utf-8")
+    result = run("list", "show", str(tmp_path / "ONE.md"))
+    assert result.stdout == "S  (1 row)\n1 row in 1 section\n"
+
+
+def test_apply_to_stdout(workdir):
+    write_proposals(workdir / "PROPOSALS.jsonl", PROPOSAL, {**PROPOSAL, "sections": [LABELING, FEEDBACK]})
+    result = run("list", "apply", "README.md", "PROPOSALS.jsonl")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == with_lines({23: [NEW_ROW], 31: [NEW_ROW]})
+    assert result.stderr == "inserted 2 rows (1 paper), skipped 1 already in its section\n"
+    assert (workdir / "README.md").read_text(encoding="utf-8") == SAMPLE
+
+
+def test_apply_to_file_with_log_date(workdir):
+    write_proposals(workdir / "PROPOSALS.jsonl", "", PROPOSAL, "   ")
+    result = run("list", "apply", "README.md", "PROPOSALS.jsonl", "-o", "OUT.md", "--log-date", "2024-03-19")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == ("inserted 1 row (1 paper), skipped 0 already in their section; "
+                             "update log: **2024-3-19**: Add 1 papers.\n")
+    expected = with_lines({11: ["- Update Log", "  - **2024-3-19**: Add 1 papers."], 23: [NEW_ROW]})
+    assert (workdir / "OUT.md").read_bytes() == expected.encode("utf-8")
+    again = run("list", "apply", "OUT.md", "PROPOSALS.jsonl", "-o", "OUT.md", "--log-date", "2024-03-19")
+    assert again.exit_code == 0, again.output
+    assert again.stderr == "inserted 0 rows (0 papers), skipped 1 already in its section\n"
+    assert (workdir / "OUT.md").read_bytes() == expected.encode("utf-8")
+
+
+def test_apply_logs_today_when_the_config_says_so(workdir):
+    (workdir / "config.yaml").write_text('list:\n  update_log_template: "{date}: +{count}"\n', encoding="utf-8")
+    write_proposals(workdir / "PROPOSALS.jsonl", PROPOSAL)
+    today = datetime.date.today()
+    result = run("list", "apply", "README.md", "PROPOSALS.jsonl")
+    line = f"{today.year}-{today.month}-{today.day}: +1"
+    assert result.stdout == with_lines({11: ["- Update Log", f"  - {line}"], 23: [NEW_ROW]})
+    no_log = run("list", "apply", "README.md", "PROPOSALS.jsonl", "--no-log", "--log-date", "2024-03-19")
+    assert no_log.stdout == with_lines({23: [NEW_ROW]})
+
+
+def test_empty_proposals_give_the_input_byte_for_byte(workdir):
+    raw = ("\ufeff" + SAMPLE.replace("\n", "\r\n") + "trailing  \t").encode("utf-8")
+    (workdir / "CRLF.md").write_bytes(raw)
+    (workdir / "EMPTY.jsonl").write_bytes(b"")
+    result = run("list", "apply", "CRLF.md", "EMPTY.jsonl", "--log-date", "2024-03-19")
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == raw
+    assert run("list", "apply", "CRLF.md", "EMPTY.jsonl", "-o", "OUT.md").exit_code == 0
+    assert (workdir / "OUT.md").read_bytes() == raw
+
+
+@pytest.mark.parametrize(("lines", "error"), [
+    ([PROPOSAL, PROPOSAL, "{not json"],
+     "Error: PROPOSALS.jsonl:3: not JSON (Expecting property name enclosed in double quotes at column 2); "
+     "write one JSON object a line\n"),
+    ([PROPOSAL, {**PROPOSAL, "sections": ["Methods > Labelling"]}],
+     "Error: PROPOSALS.jsonl:2: unknown section 'Methods > Labelling'; "
+     "did you mean 'Methods > Knowledge Elicitation > Labeling'?\n"),
+    ([{**PROPOSAL, "url": "javascript:alert(1)"}],
+     "Error: PROPOSALS.jsonl:1: refusing link 'javascript:alert(1)': only http(s) URLs with a host go into the list; "
+     "fix the link\n"),
+    ([{k: v for k, v in PROPOSAL.items() if k != "sections"}],
+     "Error: PROPOSALS.jsonl:1: missing key 'sections'; each line needs title, url and sections\n"),
+    (["[1, 2]"], "Error: PROPOSALS.jsonl:1: expected a JSON object, got list\n"),
+    ([{**PROPOSAL, "date": "soon"}],
+     "Error: PROPOSALS.jsonl:1: date 'soon' of 'New Paper' is not YYYY-MM; give the month the paper appeared\n"),
+])
+def test_apply_errors_write_nothing(workdir, lines, error):
+    write_proposals(workdir / "PROPOSALS.jsonl", *lines)
+    result = run("list", "apply", "README.md", "PROPOSALS.jsonl", "-o", "OUT.md")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == error
+    assert not (workdir / "OUT.md").exists()
+
+
+def test_apply_refuses_a_readme_that_is_not_utf8(workdir):
+    (workdir / "LATIN1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    write_proposals(workdir / "PROPOSALS.jsonl", PROPOSAL)
+    for command in (["list", "apply", "LATIN1.md", "PROPOSALS.jsonl"], ["list", "show", "LATIN1.md"],
+                    ["list", "lint", "LATIN1.md"]):
+        result = run(*command)
+        assert (result.exit_code, result.stderr) == (1, "Error: LATIN1.md: byte 5 is not UTF-8; save the file as UTF-8\n")
+
+
+def test_lint_reports_each_problem_and_exits_1(workdir):
+    broken = SAMPLE.replace("| [**Alpha Distillation**](https://arxiv.org/abs/2402.00001) | arXiv | 2024-02 |",
+                            "| [**Alpha Distillation**](https://arxiv.org/abs/2402.00001 | arXiv | 2024-02 |")
+    broken = broken.replace("| ACL | 2023-12 ", "")
+    (workdir / "BROKEN.md").write_text(broken, encoding="utf-8")
+    result = run("list", "lint", "BROKEN.md")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "BROKEN.md:23: broken link near '[**Alpha Distillation**](https://arxiv.o'\n"
+        "BROKEN.md:25: row has 1 cells; a paper row needs at least 3 (Title | Venue | Date)\n"
+    )
+
+
+def test_lint_clean_file(workdir):
+    result = run("list", "lint", "README.md")
+    assert (result.exit_code, result.stdout) == (0, "README.md: ok (4 rows in 2 sections)\n")
+
+
+def test_list_group_help_names_its_commands():
+    result = run("list", "--help")
+    assert result.exit_code == 0
+    commands = result.stdout.split("Commands:")[1].split()
+    assert [word for word in commands if word in ("show", "apply", "lint")] == ["apply", "lint", "show"]
+
+
+def test_missing_file_is_a_usage_error(workdir):
+    result = run("list", "show", "NOPE.md")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Error: Invalid value for 'README': File 'NOPE.md' does not exist.\n")
