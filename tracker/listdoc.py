@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -90,12 +91,23 @@ class ListDocument:
 
     def contains(self, paper_id_or_title: str, section: str | None = None) -> bool:
         """Whether a row has this arXiv id (any link form) or this normalised title, in ``section`` or anywhere."""
-        rows = self.find_section(section).rows if section is not None else self.rows()
+        ids, titles = self._keys[self.find_section(section).path if section is not None else None]
         arxiv_id = normalise_arxiv_id(paper_id_or_title)
-        if arxiv_id is not None and any(row.arxiv_id == arxiv_id for row in rows):
+        if arxiv_id is not None and arxiv_id in ids:
             return True
         title = normalise_title(paper_id_or_title)
-        return bool(title) and any(normalise_title(row.title) == title for row in rows)
+        return bool(title) and title in titles
+
+    @functools.cached_property
+    def _keys(self) -> dict[str | None, tuple[frozenset[str], frozenset[str]]]:
+        """arXiv ids and normalised titles by section path (``None``: the whole document)."""
+        groups: dict[str | None, list[Row]] = {None: self.rows()}
+        for section in self._sections:
+            groups.setdefault(section.path, list(section.rows))
+        return {
+            path: (frozenset(r.arxiv_id for r in rows if r.arxiv_id), frozenset(normalise_title(r.title) for r in rows))
+            for path, rows in groups.items()
+        }
 
     def validate(self, proposal: Proposal) -> None:
         """Raise :class:`ProposalError` if ``proposal`` can't be applied (unknown section, unsafe link, bad date)."""

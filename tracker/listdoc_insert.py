@@ -20,7 +20,7 @@ from tracker.arxiv_ids import normalise_arxiv_id
 from tracker.errors import ProposalError
 from tracker.listdoc_model import normalise_title
 from tracker.listdoc_rows import PaperTable, date_key
-from tracker.listdoc_style import NewRow, RowStyle, format_row, learn_style
+from tracker.listdoc_style import NewRow, RowStyle, StyleVotes, count_style, format_row, learn_style
 from tracker.markdown_safe import escape_cell, safe_url
 from tracker.records import Proposal
 from tracker.update_log import plan_update_log
@@ -92,6 +92,7 @@ def apply_proposals(
     lines = doc.lines
     crlf = sum(line.endswith("\r") for line in lines) > len(lines) // 2
     work: dict[str, _TableWork] = {}
+    votes: dict[int, StyleVotes] = {}
     known: dict[str, tuple[set[str], set[str]]] = {}
     inserted: list[tuple[Proposal, str]] = []
     skipped: list[tuple[Proposal, str]] = []
@@ -108,7 +109,7 @@ def apply_proposals(
                 log.debug("already in %s: %s", section.path, _short(proposal.title))
                 skipped.append((proposal, section.path))
                 continue
-            table = work.get(section.path) or _start_work(doc, section.path, crlf)
+            table = work.get(section.path) or _start_work(doc, section.path, crlf, votes)
             work[section.path] = table
             _insert(table, format_row(table.style, table.table.columns, new_row), date_key(new_row.date))
             if paper_id:
@@ -139,9 +140,11 @@ def apply_proposals(
     return Applied("\n".join(out), tuple(inserted), tuple(skipped), log_line)
 
 
-def _start_work(doc: ListDocument, section: str, crlf: bool) -> _TableWork:
-    table = next(t for t in doc.tables if t.section == section)
-    style = learn_style(table.rows, doc.rows(), table.columns, crlf)
+def _start_work(doc: ListDocument, section: str, crlf: bool, votes: dict[int, StyleVotes]) -> _TableWork:
+    position, table = next((i, t) for i, t in enumerate(doc.tables) if t.section == section)
+    if not votes:
+        votes.update({i: count_style(t.rows, t.columns) for i, t in enumerate(doc.tables)})
+    style = learn_style(votes[position], sum(votes.values(), StyleVotes()), crlf)
     keys = {row.line - 1: date_key(row.date) for row in table.rows}
     body = [_Entry(doc.lines[i], keys.get(i), i) for i in range(table.table.body_start, table.table.body_end)]
     return _TableWork(table, style, body)

@@ -10,8 +10,8 @@ and the whole document's rows (counted once), then a default. The values of a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from itertools import pairwise
 
 from tracker.listdoc_cells import scan_links, split_cells
@@ -59,50 +59,66 @@ class NewRow:
     """Safe URLs."""
 
 
-def learn_style(rows: Sequence[Row], document_rows: Sequence[Row], columns: Columns, crlf: bool) -> RowStyle:
-    """The style of a table's ``rows``, with every row of the document as a second voice.
+@dataclass
+class StyleVotes:
+    """How often each row-style feature occurs in some rows."""
 
-    A table's rows count twice and the document's once, so a large table's own
-    habit wins while a small table's stray trailing space does not.
-    """
-    source = [*rows, *document_rows]
-    default = RowStyle(newline="\r" if crlf else "")
-    if not source:
-        return default
-    leads: Counter[str] = Counter()
-    seps: Counter[str] = Counter()
-    text_ends: Counter[str] = Counter()
-    link_ends: Counter[str] = Counter()
-    bold: Counter[bool] = Counter()
-    code_texts: Counter[str] = Counter()
-    data_texts: Counter[str] = Counter()
-    joiners: Counter[str] = Counter()
-    for row in source:
+    leads: Counter[str] = field(default_factory=Counter)
+    seps: Counter[str] = field(default_factory=Counter)
+    text_ends: Counter[str] = field(default_factory=Counter)
+    """Row ends after a plain-text last cell (Venue, Date)."""
+    link_ends: Counter[str] = field(default_factory=Counter)
+    """Row ends after a link."""
+    bold: Counter[bool] = field(default_factory=Counter)
+    code_texts: Counter[str] = field(default_factory=Counter)
+    data_texts: Counter[str] = field(default_factory=Counter)
+    joiners: Counter[str] = field(default_factory=Counter)
+
+    def __add__(self, other: StyleVotes) -> StyleVotes:
+        return StyleVotes(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+
+def count_style(rows: Iterable[Row], columns: Columns) -> StyleVotes:
+    """The style features of one table's ``rows``."""
+    votes = StyleVotes()
+    for row in rows:
         line = row.text[:-1] if row.text.endswith("\r") else row.text
         cells = split_cells(line)
         filled = [cell for cell in cells if cell.content]
         if not filled:
             continue
-        leads[line[: filled[0].content_start]] += 1
+        votes.leads[line[: filled[0].content_start]] += 1
         for left, right in pairwise(filled):
-            seps[line[left.content_end : right.content_start]] += 1
+            votes.seps[line[left.content_end : right.content_start]] += 1
         last = filled[-1]
-        ends = link_ends if last.content.endswith(")") else text_ends
+        ends = votes.link_ends if last.content.endswith(")") else votes.text_ends
         ends[line[last.content_end :]] += 1
         title_links = scan_links(filled[0].content).links
         if title_links:
-            bold[title_links[0].text.startswith("**")] += 1
-        for index, texts in ((columns.code, code_texts), (columns.data, data_texts)):
+            votes.bold[title_links[0].text.startswith("**")] += 1
+        for index, texts in ((columns.code, votes.code_texts), (columns.data, votes.data_texts)):
             if index is not None and index < len(cells):
-                _count_links(cells[index].content, texts, joiners)
+                _count_links(cells[index].content, texts, votes.joiners)
+    return votes
+
+
+def learn_style(table: StyleVotes, document: StyleVotes, crlf: bool) -> RowStyle:
+    """The style of a table, with every row of the document as a second voice.
+
+    ``document`` includes the table's own rows, so they count twice and the
+    document's once: a large table's own habit wins, a small table's stray
+    trailing space does not.
+    """
+    votes = table + document
+    default = RowStyle(newline="\r" if crlf else "")
     return RowStyle(
-        lead=_most_common(leads, default.lead),
-        sep=_most_common(seps, default.sep, need="|"),
-        end=_row_end(text_ends or link_ends, default.end),
-        bold=_most_common(bold, default.bold),
-        code_text=_most_common(code_texts, default.code_text),
-        data_text=_most_common(data_texts, default.data_text),
-        joiner=_most_common(joiners, default.joiner),
+        lead=_most_common(votes.leads, default.lead),
+        sep=_most_common(votes.seps, default.sep, need="|"),
+        end=_row_end(votes.text_ends or votes.link_ends, default.end),
+        bold=_most_common(votes.bold, default.bold),
+        code_text=_most_common(votes.code_texts, default.code_text),
+        data_text=_most_common(votes.data_texts, default.data_text),
+        joiner=_most_common(votes.joiners, default.joiner),
         newline=default.newline,
     )
 
