@@ -130,8 +130,9 @@ def to_publish_error(error: Exception, *, action: str, repo: str, config: Config
     env = config.github.token_env
     if isinstance(error, requests.RequestException):
         kind = type(error).__name__
-        return PublishError(f"lost the connection to GitHub ({config.github.api_url}) while trying to {action} "
-                            f"for {repo} ({kind}); re-run publish: it rebuilds the branch and finds an existing PR")
+        return PublishError(f"no answer from GitHub ({config.github.api_url}) while trying to {action} for {repo} "
+                            f"({kind}); check the network and github.api_url, then re-run publish: "
+                            f"it repairs a half-done run")
     if not isinstance(error, GithubException):
         return PublishError(f"could not {action} for {repo}: {error}")
     status, message = error.status, github_message(error)

@@ -101,7 +101,7 @@ class Publisher:
         self.repo_name = repo_name
         self.config = config
         self.bot_login = bot_login
-        self._step = f"read {repo_name}"
+        self._step = "read the repository"
 
     # -- public API ----------------------------------------------------------------------------------------
     def publish(self, proposals: Sequence[Proposal], context: PublishContext) -> PublishOutcome:
@@ -136,7 +136,7 @@ class Publisher:
     # -- reading -------------------------------------------------------------------------------------------
     def _snapshot(self) -> _Snapshot:
         gh = self.config.github
-        self._step = f"read {self.repo_name}"
+        self._step = "read the repository"
         repo = self.github.get_repo(self.repo_name)
         base_branch = repo.default_branch
         self._step = f"read branch {base_branch}"
