@@ -216,3 +216,10 @@ def test_malformed_rows_are_kept_and_skipped_for_ordering():
     result = ListDocument.parse(text).apply([proposal(sections=("S",), date="2021-05")])
     assert result.text == text.replace(
         "| [**Old**]", "| [**New Paper**](https://arxiv.org/abs/2401.00005) | arXiv | 2021-05 |\n| [**Old**]")
+
+
+def test_titles_without_letters_are_not_duplicates_of_each_other():
+    text = "## S\n| Title | Venue | Date |\n|---|---|---|\n| [**???**](https://x.org/1) | - | 2024-01 |\n"
+    result = ListDocument.parse(text).apply([proposal(title="!!!", url="https://x.org/2", venue="-", sections=("S",))])
+    assert [(p.title, s) for p, s in result.inserted] == [("!!!", "S")]
+    assert result.text.endswith("| [**!!!**](https://x.org/2) | - | 2024-01 |\n| [**???**](https://x.org/1) | - | 2024-01 |\n")

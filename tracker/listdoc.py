@@ -4,12 +4,12 @@
 ``render()`` gives the text back byte for byte. ``apply(proposals)`` returns a
 new document with the proposals inserted as rows in the list's own style,
 newest first, touching no other line; ``lint()`` reports rows that look
-broken. This module is pure: no I/O.
+broken. This module is pure: no I/O. Example::
 
-    >>> doc = ListDocument.parse(text)
-    >>> doc.find_section("KD Algorithms > Knowledge Elicitation > Labeling").rows[0].title
-    >>> result = doc.apply(proposals, log_date=datetime.date(2024, 3, 19))
-    >>> result.text, result.inserted, result.skipped
+    doc = ListDocument.parse(text, "README.md")
+    doc.find_section("KD Algorithms > Knowledge Elicitation > Labeling").rows[0].title
+    result = doc.apply(proposals, log_date=datetime.date(2024, 3, 19))
+    result.text, result.inserted, result.skipped
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tracker.listdoc_insert import apply_proposals, check_proposal, paper_key
 from tracker.listdoc_lint import lint_document
 from tracker.listdoc_model import LintProblem, Row, Section, normalise_title
 from tracker.listdoc_rows import PaperTable, columns_of, heading_title, parse_row
-from tracker.listdoc_scan import Heading, scan
+from tracker.listdoc_scan import Heading, Scan, scan
 from tracker.records import Proposal
 
 __all__ = ["ApplyResult", "LintProblem", "ListDocument", "Row", "Section", "normalise_title"]
@@ -142,7 +142,7 @@ class ListDocument:
     def __repr__(self) -> str:
         return f"<ListDocument {self.name}: {len(self._sections)} sections, {len(self.rows())} rows>"
 
-    def _paper_tables(self, found) -> tuple[PaperTable, ...]:
+    def _paper_tables(self, found: Scan) -> tuple[PaperTable, ...]:
         tables = []
         for table in found.tables:
             columns = columns_of(table.header_cells)

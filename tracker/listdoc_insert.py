@@ -105,7 +105,7 @@ def apply_proposals(
                 section.path,
                 ({row.arxiv_id for row in section.rows if row.arxiv_id}, {normalise_title(r.title) for r in section.rows}),
             )
-            if (paper_id and paper_id in ids) or title in titles:
+            if (paper_id and paper_id in ids) or (title and title in titles):
                 log.debug("already in %s: %s", section.path, _short(proposal.title))
                 skipped.append((proposal, section.path))
                 continue
@@ -114,7 +114,8 @@ def apply_proposals(
             _insert(table, format_row(table.style, table.table.columns, new_row), date_key(new_row.date))
             if paper_id:
                 ids.add(paper_id)
-            titles.add(title)
+            if title:
+                titles.add(title)
             inserted.append((proposal, section.path))
             log.debug("inserting into %s: %s", section.path, _short(proposal.title))
     if not inserted:

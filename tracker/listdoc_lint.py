@@ -65,7 +65,7 @@ def _duplicates(doc: ListDocument) -> list[LintProblem]:
     first_with_id: dict[str, Row] = {}
     for row in doc.rows():
         title = normalise_title(row.title)
-        keys = [("title", title)] + ([("arxiv", row.arxiv_id)] if row.arxiv_id else [])
+        keys = ([("title", title)] if title else []) + ([("arxiv", row.arxiv_id)] if row.arxiv_id else [])
         earlier = next((first_in_section[(row.section, k)] for k in map(str, keys)
                         if (row.section, k) in first_in_section), None)
         if earlier is not None:
