@@ -53,7 +53,7 @@ ZETA = Proposal(title="Zeta Teachers", url="https://arxiv.org/abs/2403.00006", s
 ALPHA_AGAIN = Proposal(title="Alpha Distillation", url="https://arxiv.org/abs/2402.00001v2", sections=(LABELING,),
                        arxiv_id="2402.00001", date="2024-02", score=0.99)
 NEAR = Proposal(title="Eta, almost", url="https://arxiv.org/abs/2403.00009", sections=(FEEDBACK,),
-                arxiv_id="2403.00009", score=0.44)
+                arxiv_id="2403.00009", date="2024-03", score=0.44)
 
 
 def context(**changes: object) -> PublishContext:

@@ -2,7 +2,7 @@
 
 Each line is a :class:`~tracker.records.Proposal`: the list document's fields
 (``title``, ``url``, ``sections``, ``arxiv_id``, ``venue``, ``date``, ``code``,
-``data``) plus the optional ``score``, ``alternatives`` and ``terms`` the PR body
+``data``; ``date`` is ``YYYY-MM``) plus the optional ``score``, ``alternatives`` and ``terms`` the PR body
 shows. Blank lines are skipped. A bad line is a :class:`ProposalError` naming
 ``file:line`` and what to fix, before anything is published::
 
@@ -14,6 +14,7 @@ shows. Blank lines are skipped. A bad line is a :class:`ProposalError` naming
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ from tracker.errors import ProposalError
 from tracker.records import Proposal
 
 REQUIRED = ("title", "url", "sections")
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def parse_proposals(text: str, name: str = "PROPOSALS.jsonl") -> list[Proposal]:
@@ -69,6 +71,8 @@ def _parse_line(line: str, where: str) -> Proposal:
         proposal = Proposal.from_dict({**obj, "sections": sections})
     except (KeyError, TypeError, ValueError, IndexError) as e:
         raise ProposalError(f"{where}: bad value ({e}); see the PROPOSALS.jsonl format in README.md") from e
+    if not _MONTH.fullmatch(proposal.date):
+        raise ProposalError(f"{where}: 'date' must be YYYY-MM (the month the paper appeared), got {proposal.date!r}")
     if proposal.score is not None and not 0.0 <= proposal.score <= 1.0:
         raise ProposalError(f"{where}: 'score' must be a probability in [0, 1], got {proposal.score}")
     if not proposal.arxiv_id:
