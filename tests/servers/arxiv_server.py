@@ -396,3 +396,24 @@ def corpus_slice(since: date, until: date, path: Path = CORPUS) -> tuple[Paper, 
             if any(lo <= d <= hi for d in _DATES.findall(line)):
                 papers.append(Paper.from_corpus(json.loads(line)))
     return tuple(papers)
+
+
+def tracker_config(server: ArxivServer, folder: Path, **arxiv: Any) -> Path:
+    """A config.yaml in ``folder`` pointing kd-tracker at ``server`` (no delay, no backoff) and a store in ``folder``.
+
+    ``arxiv`` overrides or adds ``arxiv.*`` keys (``categories=["cs.CL"]``).
+    """
+    settings: dict[str, Any] = {
+        "api_url": server.api_url,
+        "rss_url": server.url,
+        "delay_seconds": 0,
+        "backoff_seconds": 0,
+        "max_retries": 3,
+        "timeout_seconds": 5,
+    }
+    settings.update(arxiv)
+    lines = ["arxiv:"] + [f"  {key}: {json.dumps(value)}" for key, value in settings.items()]
+    lines += ["store:", f"  path: {json.dumps(str(folder / 'kd.db'))}"]
+    path = folder / "config.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
