@@ -225,3 +225,11 @@ def test_parse_never_drops_lines_of_odd_text():
         doc = ListDocument.parse(text)
         assert doc.render() == text
         doc.lint()
+
+
+def test_setext_headings_count_but_not_after_lists_or_quotes():
+    text = "Top\n===\nMethods\n-------\n| Title |\n|---|\n| P |\n\n- item\n---\n> quote\n---\n\nTwo\nlines\n---\n"
+    doc = ListDocument.parse(text)
+    assert [(h.index, h.level, h.text) for h in doc.headings] == [(0, 1, "Top"), (2, 2, "Methods"), (13, 2, "Two lines")]
+    assert [s.path for s in doc.sections()] == ["Methods"]
+    assert doc.render() == text

@@ -1,6 +1,7 @@
 """Find the headings and tables of a README, line by line, as CommonMark/GFM blocks.
 
-Only what the list document needs is recognised: ATX headings (``## News``),
+Only what the list document needs is recognised: ATX headings (``## News``)
+and setext headings (a paragraph underlined with ``===`` or ``---``),
 GFM tables (header, delimiter row, body rows), and the blocks whose content
 must *not* be read as headings or tables: fenced code, HTML blocks (a
 ``<div>`` runs to the next blank line, ``<!--`` to ``-->``) and indented code.
@@ -18,6 +19,9 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _BLOCKQUOTE = re.compile(r"^ {0,3}>")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_THEMATIC = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _HTML_RAW = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?:\s|>|$)", re.IGNORECASE)
 _HTML_RAW_END = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
 _HTML_SPECIAL = [
@@ -75,36 +79,49 @@ def scan(lines: list[str]) -> Scan:
     headings: list[Heading] = []
     tables: list[Table] = []
     in_paragraph = False
+    paragraph_start: int | None = None
+    """First line of the open paragraph when a setext underline could make it a heading."""
     i, n = 0, len(text)
     while i < n:
         line = text[i]
         if not line.strip():
-            in_paragraph = False
+            in_paragraph, paragraph_start = False, None
             i += 1
             continue
         if not in_paragraph and line.startswith(("    ", "\t")):
             i += 1  # indented code block line
             continue
+        if paragraph_start is not None and _SETEXT.match(line):
+            content = " ".join(part.strip() for part in text[paragraph_start:i])
+            headings.append(Heading(paragraph_start, 1 if line.strip()[0] == "=" else 2, content))
+            in_paragraph, paragraph_start = False, None
+            i += 1
+            continue
         end = _block_end(text, i, in_paragraph)
         if end is not None:
-            in_paragraph = False
+            in_paragraph, paragraph_start = False, None
             i = end
             continue
         heading = _ATX.match(line)
         if heading:
             content = _ATX_CLOSING.sub("", heading.group(2) or "").strip()
             headings.append(Heading(i, len(heading.group(1)), content))
-            in_paragraph = False
+            in_paragraph, paragraph_start = False, None
             i += 1
             continue
         table_end = _table_end(text, i)
         if table_end is not None:
             cells = tuple(cell.content for cell in split_cells(line))
             tables.append(Table(i, cells, i + 2, table_end))
-            in_paragraph = False
+            in_paragraph, paragraph_start = False, None
             i = table_end
             continue
-        in_paragraph = not _BLOCKQUOTE.match(line)
+        plain = not _BLOCKQUOTE.match(line) and not _LIST_ITEM.match(line) and not _THEMATIC.match(line)
+        if not plain:
+            paragraph_start = None
+        elif not in_paragraph:
+            paragraph_start = i
+        in_paragraph = not _BLOCKQUOTE.match(line) and not _THEMATIC.match(line)
         i += 1
     return Scan(tuple(headings), tuple(tables))
 
