@@ -53,7 +53,7 @@ def show(readme: str, as_json: bool, config: Config) -> None:
 @click.argument("proposals", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the new README here (default: stdout). Nothing is written on an error.")
-@click.option("--log-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--log-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Date of the update-log line under News (default: today, when list.update_log is on).")
 @click.option("--no-log", is_flag=True, help="Add no update-log line.")
 @config_option
