@@ -38,12 +38,46 @@ def user(base: str, login: str) -> dict[str, Any]:
         "avatar_url": f"{base}/avatars/u/{uid}", "gravatar_id": "",
         "url": f"{base}/users/{login}", "html_url": f"{base}/{login}",
         "type": "Bot" if login.endswith("[bot]") else "User", "site_admin": False,
+        **{f"{name}_url": f"{base}/users/{login}/{name}{suffix}" for name, suffix in (
+            ("followers", ""), ("following", "{/other_user}"), ("gists", "{/gist_id}"),
+            ("starred", "{/owner}{/repo}"), ("subscriptions", ""), ("organizations", ""), ("repos", ""),
+            ("events", "{/privacy}"), ("received_events", ""))},
     }
+
+
+_REPO_URLS = {
+    "archive_url": "/{archive_format}{/ref}", "assignees_url": "/assignees{/user}", "blobs_url": "/git/blobs{/sha}",
+    "branches_url": "/branches{/branch}", "collaborators_url": "/collaborators{/collaborator}",
+    "comments_url": "/comments{/number}", "commits_url": "/commits{/sha}", "contributors_url": "/contributors",
+    "deployments_url": "/deployments", "downloads_url": "/downloads", "events_url": "/events", "forks_url": "/forks",
+    "git_commits_url": "/git/commits{/sha}", "git_tags_url": "/git/tags{/sha}", "hooks_url": "/hooks",
+    "issue_comment_url": "/issues/comments{/number}", "issue_events_url": "/issues/events{/number}",
+    "keys_url": "/keys{/key_id}", "labels_url": "/labels{/name}", "languages_url": "/languages",
+    "merges_url": "/merges", "milestones_url": "/milestones{/number}",
+    "notifications_url": "/notifications{?since,all,participating}", "releases_url": "/releases{/id}",
+    "stargazers_url": "/stargazers", "statuses_url": "/statuses/{sha}", "subscribers_url": "/subscribers",
+    "subscription_url": "/subscription", "tags_url": "/tags", "teams_url": "/teams", "trees_url": "/git/trees{/sha}",
+}
+"""The ``*_url`` templates of a repository, relative to its API URL."""
 
 
 def repo(base: str, r: Repo) -> dict[str, Any]:
     api = f"{base}/repos/{r.full_name}"
     return {
+        **{key: api + suffix for key, suffix in _REPO_URLS.items()},
+        "git_url": f"git://127.0.0.1/{r.full_name}.git", "ssh_url": f"git@127.0.0.1:{r.full_name}.git",
+        "svn_url": f"{base}/{r.full_name}", "mirror_url": None, "homepage": None, "language": "Markdown",
+        "size": 100, "forks": 0, "forks_count": 0, "network_count": 0, "open_issues": len(r.open_pulls()),
+        "stargazers_count": 0, "subscribers_count": 1, "watchers": 0, "watchers_count": 0, "topics": [],
+        "license": None, "organization": None, "permissions": {"admin": False, "maintain": False, "push": True,
+                                                                "triage": True, "pull": True},
+        "allow_auto_merge": False, "allow_forking": True, "allow_merge_commit": True, "allow_rebase_merge": True,
+        "allow_squash_merge": True, "allow_update_branch": False, "delete_branch_on_merge": False,
+        "use_squash_pr_title_as_default": False, "merge_commit_message": "PR_TITLE", "merge_commit_title": "MERGE_MESSAGE",
+        "squash_merge_commit_message": "COMMIT_MESSAGES", "squash_merge_commit_title": "COMMIT_OR_PR_TITLE",
+        "has_discussions": False, "has_downloads": True, "has_pages": False, "has_projects": True, "has_wiki": True,
+        "is_template": False, "web_commit_signoff_required": False, "custom_properties": {},
+        "security_and_analysis": None, "temp_clone_token": None,
         "id": r.id, "node_id": f"MDEwOlJlcG9zaXRvcnk{r.id}", "name": r.name, "full_name": r.full_name,
         "private": r.private, "owner": user(base, r.owner), "html_url": f"{base}/{r.full_name}",
         "description": None, "fork": False, "url": api,
@@ -180,6 +214,11 @@ def pull(base: str, r: Repo, p: Pull) -> dict[str, Any]:
         "draft": False, "merged": p.merged, "mergeable": None, "comments": len(p.comments),
         "commits": len(r.commits_ahead(p.head, p.base)) if r.branch_sha(p.head) else 0,
         "maintainer_can_modify": False, "author_association": "CONTRIBUTOR",
+        "additions": 0, "deletions": 0, "changed_files": 1, "review_comments": 0, "merged_by": None,
+        "active_lock_reason": None, "assignee": None, "auto_merge": None, "milestone": None, "rebaseable": None,
+        "mergeable_state": "unknown", "requested_teams": [], "statuses_url": f"{api}/statuses/{head_sha}",
+        "review_comments_url": f"{api}/pulls/{p.number}/comments",
+        "review_comment_url": f"{api}/pulls/comments{{/number}}",
         "_links": {"self": {"href": f"{api}/pulls/{p.number}"}, "html": {"href": html},
                    "issue": {"href": f"{api}/issues/{p.number}"}},
     }

@@ -1,0 +1,141 @@
+"""PR title and body: what a reviewer reads, escaped; the hidden metadata and reading it back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.publish_sample import EPSILON, FEEDBACK, LABELING, ZETA, context
+from tracker.pr_body import (
+    MAX_BODY,
+    PaperMetadata,
+    parse_pr_metadata,
+    render_blocked_comment,
+    render_body,
+    render_title,
+)
+from tracker.publish import PublishContext
+from tracker.records import Proposal
+
+EXPECTED = """\
+**kd-tracker proposes 2 papers** from arXiv 2024-03-11..2024-03-18 · model lr-2024-03-18 · as of 2024-03-19 · 1 already in the list, skipped.
+
+| # | Paper | Score | Section | Alternatives | Top terms | Code / data | Venue |
+|--:|---|--:|---|---|---|---|---|
+| 1 | [Epsilon: Distilling Rationales](https://arxiv.org/abs/2403.00005) | 0.91 | KD Algorithms &gt; Knowledge Elicitation &gt; Labeling<br>KD Algorithms &gt; Knowledge Elicitation &gt; Feedback | KD Algorithms &gt; Knowledge Elicitation &gt; Feedback (0.42) | rationale, distill | [code](https://github.com/x/epsilon) | arXiv |
+| 2 | [Zeta Teachers](https://arxiv.org/abs/2403.00006) | 0.77 | KD Algorithms &gt; Knowledge Elicitation &gt; Labeling | – | teacher | – | arXiv |
+
+<details>
+<summary>Near misses: 1 best paper under the threshold</summary>
+
+| Paper | Score | Best section |
+|---|--:|---|
+| [Eta, almost](https://arxiv.org/abs/2403.00009) | 0.44 | KD Algorithms &gt; Knowledge Elicitation &gt; Feedback |
+
+</details>
+
+**Coverage** of 2024-03-11..2024-03-18: 7 of 8 days read; gaps: 2024-03-16.
+
+**Thresholds:** relevance 0.5.
+
+Merge to accept. To drop or move a row, edit this branch: kd-tracker then leaves it alone and only comments, until the label `kd-tracker:take-over` lets it rebuild the branch. What you merge is what kd-tracker learns from.
+
+<!-- kd-tracker-metadata
+"""
+
+
+def test_body_reads_in_a_minute() -> None:
+    body = render_body([(EPSILON, (LABELING, FEEDBACK)), (ZETA, (LABELING,))], context(), skipped=1)
+    assert body.startswith(EXPECTED)
+    assert body.endswith("\n-->\n")
+    assert body.count("<!--") == 1
+
+
+def test_metadata_round_trip() -> None:
+    body = render_body([(EPSILON, (LABELING, FEEDBACK)), (ZETA, (LABELING,))], context())
+    meta = parse_pr_metadata(body)
+    assert meta.arxiv_ids == ("2403.00005", "2403.00006")
+    assert meta.sections == {"2403.00005": (LABELING, FEEDBACK), "2403.00006": (LABELING,)}
+    assert meta.scores == {"2403.00005": 0.91, "2403.00006": 0.77}
+    assert (meta.model_version, meta.as_of, meta.since, meta.until) == ("lr-2024-03-18", "2024-03-19",
+                                                                        "2024-03-11", "2024-03-18")
+    assert meta.thresholds == {"relevance": 0.5}
+    assert meta.near_misses == (PaperMetadata("2403.00009", "Eta, almost", "https://arxiv.org/abs/2403.00009",
+                                              (FEEDBACK,), 0.44),)
+
+
+def test_minimal_context_says_what_is_not_reported() -> None:
+    body = render_body([(ZETA, (LABELING,))], PublishContext(as_of=dt.date(2024, 3, 19)))
+    assert body.startswith("**kd-tracker proposes 1 paper** from arXiv until 2024-03-19 · model unknown · "
+                           "as of 2024-03-19.\n")
+    assert "**Coverage** of until 2024-03-19: not reported; gaps: none." in body
+    assert "**Thresholds:** not reported." in body
+    assert "<details>" not in body
+
+
+def test_hostile_text_cannot_close_the_metadata_comment_or_add_markup() -> None:
+    title = "A --> <script>alert(1)</script> ](javascript:x) | b"
+    evil = Proposal(title=title, url="javascript:alert(1)", sections=(LABELING + " --><img>",), arxiv_id="2403.1",
+                    date="2024-03", score=0.5, terms=("`x`", "<b>"), code=("https://ok.example/a b(c)",))
+    body = render_body([(evil, evil.sections)], context(model_version="v<1>", near_misses=()))
+    visible, _, hidden = body.partition("<!-- kd-tracker-metadata")
+    assert "<script>" not in body and "<img>" not in body and "<b>" not in body
+    assert "](javascript:" not in visible
+    assert "| 1 | A --&gt; &lt;script&gt;alert\\(1\\)&lt;/script&gt; \\]\\(javascript:x\\) \\| b | 0.50 |" in visible
+    assert "[code](https://ok.example/a%20b%28c%29)" in visible
+    assert hidden.count("-->") == 1 and hidden.rstrip().endswith("-->")
+    assert parse_pr_metadata(body).papers[0].title == title
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=80), st.text(max_size=30))
+def test_any_title_and_model_version_round_trip_through_the_metadata(title: str, version: str) -> None:
+    proposal = Proposal(title=title, url="https://arxiv.org/abs/2403.00001", sections=(LABELING,),
+                        arxiv_id="2403.00001", date="2024-03", score=0.5)
+    body = render_body([(proposal, (LABELING,))], context(model_version=version))
+    meta = parse_pr_metadata(body)
+    assert meta.papers[0].title == title and meta.model_version == version
+    assert body.count("<!--") == 1 and body.rstrip().endswith("-->")
+
+
+def test_parse_returns_none_without_or_with_broken_metadata(caplog) -> None:
+    assert parse_pr_metadata("A PR a human wrote.") is None
+    assert parse_pr_metadata(None) is None
+    assert parse_pr_metadata("x\n<!-- kd-tracker-metadata\n{not json\n-->\n") is None
+    assert "cannot be read" in caplog.text
+
+
+def test_near_misses_are_cut_before_the_body_gets_too_long() -> None:
+    many = [Proposal(title="N" * 300 + str(i), url=f"https://arxiv.org/abs/2403.{i:05d}", sections=(FEEDBACK,),
+                     arxiv_id=f"2403.{i:05d}", date="2024-03", score=0.4) for i in range(400)]
+    body = render_body([(ZETA, (LABELING,))], context(near_misses=many))
+    assert len(body) <= MAX_BODY
+    shown = int(re.search(r"Near misses: (\d+) best papers", body).group(1))
+    assert 0 < shown < 400
+    assert len(parse_pr_metadata(body).near_misses) == shown
+
+
+def test_title_from_template() -> None:
+    assert render_title("Weekly update: {count} new papers ({window})", 3, "2024-03-11..2024-03-18") == \
+        "Weekly update: 3 new papers (2024-03-11..2024-03-18)"
+    assert render_title("{count}\npapers", 1, "w") == "1 papers"
+
+
+def test_blocked_comment_escapes_commit_lines() -> None:
+    text = render_blocked_comment([(ZETA, (LABELING,))], branch="kd-tracker/weekly",
+                                  foreign=["abc1234 by Mallory <m@x>: [pwn](javascript:x)"], base_branch="main",
+                                  base_sha="f" * 40, takeover_label="kd-tracker:take-over")
+    assert "- abc1234 by Mallory &lt;m@x&gt;: \\[pwn\\]\\(javascript:x\\)" in text
+    assert "one commit on `main` at fffffff, adding 1 paper:" in text
+    assert "| [Zeta Teachers](https://arxiv.org/abs/2403.00006) | KD Algorithms &gt; Knowledge Elicitation &gt; " \
+           "Labeling |" in text
+
+
+def test_metadata_json_is_plain_json() -> None:
+    body = render_body([(ZETA, (LABELING,))], context())
+    raw = body.split("<!-- kd-tracker-metadata\n")[1].split("\n-->")[0]
+    assert json.loads(raw)["papers"][0]["sections"] == [LABELING]
