@@ -30,8 +30,10 @@ class PageBar:
             self.close()
             self.window = event.window
             self.bar = tqdm(total=event.pages, desc=event.window, unit="page", file=sys.stderr, leave=False)
-        self.bar.set_postfix_str(f"{event.records} records of {event.total}")
+        self.bar.set_postfix_str(f"{event.total} records")
         self.bar.update(1)
+        if event.page >= event.pages:
+            self.close()
 
     def close(self) -> None:
         if self.bar is not None:
