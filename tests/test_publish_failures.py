@@ -286,3 +286,12 @@ def test_unreachable_github_is_one_line(tmp_path) -> None:
     assert str(e.value) == (f"no answer from GitHub ({url}) while trying to read the repository for "
                             "Tebmer/Awesome-KD (ConnectionError); check the network and github.api_url, then "
                             "re-run publish: it repairs a half-done run")
+
+
+def test_rate_limit_with_no_retries_left_names_the_reset_time(github: GithubServer) -> None:
+    github.rate_limit(60.0)
+    reset = dt.datetime.fromtimestamp(math.ceil(github.limited_until), dt.timezone.utc)
+    with pytest.raises(PublishError) as e:
+        publisher(github, retries=0).publish([EPSILON], context())
+    assert str(e.value) == ("GitHub rate limit still exceeded after 0 waits while trying to read the repository for "
+                            f"Tebmer/Awesome-KD; it resets at {reset:%Y-%m-%d %H:%M:%S} UTC; re-run after the reset")

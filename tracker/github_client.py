@@ -136,12 +136,17 @@ def to_publish_error(error: Exception, *, action: str, repo: str, config: Config
     if not isinstance(error, GithubException):
         return PublishError(f"could not {action} for {repo}: {error}")
     status, message = error.status, github_message(error)
-    if isinstance(error, RateLimitExceededExceedsMaxWait) or isinstance(error, RateLimitExceededException):
+    # an exhausted retry has read the body already: a 403 with no requests remaining is a rate limit too
+    exhausted = status in (403, 429) and _header(error.headers, "X-RateLimit-Remaining") == "0"
+    if isinstance(error, RateLimitExceededException) or exhausted:
         reset = reset_time(error)
         when = reset.strftime("%Y-%m-%d %H:%M:%S UTC") if reset else "an unknown time"
-        return PublishError(f"GitHub rate limit exceeded while trying to {action} for {repo}; it resets at {when}, "
-                            f"later than github.rate_limit_max_wait_seconds "
-                            f"({config.github.rate_limit_max_wait_seconds:g}s) allows waiting; re-run after the reset")
+        if isinstance(error, RateLimitExceededExceedsMaxWait):
+            return PublishError(f"GitHub rate limit exceeded while trying to {action} for {repo}; it resets at {when}, "
+                                f"later than github.rate_limit_max_wait_seconds "
+                                f"({config.github.rate_limit_max_wait_seconds:g}s) allows waiting; re-run after the reset")
+        return PublishError(f"GitHub rate limit still exceeded after {config.github.retries} waits while trying to "
+                            f"{action} for {repo}; it resets at {when}; re-run after the reset")
     if isinstance(error, BadCredentialsException) or status == 401:
         if message.lower().startswith("requires authentication"):
             return PublishError(f"GitHub needs a token to {action} for {repo} (401 {message}); "
