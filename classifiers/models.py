@@ -1,0 +1,114 @@
+"""Factories of the model pipelines (papers in, probabilities out).
+
+Tune with pipeline parameter names (``clf__estimator__C``, ``features__title__tfidf__min_df``).
+Every factory returns a fresh, unfitted ``Pipeline``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from classifiers.features import DEFAULT_TERMS, LexiconFeatures, PaperText, Term
+from classifiers.sections import SectionClassifier
+
+RELEVANCE_DEFAULTS = {
+    "C": 1.0,
+    "title_weight": 0.5,
+    "lexicon_scale": 0.3,
+    "min_df": 2,
+    "unlabeled_weight": 0.5,
+}
+"""Hyper-parameters of the relevance model, chosen by cross-validation (``python -m bench.quality``).
+
+``unlabeled_weight`` belongs to the training set (:mod:`classifiers.labels`); the rest to :func:`make_relevance_model`.
+"""
+
+RELEVANCE_MODEL_PARAMS = ("C", "title_weight", "lexicon_scale", "min_df", "ngram_range", "terms")
+"""Keys of the relevance parameters that :func:`make_relevance_model` takes."""
+
+
+def _tfidf(ngram_range: tuple[int, int], min_df: int | float, stop_words: str | None = "english") -> TfidfVectorizer:
+    return TfidfVectorizer(
+        ngram_range=ngram_range,
+        min_df=min_df,
+        sublinear_tf=True,
+        stop_words=stop_words,
+        dtype=np.float32,
+    )
+
+
+def make_features(
+    *,
+    title_weight: float = RELEVANCE_DEFAULTS["title_weight"],
+    lexicon_scale: float = RELEVANCE_DEFAULTS["lexicon_scale"],
+    min_df: int | float = RELEVANCE_DEFAULTS["min_df"],
+    ngram_range: tuple[int, int] = (1, 2),
+    terms: tuple[Term, ...] = DEFAULT_TERMS,
+) -> FeatureUnion:
+    """TF-IDF of title + abstract, TF-IDF of the title alone (weighted), and the domain lexicon."""
+    steps: list[tuple[str, object]] = [
+        ("words", Pipeline([("text", PaperText("all")), ("tfidf", _tfidf(ngram_range, min_df))])),
+    ]
+    weights = {"words": 1.0}
+    if title_weight > 0:
+        steps.append(("title", Pipeline([("text", PaperText("title")), ("tfidf", _tfidf(ngram_range, min_df))])))
+        weights["title"] = title_weight
+    if lexicon_scale > 0 and terms:
+        steps.append(("lexicon", LexiconFeatures(terms=terms, scale=lexicon_scale)))
+        weights["lexicon"] = 1.0
+    return FeatureUnion(steps, transformer_weights=weights)
+
+
+def make_classifier(*, C: float = RELEVANCE_DEFAULTS["C"], calibration_folds: int = 3, random_state: int = 0) -> CalibratedClassifierCV:
+    """Logistic regression (balanced classes) with sigmoid (Platt) calibration on held-out folds."""
+    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=random_state)
+    folds = StratifiedKFold(n_splits=calibration_folds, shuffle=True, random_state=random_state)
+    return CalibratedClassifierCV(lr, method="sigmoid", cv=folds)
+
+
+def make_relevance_model(
+    *,
+    C: float = RELEVANCE_DEFAULTS["C"],
+    title_weight: float = RELEVANCE_DEFAULTS["title_weight"],
+    lexicon_scale: float = RELEVANCE_DEFAULTS["lexicon_scale"],
+    min_df: int | float = RELEVANCE_DEFAULTS["min_df"],
+    ngram_range: tuple[int, int] = (1, 2),
+    terms: tuple[Term, ...] = DEFAULT_TERMS,
+    calibration_folds: int = 3,
+    random_state: int = 0,
+) -> Pipeline:
+    """Relevance: features -> calibrated logistic regression; ``predict_proba(papers)[:, 1]`` is P(belongs in the list)."""
+    return Pipeline(
+        [
+            ("features", make_features(title_weight=title_weight, lexicon_scale=lexicon_scale, min_df=min_df,
+                                       ngram_range=ngram_range, terms=terms)),
+            ("clf", make_classifier(C=C, calibration_folds=calibration_folds, random_state=random_state)),
+        ]
+    )
+
+
+def make_plain_model(*, C: float = 1.0, random_state: int = 0) -> Pipeline:
+    """The "before" baseline: TF-IDF (word 1-2-grams) of title + abstract into a plain logistic regression."""
+    return Pipeline(
+        [
+            ("text", PaperText("all")),
+            ("tfidf", _tfidf((1, 2), 2)),
+            ("clf", LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=random_state)),
+        ]
+    )
+
+
+def make_section_model(
+    *, C: float = 10.0, n_neighbors: int = 10, knn_weight: float = 0.5, random_state: int = 0
+) -> SectionClassifier:
+    """Sections: one-vs-rest LR blended with a kNN vote, applied to the relevance model's word features.
+
+    It reuses the fitted ``features__words`` TF-IDF (corpus-wide IDF), so scoring
+    tokenizes each paper once.
+    """
+    return SectionClassifier(C=C, n_neighbors=n_neighbors, knn_weight=knn_weight, random_state=random_state)

@@ -1,0 +1,253 @@
+"""Fit, save, load and apply the models: the only module that reads or writes model files.
+
+A model folder holds ``model.joblib`` (the fitted pipelines) and ``model.json``
+(metadata: when, from which list, on how many papers, with which library
+versions, and evaluation figures). Loading checks the versions first and asks
+for a retrain when they do not match.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import platform
+import time
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy
+import scipy.sparse as sp
+import sklearn
+from sklearn.exceptions import InconsistentVersionWarning
+from sklearn.pipeline import Pipeline
+
+from classifiers.explain import Explainer
+from classifiers.labels import RowLike, TrainingSet, build_training_set
+from classifiers.models import (
+    RELEVANCE_DEFAULTS,
+    RELEVANCE_MODEL_PARAMS,
+    make_relevance_model,
+    make_section_model,
+)
+from classifiers.sections import SectionClassifier, apply_roll_up, roll_up
+from tracker import __version__
+from tracker.config import ModelConfig
+from tracker.errors import ModelError
+from tracker.records import Paper, ScoredPaper, SectionScore
+
+log = logging.getLogger(__name__)
+
+MODEL_FORMAT = 1
+"""Bumped whenever the saved layout or the pipelines' classes change incompatibly."""
+MODEL_FILE = "model.joblib"
+META_FILE = "model.json"
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+@dataclass
+class TrainedModel:
+    """A fitted relevance model and section model, with their metadata."""
+
+    relevance: Pipeline
+    """Papers -> P(the paper belongs in the list)."""
+    sections: SectionClassifier | None
+    """Word features (``relevance`` step ``features__words``) -> probability of each section (None without sections)."""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    """What ``model.json`` holds (see :func:`train`)."""
+
+    @property
+    def version(self) -> str:
+        """Short id for PR bodies: creation date and a hash of the fitted model (``20240220-1a2b3c4d``)."""
+        return str(self.metadata.get("version", "unsaved"))
+
+    @cached_property
+    def explainer(self) -> Explainer:
+        return Explainer(self.relevance)
+
+    def relevance_scores(self, papers: Sequence[Paper]) -> np.ndarray:
+        """P(belongs in the list) of each paper (no refit: the saved TF-IDF is applied)."""
+        if not papers:
+            return np.zeros(0)
+        clf = self.relevance[-1]
+        column = list(clf.classes_).index(1)
+        return self.relevance.predict_proba(list(papers))[:, column]
+
+    def features(self, papers: Sequence[Paper]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """The relevance features and the word features (a block of them) of ``papers``, tokenizing once."""
+        union = self.relevance[0]
+        weights = union.transformer_weights or {}
+        blocks = {name: sp.csr_matrix(step.transform(papers)) for name, step in union.transformer_list if step != "drop"}
+        stacked = sp.hstack([blocks[name] * weights.get(name, 1.0) for name in blocks], format="csr", dtype=np.float32)
+        return stacked, blocks["words"]
+
+    def score(self, papers: Sequence[Paper]) -> list[ScoredPaper]:
+        """Score, rank sections and explain each paper, in the order given."""
+        papers = list(papers)
+        if not papers:
+            return []
+        features, words = self.features(papers)
+        clf = self.relevance[-1]
+        proba = clf.predict_proba(features)[:, list(clf.classes_).index(1)]
+        terms = self.explainer.top_terms(features, int(self.metadata.get("top_terms", 5)))
+        shown = int(self.metadata.get("sections_shown", 4))
+        ranked = self.sections.rank(words, shown) if self.sections is not None else [[] for _ in papers]
+        return [
+            ScoredPaper(paper, float(p), tuple(SectionScore(s, round(v, 6)) for s, v in r), t)
+            for paper, p, r, t in zip(papers, proba, ranked, terms, strict=True)
+        ]
+
+    def save(self, directory: str | Path) -> Path:
+        """Write ``model.joblib`` and ``model.json`` into ``directory`` (created if needed); returns it."""
+        directory = Path(directory)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            path = directory / MODEL_FILE
+            joblib.dump({"relevance": self.relevance, "sections": self.sections}, path, compress=3)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+            created = str(self.metadata.get("created_at", ""))[:10].replace("-", "")
+            self.metadata["version"] = f"{created}-{digest}"
+            self.metadata["model_sha256_8"] = digest
+            (directory / META_FILE).write_text(json.dumps(self.metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        except OSError as e:
+            raise ModelError(f"{directory}: cannot write the model ({e.strerror or e}); check the folder is writable") from e
+        log.info("saved model %s to %s", self.version, directory)
+        return directory
+
+
+def library_versions() -> dict[str, str]:
+    return {
+        "kd_tracker": __version__,
+        "scikit_learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "joblib": joblib.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def fit_models(
+    training: TrainingSet, config: ModelConfig, params: dict[str, Any] | None = None
+) -> tuple[Pipeline, SectionClassifier | None, dict[str, str]]:
+    """Fit the relevance pipeline and the section model on a training set; returns them and the section roll-up map."""
+    if training.positives < 3:
+        raise ModelError(
+            f"only {training.positives} list papers were found among the training papers; at least 3 are needed "
+            "(check --papers covers the list, or drop --offline to look them up)"
+        )
+    if training.negatives < 3:
+        raise ModelError(f"only {training.negatives} other papers to learn from; give a larger corpus with --papers")
+    options = {k: v for k, v in (params or {}).items() if k in RELEVANCE_MODEL_PARAMS}
+    relevance = make_relevance_model(random_state=config.random_state, **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)  # stop-word list vs token pattern
+        relevance.fit(training.papers, training.y, clf__sample_weight=training.sample_weight)
+    sections, mapping = fit_sections(relevance, training, config)
+    return relevance, sections, mapping
+
+
+def fit_sections(
+    relevance: Pipeline, training: TrainingSet, config: ModelConfig
+) -> tuple[SectionClassifier | None, dict[str, str]]:
+    """Fit the section model on the positives' word features (sections rolled up by ``min_section_papers``)."""
+    positives = [p for p, label in zip(training.papers, training.y, strict=True) if label == 1]
+    labels = [s for s, label in zip(training.sections, training.y, strict=True) if label == 1]
+    mapping, rolled = roll_up(labels, config.min_section_papers)
+    keep = [i for i, s in enumerate(rolled) if s]
+    if not keep:
+        return None, mapping
+    words = relevance.named_steps["features"].named_transformers["words"]
+    model = make_section_model(random_state=config.random_state)
+    model.fit(words.transform([positives[i] for i in keep]), [rolled[i] for i in keep])
+    return model, mapping
+
+
+def train(
+    rows: Sequence[RowLike],
+    papers: Iterable[Paper],
+    *,
+    config: ModelConfig,
+    train_until: datetime.date | None = None,
+    extra_labels: Iterable[Any] = (),
+    list_file: str | None = None,
+    list_text: str | None = None,
+    params: dict[str, Any] | None = None,
+) -> TrainedModel:
+    """Train on the list's ``rows`` against ``papers``; see :mod:`classifiers.labels` for the labels.
+
+    ``params`` overrides the relevance hyper-parameters (:data:`RELEVANCE_DEFAULTS`).
+    """
+    started = time.perf_counter()
+    options = {**RELEVANCE_DEFAULTS, **(params or {})}
+    training = build_training_set(
+        rows,
+        papers,
+        train_until=train_until,
+        extra_labels=extra_labels,
+        negatives=config.negatives,
+        unlabeled_weight=float(options["unlabeled_weight"]),
+        random_state=config.random_state,
+    )
+    relevance, sections, mapping = fit_models(training, config, options)
+    vocabulary = sum(len(step[-1].vocabulary_) for name, step in relevance[0].transformer_list if name in ("words", "title"))
+    counts = Counter(s for labels in training.sections for s in apply_roll_up(labels, mapping))
+    metadata: dict[str, Any] = {
+        "format": MODEL_FORMAT,
+        "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "versions": library_versions(),
+        "list_file": list_file,
+        "list_sha256": hashlib.sha256(list_text.encode("utf-8")).hexdigest() if list_text is not None else None,
+        "train_until": train_until.isoformat() if train_until else None,
+        "positives": training.positives,
+        "negatives": training.negatives,
+        "unmatched_list_papers": [lp.arxiv_id or lp.title for lp in training.unmatched],
+        "vocabulary": vocabulary,
+        "sections": dict(sorted(counts.items())),
+        "section_roll_up": {k: v for k, v in sorted(mapping.items()) if k != v},
+        "params": options,
+        "random_state": config.random_state,
+        "top_terms": config.top_terms,
+        "sections_shown": config.alternatives + 1,
+        "threshold": config.threshold,
+        "evaluation": {},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    log.info("trained on %d positives and %d negatives in %.1f s", training.positives, training.negatives, metadata["seconds"])
+    return TrainedModel(relevance, sections, metadata)
+
+
+def load_model(directory: str | Path) -> TrainedModel:
+    """Load a saved model; :class:`ModelError` if it is missing, unreadable or made by incompatible versions."""
+    directory = Path(directory)
+    meta_path = directory / META_FILE
+    if not meta_path.is_file() or not (directory / MODEL_FILE).is_file():
+        raise ModelError(f"no model in {directory} ({META_FILE} and {MODEL_FILE} expected); train one with `kd-tracker train`")
+    try:
+        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ModelError(f"{meta_path}: unreadable model metadata ({e}); retrain with `kd-tracker train`") from e
+    versions = metadata.get("versions") or {}
+    made_by = f"kd-tracker {versions.get('kd_tracker', '?')} / scikit-learn {versions.get('scikit_learn', '?')}"
+    if metadata.get("format") != MODEL_FORMAT or _minor(str(versions.get("scikit_learn", ""))) != _minor(sklearn.__version__):
+        raise ModelError(
+            f"model in {directory} was made by {made_by} (model format {metadata.get('format')}), this is "
+            f"kd-tracker {__version__} / scikit-learn {sklearn.__version__} (format {MODEL_FORMAT}); retrain with `kd-tracker train`"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=InconsistentVersionWarning)
+            blob = joblib.load(directory / MODEL_FILE)
+        return TrainedModel(blob["relevance"], blob["sections"], metadata)
+    except Exception as e:  # a pickle can fail in many ways; all mean "retrain"
+        raise ModelError(f"{directory / MODEL_FILE}: cannot load the model ({type(e).__name__}: {e}); retrain with `kd-tracker train`") from e
