@@ -68,6 +68,11 @@ def test_metadata_round_trip() -> None:
                                               (FEEDBACK,), 0.44),)
 
 
+def test_metadata_takes_the_arxiv_id_from_the_link_when_missing() -> None:
+    bare = Proposal(title="Bare", url="https://arxiv.org/pdf/2403.01234v3.pdf", sections=(LABELING,), date="2024-03")
+    assert parse_pr_metadata(render_body([(bare, (LABELING,))], context())).arxiv_ids == ("2403.01234",)
+
+
 def test_minimal_context_says_what_is_not_reported() -> None:
     body = render_body([(ZETA, (LABELING,))], PublishContext(as_of=dt.date(2024, 3, 19)))
     assert body.startswith("**kd-tracker proposes 1 paper** from arXiv until 2024-03-19 · model unknown · "

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.arxiv_ids import normalise_arxiv_id
 from tracker.errors import ProposalError
 from tracker.markdown_safe import escape_cell, safe_url
 from tracker.publish_records import PublishContext
@@ -149,7 +150,7 @@ def _thresholds(context: PublishContext) -> str:
 
 
 def _paper_metadata(p: Proposal, sections: Sequence[str]) -> dict[str, Any]:
-    return {"arxiv_id": p.arxiv_id, "title": p.title, "url": p.url, "sections": list(sections),
+    return {"arxiv_id": p.arxiv_id or normalise_arxiv_id(p.url) or "", "title": p.title, "url": p.url, "sections": list(sections),
             "score": None if p.score is None else round(p.score, 6)}
 
 
