@@ -1,0 +1,92 @@
+"""Model quality on ../shared/data: temporal replay and cross-validation, step by step.
+
+    python -m bench.quality            # keyword, plain TF-IDF + LR, and the final model
+    python -m bench.quality --steps    # every step between them (ablation rows)
+
+Replay: train on the list of 2024-02-20 and the corpus before it, rank the
+following 9 weeks (and each later addition's own week). Cross-validation: the
+newest list (2025-03-09) against the whole corpus, out of fold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import time
+from pathlib import Path
+
+import numpy as np
+import sklearn
+
+from classifiers.evaluation import cross_validate, temporal_replay, truth_from_history
+from classifiers.models import RELEVANCE_DEFAULTS
+from tracker.config import ModelConfig
+from tracker.corpus import read_corpus
+from tracker.listdoc import ListDocument
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+CUT = datetime.date(2024, 2, 20)
+
+STEPS: list[tuple[str, dict]] = [
+    ("plain TF-IDF + LR (calibrated)", {"title_weight": 0.0, "lexicon_scale": 0.0, "unlabeled_weight": 1.0}),
+    ("+ title block (x0.5)", {"lexicon_scale": 0.0, "unlabeled_weight": 1.0}),
+    ("+ domain lexicon (x0.3)", {"unlabeled_weight": 1.0}),
+    ("+ PU: likely-KD unlabeled x0.5 (final)", {}),
+    ("  variant: PU weight 0.1", {"unlabeled_weight": 0.1}),
+    ("  variant: lexicon x1.0", {"lexicon_scale": 1.0}),
+    ("  variant: C=3", {"C": 3.0}),
+]
+
+
+def rows_of(name: str):
+    return ListDocument.parse((SHARED / "fixtures" / "kd-list" / name).read_text(encoding="utf-8")).rows()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", action="store_true", help="also print every intermediate step and variant")
+    parser.add_argument("--shared", type=Path, default=SHARED)
+    args = parser.parse_args()
+    config = ModelConfig()
+    t0 = time.perf_counter()
+    papers = list(read_corpus(args.shared / "data" / "arxiv_corpus.jsonl.gz"))
+    first, head = rows_of("README.2024-02-20.first.md"), rows_of("README.2025-03-09.head.md")
+    truth = truth_from_history(args.shared / "data" / "list_history.jsonl", first, CUT)
+    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, seed {config.random_state}, "
+          f"{len(papers)} papers, {len(truth)} later additions in the history; loaded in {time.perf_counter() - t0:.1f} s")
+    steps = STEPS if args.steps else [STEPS[0], STEPS[3]]
+    header = (f"{'model':40s} {'replay @5':>9s} {'@10':>5s} {'@20':>5s} {'prop/wk':>7s}  {'cv @10':>6s} {'@20':>5s} "
+              f"{'AP':>6s} {'AUC':>6s}  {'sec top1':>8s} {'top3':>5s}  {'s':>5s}")
+    lines = []
+    keyword_line = None
+    for name, overrides in steps:
+        params = {**RELEVANCE_DEFAULTS, **overrides}
+        t = time.perf_counter()
+        replay = temporal_replay(first, papers, truth, config=config, train_until=CUT, params=params)
+        cv = cross_validate(head, papers, config=config, params=params)
+        seconds = time.perf_counter() - t
+        if keyword_line is None:
+            label = 'keyword "distil" (match count)'
+            keyword_line = (f"{label:40s} {replay.keyword_recall[5]:9.2f} {replay.keyword_recall[10]:5.2f} "
+                            f"{replay.keyword_recall[20]:5.2f} {'-':>7s}  {cv.keyword_recall[10]:6.2f} {cv.keyword_recall[20]:5.2f} "
+                            f"{cv.keyword_average_precision:6.3f} {cv.keyword_roc_auc:6.3f}  "
+                            f"{cv.majority_top1:8.2f} {cv.majority_top3:5.2f}  (majority section)")
+            print(header)
+            print(keyword_line, flush=True)
+        line = (f"{name:40s} {replay.recall[5]:9.2f} {replay.recall[10]:5.2f} {replay.recall[20]:5.2f} "
+                f"{replay.median_proposals:7g}  {cv.recall[10]:6.2f} {cv.recall[20]:5.2f} {cv.average_precision:6.3f} "
+                f"{cv.roc_auc:6.3f}  {cv.section_top1:8.2f} {cv.section_top3:5.2f}  {seconds:5.0f}")
+        print(line, flush=True)
+        lines.append((name, replay, cv))
+    name, replay, cv = lines[-1]
+    advice = cv.advice
+    print(f"\nfinal model: recommended threshold {advice.threshold:.3f} (cv recall {advice.recall:.2f}, median "
+          f"{advice.median_per_week:g} proposals/week, limit {advice.limit}); replay 'prop/wk' is at threshold {config.threshold}")
+    print(f"sections: {cv.section_papers} papers in {cv.sections} sections (leaves under {config.min_section_papers} papers rolled up)")
+    print("\nreplay, each later addition: model rank / keyword rank within its week")
+    for pid, title, week, rank, krank in sorted(replay.truth, key=lambda t: t[3]):
+        print(f"  {pid:12s} {week}  model {rank:6.1f}  keyword {krank:6.1f}  {title[:70]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""Evaluation protocols: temporal replay and cross-validation, with a keyword baseline and a threshold recommendation.
+
+Ranks are "within week": a paper's rank among all papers of its ISO week
+(``Paper.day``: announced, else published), ties counted at their mid-rank.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.dummy import DummyClassifier
+from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from classifiers.features import keyword_counts
+from classifiers.labels import RowLike, build_training_set, list_papers
+from classifiers.models import (
+    RELEVANCE_DEFAULTS,
+    RELEVANCE_MODEL_PARAMS,
+    make_classifier,
+    make_features,
+    make_section_model,
+)
+from classifiers.reports import KS, CVReport, ReplayReport, ReplayWeek, ThresholdAdvice
+from classifiers.sections import roll_up
+from classifiers.training import train
+from tracker.config import ModelConfig
+from tracker.errors import ModelError
+from tracker.listdoc import normalise_title
+from tracker.records import Paper
+
+log = logging.getLogger(__name__)
+
+
+def week_of(day: str) -> str:
+    """ISO week of a ``YYYY-MM-DD`` day, ``2024-W08``; empty for an unknown day."""
+    if not day:
+        return ""
+    year, week, _ = datetime.date.fromisoformat(day[:10]).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def within_week_ranks(scores: np.ndarray, weeks: Sequence[str], targets: Iterable[int]) -> np.ndarray:
+    """Rank (1 = best, ties at mid-rank) of each target index among the papers of its week."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, w in enumerate(weeks):
+        members[w].append(i)
+    index = {w: np.asarray(ix) for w, ix in members.items()}
+    out = []
+    for i in targets:
+        s = scores[index[weeks[i]]]
+        out.append(float((s > scores[i]).sum() + 1 + ((s == scores[i]).sum() - 1) / 2))
+    return np.asarray(out)
+
+
+def recall_at(ranks: np.ndarray, ks: Sequence[int] = KS) -> dict[int, float]:
+    return {k: float(np.mean(ranks <= k)) if len(ranks) else 0.0 for k in ks}
+
+
+def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.ndarray, limit: int) -> ThresholdAdvice:
+    """The lowest threshold (best recall of ``positive``) whose median week has at most ``limit`` papers at or above it."""
+    week_ids = sorted({w for w in weeks if w})
+    column = {w: j for j, w in enumerate(week_ids)}
+    dated = np.asarray([bool(w) for w in weeks])
+    cols = np.asarray([column[w] for w in weeks if w])
+    candidates = np.unique(np.r_[scores[positive & dated], np.linspace(0.0, 1.0, 101)])
+    medians, recalls = [], []
+    for t in candidates:
+        above = scores[dated] >= t
+        per_week = np.bincount(cols[above], minlength=len(week_ids))
+        medians.append(float(np.median(per_week)))
+        recalls.append(float(np.mean(scores[positive] >= t)))
+    medians_a, recalls_a = np.asarray(medians), np.asarray(recalls)
+    ok = np.flatnonzero(medians_a <= limit)
+    best = int(ok[0]) if len(ok) else len(candidates) - 1
+    return ThresholdAdvice(float(candidates[best]), recalls[best], medians[best], limit, candidates, recalls_a, medians_a)
+
+
+def _params(params: dict[str, Any] | None) -> dict[str, Any]:
+    return {**RELEVANCE_DEFAULTS, **(params or {})}
+
+
+def cross_validate(
+    rows: Sequence[RowLike],
+    papers: Sequence[Paper],
+    *,
+    config: ModelConfig,
+    folds: int = 5,
+    params: dict[str, Any] | None = None,
+) -> CVReport:
+    """Out-of-fold relevance scores for every paper, section accuracy on the list's papers, baselines beside.
+
+    The features (TF-IDF vocabulary and IDF) are fitted once on all papers
+    without labels; the classifier, its calibration and the section model are
+    refitted in every fold, so no label crosses folds.
+    """
+    options = _params(params)
+    training = build_training_set(rows, papers, unlabeled_weight=float(options["unlabeled_weight"]),
+                                  negatives=config.negatives, random_state=config.random_state)
+    y, weight, docs = training.y, training.sample_weight, training.papers
+    if training.positives < folds * 2:
+        raise ModelError(f"only {training.positives} list papers among the given papers; cross-validation needs {folds * 2}")
+    features = make_features(**{k: v for k, v in options.items() if k in RELEVANCE_MODEL_PARAMS and k != "C"})
+    X = features.fit_transform(docs).tocsr()
+    oof = np.zeros(len(y))
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.random_state)
+    dummy = np.zeros(len(y))
+    for train_idx, test_idx in splitter.split(np.zeros(len(y)), y):
+        clf = make_classifier(C=options["C"], random_state=config.random_state)
+        clf.fit(X[train_idx], y[train_idx], sample_weight=weight[train_idx])
+        oof[test_idx] = clf.predict_proba(X[test_idx])[:, list(clf.classes_).index(1)]
+        base = DummyClassifier(strategy="prior", random_state=config.random_state).fit(X[train_idx], y[train_idx])
+        dummy[test_idx] = base.predict_proba(X[test_idx])[:, 1]
+    weeks = [week_of(p.day) for p in docs]
+    targets = [i for i in np.flatnonzero(y == 1) if weeks[i]]
+    ranks = within_week_ranks(oof, weeks, targets)
+    keyword = keyword_counts(docs)
+    keyword_ranks = within_week_ranks(keyword, weeks, targets)
+    words = features.named_transformers["words"].transform([docs[i] for i in np.flatnonzero(y == 1)])
+    sec = _section_cv(words, [training.sections[i] for i in np.flatnonzero(y == 1)], config, folds)
+    advice = recommend_threshold(oof, weeks, y == 1, config.proposals_per_pr)
+    return CVReport(
+        folds=folds, positives=training.positives, negatives=training.negatives,
+        average_precision=float(average_precision_score(y, oof)), roc_auc=float(roc_auc_score(y, oof)),
+        recall=recall_at(ranks), keyword_average_precision=float(average_precision_score(y, keyword)),
+        keyword_roc_auc=float(roc_auc_score(y, keyword)), keyword_recall=recall_at(keyword_ranks),
+        dummy_average_precision=float(average_precision_score(y, dummy)), **sec,
+        advice=advice, scores=oof, labels=y, weeks=weeks,
+    )
+
+
+def _section_cv(words: Any, labels: list[tuple[str, ...]], config: ModelConfig, folds: int) -> dict[str, Any]:
+    """Top-1/top-3 section accuracy out of fold (a hit when any of the paper's sections is ranked there)."""
+    mapping, rolled = roll_up(labels, config.min_section_papers)
+    keep = np.asarray([i for i, s in enumerate(rolled) if s])
+    hits = {"section_top1": 0, "section_top3": 0, "majority_top1": 0, "majority_top3": 0}
+    splitter = KFold(n_splits=min(folds, len(keep)), shuffle=True, random_state=config.random_state)
+    for train_idx, test_idx in splitter.split(keep):
+        tr, te = keep[train_idx], keep[test_idx]
+        model = make_section_model(random_state=config.random_state).fit(words[tr], [rolled[i] for i in tr])
+        majority = [s for s, _ in sorted(Counter(s for i in tr for s in rolled[i]).items(), key=lambda kv: (-kv[1], kv[0]))]
+        for i, ranked in zip(te, model.rank(words[te], 3), strict=True):
+            truth = set(rolled[i])
+            names = [s for s, _ in ranked]
+            hits["section_top1"] += bool(truth & set(names[:1]))
+            hits["section_top3"] += bool(truth & set(names[:3]))
+            hits["majority_top1"] += bool(truth & set(majority[:1]))
+            hits["majority_top3"] += bool(truth & set(majority[:3]))
+    n = max(len(keep), 1)
+    result: dict[str, Any] = {k: v / n for k, v in hits.items()}
+    result["section_papers"] = len(keep)
+    result["sections"] = len(set(mapping.values()))
+    return result
+
+
+def truth_from_history(path: str | Path, rows: Sequence[RowLike], after: datetime.date) -> list[dict[str, Any]]:
+    """Papers of a list-history file (``list_history.jsonl``) that entered the list after ``after`` and are not in ``rows``."""
+    known = list_papers(rows)
+    ids = {lp.arxiv_id for lp in known if lp.arxiv_id}
+    titles = {normalise_title(lp.title) for lp in known}
+    out = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise ModelError(f"{path}: cannot read the list history ({e.strerror or e})") from e
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            first = datetime.date.fromisoformat(str(record["first_seen_date"])[:10])
+        except (ValueError, KeyError, TypeError) as e:
+            raise ModelError(f"{path}:{lineno}: not a list-history record ({e}); expected 'first_seen_date' and 'title'") from e
+        arxiv_id = record.get("arxiv_id") or record.get("arxiv_id_by_title")
+        if first <= after or (arxiv_id and arxiv_id in ids) or normalise_title(str(record.get("title", ""))) in titles:
+            continue
+        out.append({"arxiv_id": arxiv_id, "title": str(record.get("title", "")), "first_seen_date": first.isoformat()})
+    return out
+
+
+def temporal_replay(
+    rows: Sequence[RowLike],
+    papers: Sequence[Paper],
+    truth: Sequence[dict[str, Any]],
+    *,
+    config: ModelConfig,
+    train_until: datetime.date,
+    weeks_after: int = 9,
+    params: dict[str, Any] | None = None,
+    threshold: float | None = None,
+) -> ReplayReport:
+    """Train on ``rows`` and the papers before ``train_until``; rank the following weeks and each truth paper's week.
+
+    Truth papers (the list's later additions) are held out of training: they are the test set.
+    """
+    by_id = {p.arxiv_id: p for p in papers}
+    by_title = {normalise_title(p.title): p.arxiv_id for p in papers}
+    truth_ids = []
+    for t in truth:
+        pid = t.get("arxiv_id") if t.get("arxiv_id") in by_id else by_title.get(normalise_title(t.get("title", "")))
+        if pid and by_id[pid].day:
+            truth_ids.append(pid)
+    truth_ids = list(dict.fromkeys(truth_ids))
+    held_out = set(truth_ids)
+    model = train(rows, [p for p in papers if p.arxiv_id not in held_out], config=config, train_until=train_until, params=params)
+    threshold = config.threshold if threshold is None else threshold
+    first_week = week_of(train_until.isoformat())
+    following = sorted({week_of(p.day) for p in papers if p.day and week_of(p.day) >= first_week})[:weeks_after]
+    wanted = set(following) | {week_of(by_id[t].day) for t in truth_ids}
+    ranked = [p for p in papers if p.day and week_of(p.day) in wanted]
+    scores = model.relevance_scores(ranked)
+    keyword = keyword_counts(ranked)
+    weeks = [week_of(p.day) for p in ranked]
+    position = {p.arxiv_id: i for i, p in enumerate(ranked)}
+    targets = [position[t] for t in truth_ids]
+    model_ranks = within_week_ranks(scores, weeks, targets)
+    keyword_ranks = within_week_ranks(keyword, weeks, targets)
+    rows_out = []
+    for w in sorted(wanted):
+        in_week = [j for j, i in enumerate(targets) if weeks[i] == w]
+        mask = np.asarray([x == w for x in weeks])
+        rows_out.append(ReplayWeek(
+            week=w, papers=int(mask.sum()), truth=len(in_week),
+            model_hits={k: int(sum(model_ranks[j] <= k for j in in_week)) for k in KS},
+            keyword_hits={k: int(sum(keyword_ranks[j] <= k for j in in_week)) for k in KS},
+            proposals=int((scores[mask] >= threshold).sum()), after_cut=w in following,
+        ))
+    after = [w.proposals for w in rows_out if w.after_cut]
+    return ReplayReport(
+        train_until=train_until.isoformat(), positives=int(model.metadata["positives"]),
+        negatives=int(model.metadata["negatives"]), threshold=threshold, weeks=rows_out,
+        truth=[(pid, by_id[pid].title, weeks[i], float(r), float(kr))
+               for pid, i, r, kr in zip(truth_ids, targets, model_ranks, keyword_ranks, strict=True)],
+        recall=recall_at(model_ranks), keyword_recall=recall_at(keyword_ranks),
+        median_proposals=float(np.median(after)) if after else 0.0,
+    )

@@ -1,0 +1,138 @@
+"""Evaluation reports (dataclasses) and the plain-text tables the CLI and benches print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+KS = (5, 10, 20)
+"""The K of recall@K."""
+
+
+@dataclass
+class ThresholdAdvice:
+    """The recommended threshold and the curve it was chosen from."""
+
+    threshold: float
+    """Lowest threshold whose median week proposes at most ``limit`` papers (best recall under the limit)."""
+    recall: float
+    """Share of the evaluated list papers at or above it."""
+    median_per_week: float
+    """Median proposals per week at it."""
+    limit: int
+    """The configured proposals per PR."""
+    thresholds: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    recalls: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    medians: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+
+
+@dataclass
+class ReplayWeek:
+    """One ranked week of a temporal replay."""
+
+    week: str
+    """ISO week, ``2024-W09``."""
+    papers: int
+    """Papers of the corpus in that week."""
+    truth: int
+    """Papers the list gained later that belong to this week."""
+    model_hits: dict[int, int]
+    """Truth papers in the model's top K of the week, per K."""
+    keyword_hits: dict[int, int]
+    """Same for the keyword baseline."""
+    proposals: int
+    """Papers at or above the configured threshold."""
+    after_cut: bool
+    """True for weeks after the training date (what the bot would have proposed)."""
+
+
+@dataclass
+class ReplayReport:
+    """Temporal replay: train on the list of a date, rank the following weeks."""
+
+    train_until: str
+    positives: int
+    negatives: int
+    threshold: float
+    weeks: list[ReplayWeek]
+    truth: list[tuple[str, str, str, float, float]]
+    """(arxiv id, title, week, model rank, keyword rank) of each truth paper."""
+    recall: dict[int, float]
+    keyword_recall: dict[int, float]
+    median_proposals: float
+    """Median proposals per week (weeks after the cut) at ``threshold``."""
+
+
+@dataclass
+class CVReport:
+    """Cross-validation: out-of-fold scores of the list's papers against the corpus."""
+
+    folds: int
+    positives: int
+    negatives: int
+    average_precision: float
+    roc_auc: float
+    recall: dict[int, float]
+    keyword_average_precision: float
+    keyword_roc_auc: float
+    keyword_recall: dict[int, float]
+    dummy_average_precision: float
+    """A DummyClassifier (class prior) on the same folds."""
+    section_papers: int
+    sections: int
+    section_top1: float
+    section_top3: float
+    majority_top1: float
+    majority_top3: float
+    advice: ThresholdAdvice | None = None
+    scores: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    """Out-of-fold relevance probability of every paper."""
+    labels: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    weeks: list[str] = field(repr=False, default_factory=list)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def format_cv(report: CVReport) -> str:
+    """The cross-validation table: model beside the keyword baseline and the dummy."""
+    rows = [
+        ["average precision", f"{report.average_precision:.3f}", f"{report.keyword_average_precision:.3f}",
+         f"{report.dummy_average_precision:.3f}"],
+        ["ROC AUC", f"{report.roc_auc:.3f}", f"{report.keyword_roc_auc:.3f}", "0.500"],
+    ]
+    rows += [[f"recall@{k} within week", f"{report.recall[k]:.2f}", f"{report.keyword_recall[k]:.2f}", "-"] for k in KS]
+    rows += [
+        ["section top-1", f"{report.section_top1:.2f}", "-", f"{report.majority_top1:.2f} (majority)"],
+        ["section top-3", f"{report.section_top3:.2f}", "-", f"{report.majority_top3:.2f} (majority)"],
+    ]
+    head = (f"cross-validation: {report.folds} folds, {report.positives} list papers, {report.negatives} others; "
+            f"sections: {report.section_papers} papers in {report.sections} sections")
+    text = head + "\n" + _table(["measure", "model", "keyword", "baseline"], rows)
+    if report.advice is not None:
+        a = report.advice
+        text += (f"\nrecommended threshold: {a.threshold:.3f} (recall {a.recall:.2f}, median {a.median_per_week:.0f} "
+                 f"proposals per week, limit {a.limit})")
+    return text
+
+
+def format_replay(report: ReplayReport) -> str:
+    """The replay table: one line per ranked week, then the totals."""
+    rows = []
+    for w in report.weeks:
+        hits = " ".join(f"{w.model_hits[k]}" for k in KS)
+        kw = " ".join(f"{w.keyword_hits[k]}" for k in KS)
+        rows.append([w.week + ("" if w.after_cut else " *"), str(w.papers), str(w.truth), hits, kw, str(w.proposals)])
+    rows.append(["overall", str(sum(w.papers for w in report.weeks)), str(len(report.truth)),
+                 " ".join(f"{report.recall[k]:.2f}" for k in KS), " ".join(f"{report.keyword_recall[k]:.2f}" for k in KS),
+                 f"median {report.median_proposals:g}"])
+    head = (f"temporal replay: trained until {report.train_until} ({report.positives} list papers, "
+            f"{report.negatives} others); threshold {report.threshold:.3f}")
+    foot = "* week before the training date (a truth paper the list added later)"
+    return "\n".join([head, _table(["week", "papers", "truth", "model @5 @10 @20", "keyword @5 @10 @20", "proposals"], rows), foot])
