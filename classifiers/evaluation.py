@@ -160,27 +160,50 @@ def _section_cv(words: Any, labels: list[tuple[str, ...]], config: ModelConfig, 
     return result
 
 
-def truth_from_history(path: str | Path, rows: Sequence[RowLike], after: datetime.date) -> list[dict[str, Any]]:
-    """Papers of a list-history file (``list_history.jsonl``) that entered the list after ``after`` and are not in ``rows``."""
-    known = list_papers(rows)
-    ids = {lp.arxiv_id for lp in known if lp.arxiv_id}
-    titles = {normalise_title(lp.title) for lp in known}
-    out = []
+def _history(path: str | Path) -> list[tuple[dict[str, Any], datetime.date]]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as e:
         raise ModelError(f"{path}: cannot read the list history ({e.strerror or e})") from e
+    out = []
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
-            first = datetime.date.fromisoformat(str(record["first_seen_date"])[:10])
+            out.append((record, datetime.date.fromisoformat(str(record["first_seen_date"])[:10])))
         except (ValueError, KeyError, TypeError) as e:
             raise ModelError(f"{path}:{lineno}: not a list-history record ({e}); expected 'first_seen_date' and 'title'") from e
-        arxiv_id = record.get("arxiv_id") or record.get("arxiv_id_by_title")
-        if first <= after or (arxiv_id and arxiv_id in ids) or normalise_title(str(record.get("title", ""))) in titles:
+    return out
+
+
+def _in_list(record: dict[str, Any], ids: set[str], titles: set[str]) -> bool:
+    arxiv_id = record.get("arxiv_id") or record.get("arxiv_id_by_title")
+    return bool(arxiv_id and arxiv_id in ids) or normalise_title(str(record.get("title", ""))) in titles
+
+
+def _keys(rows: Sequence[RowLike]) -> tuple[set[str], set[str]]:
+    known = list_papers(rows)
+    return {lp.arxiv_id for lp in known if lp.arxiv_id}, {normalise_title(lp.title) for lp in known}
+
+
+def list_date(path: str | Path, rows: Sequence[RowLike]) -> datetime.date:
+    """The date of the list ``rows``: the newest ``first_seen_date`` of its papers in a list-history file."""
+    ids, titles = _keys(rows)
+    dates = [first for record, first in _history(path) if _in_list(record, ids, titles)]
+    if not dates:
+        raise ModelError(f"{path}: none of the list's papers is in this history file; pass --train-until DATE")
+    return max(dates)
+
+
+def truth_from_history(path: str | Path, rows: Sequence[RowLike], after: datetime.date) -> list[dict[str, Any]]:
+    """Papers of a list-history file (``list_history.jsonl``) that entered the list after ``after`` and are not in ``rows``."""
+    ids, titles = _keys(rows)
+    out = []
+    for record, first in _history(path):
+        if first <= after or _in_list(record, ids, titles):
             continue
+        arxiv_id = record.get("arxiv_id") or record.get("arxiv_id_by_title")
         out.append({"arxiv_id": arxiv_id, "title": str(record.get("title", "")), "first_seen_date": first.isoformat()})
     return out
 

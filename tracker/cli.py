@@ -59,6 +59,11 @@ def _register() -> None:
     from tracker.commands.config_cmd import config_group
 
     cli.add_command(config_group)
+    from tracker.commands.model_cmd import evaluate_cmd, score_cmd, train_cmd
+
+    cli.add_command(train_cmd)
+    cli.add_command(score_cmd)
+    cli.add_command(evaluate_cmd)
     from tracker.commands.list_cmd import list_group
 
     cli.add_command(list_group)

@@ -1,0 +1,63 @@
+"""PNG plots of an evaluation (matplotlib, Agg backend: no display needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from sklearn.metrics import precision_recall_curve  # noqa: E402
+
+from classifiers.reports import CVReport  # noqa: E402
+
+PLOTS = ("precision_recall.png", "score_histogram.png", "recall_vs_proposals.png")
+"""The files :func:`write_plots` writes."""
+
+
+def write_plots(report: CVReport, directory: str | Path, threshold: float) -> list[Path]:
+    """Precision-recall curve, score histogram with the threshold, recall against proposals per week."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    y, scores = report.labels, report.scores
+    paths = []
+
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    precision, recall, _ = precision_recall_curve(y, scores)
+    ax.plot(recall, precision, label=f"model (AP {report.average_precision:.3f})")
+    ax.axhline(y.mean(), color="grey", linestyle=":", label=f"prior ({y.mean():.4f})")
+    ax.set(xlabel="recall", ylabel="precision", title="Precision-recall, out of fold", xlim=(0, 1), ylim=(0, 1.02))
+    ax.legend()
+    paths.append(_save(fig, directory / PLOTS[0]))
+
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    bins = np.linspace(0, 1, 41)
+    ax.hist(scores[y == 0], bins=bins, alpha=0.6, label="other papers", log=True)
+    ax.hist(scores[y == 1], bins=bins, alpha=0.8, label="list papers", log=True)
+    ax.axvline(threshold, color="red", linestyle="--", label=f"threshold {threshold:.3f}")
+    ax.set(xlabel="relevance probability", ylabel="papers (log)", title="Scores, out of fold")
+    ax.legend()
+    paths.append(_save(fig, directory / PLOTS[1]))
+
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    advice = report.advice
+    if advice is not None and len(advice.thresholds):
+        ax.plot(advice.medians, advice.recalls, marker=".", markersize=3)
+        ax.axvline(advice.limit, color="grey", linestyle=":", label=f"proposals per PR ({advice.limit})")
+        ax.scatter([advice.median_per_week], [advice.recall], color="red", zorder=3,
+                   label=f"recommended {advice.threshold:.3f}")
+        ax.set_xscale("symlog")
+        ax.legend()
+    ax.set(xlabel="median proposals per week", ylabel="recall of list papers", title="Recall against reviewer load",
+           ylim=(0, 1.02))
+    paths.append(_save(fig, directory / PLOTS[2]))
+    return paths
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
