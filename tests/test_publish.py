@@ -258,6 +258,8 @@ def test_token_never_leaves_the_authorization_header(github: GithubServer, caplo
     caplog.set_level("DEBUG")
     publisher(github).publish([EPSILON], context())
     publisher(github).publish([EPSILON, ZETA], context())
+    _push(github, "# a maintainer's list\n")
+    assert publisher(github).publish([EPSILON, ZETA, ALPHA_AGAIN], context()).status == "blocked"
 
     assert TOKEN not in caplog.text
     for request in github.requests:
@@ -265,6 +267,8 @@ def test_token_never_leaves_the_authorization_header(github: GithubServer, caplo
         assert TOKEN not in json.dumps(request.body) and TOKEN not in request.path
     repo = github.repo(REPO)
     stored = [c.message for c in repo.git.commits.values()] + [p.body + p.title for p in repo.pulls.values()]
+    stored += [c.body for p in repo.pulls.values() for c in p.comments]
+    assert len(stored) > len(repo.git.commits) + 1  # the blocked comment is among them
     stored += [base64.b64encode(b).decode() + b.decode() for b in repo.git.blobs.values()]
     assert all(TOKEN not in text for text in stored)
 
