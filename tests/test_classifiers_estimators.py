@@ -1,0 +1,107 @@
+"""The estimators one by one: shapes, conventions (clone, get_params, refit, NotFittedError), roll-up, explanations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from classifiers.explain import Explainer
+from classifiers.features import DEFAULT_TERMS, LexiconFeatures, PaperText, Term, keyword_counts
+from classifiers.models import make_plain_model, make_relevance_model
+from classifiers.sections import SectionClassifier, apply_roll_up, roll_up
+from tracker.records import Paper
+
+P1 = Paper("1", "Distilling LLMs", "We distill a large language model into a student. Distillation helps.")
+P2 = Paper("2", "Parsing", "A treebank parser; knowledge distillation of BERT.")
+P3 = Paper("3", "Speech", "Speech recognition with no teacher.")
+
+
+def test_paper_text_fields():
+    assert PaperText().fit_transform([P1]) == ["Distilling LLMs. We distill a large language model into a student. Distillation helps."]
+    assert PaperText("title").fit([P1]).transform([P1, P2]) == ["Distilling LLMs", "Parsing"]
+    assert PaperText("abstract").fit_transform([{"title": "T", "abstract": "A"}, "plain"]) == ["A", "plain"]
+    with pytest.raises(ValueError, match="field must be one of"):
+        PaperText("body").fit([P1])
+
+
+def test_lexicon_counts_and_conjunction():
+    lex = LexiconFeatures().fit([P1])
+    assert list(lex.get_feature_names_out()) == ["distil", "distil (title)", "distil + LLM"]
+    # P2 says distil twice but has no LLM context: the conjunction stays 0
+    assert lex.counts([P1, P2, P3]).tolist() == [[3, 1, 3], [1, 0, 0], [0, 0, 0]]
+    X = lex.transform([P1, P2, P3])
+    assert sp.issparse(X) and X.dtype == np.float32 and X.shape == (3, 3)
+    assert np.allclose(X.toarray()[0], 0.3 * np.log1p([3, 1, 3]))
+    custom = LexiconFeatures(terms=(Term("teacher", r"teacher"),), scale=1.0).fit([P3])
+    assert custom.transform([P3]).toarray().tolist() == [[pytest.approx(np.log(2))]]
+    assert keyword_counts([P1, P2, P3]).tolist() == [3.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize("estimator", [PaperText(), LexiconFeatures(), SectionClassifier()])
+def test_estimator_conventions(estimator):
+    assert clone(estimator).get_params() == estimator.get_params()
+    with pytest.raises(NotFittedError):
+        if isinstance(estimator, SectionClassifier):
+            estimator.predict_proba(sp.csr_matrix(np.ones((1, 2))))
+        else:
+            estimator.transform([P1])
+
+
+def test_default_terms_are_the_documented_lexicon():
+    assert [t.name for t in DEFAULT_TERMS] == ["distil", "distil (title)", "distil + LLM"]
+
+
+def _section_data():
+    docs = ["teacher rationale labels"] * 4 + ["logits divergence hidden"] * 4 + ["teacher logits labels"]
+    y = [("Labeling",)] * 4 + [("Feature",)] * 4 + [("Labeling", "Feature")]
+    X = TfidfVectorizer().fit_transform(docs)
+    return X, y
+
+
+def test_section_classifier_shapes_ranks_and_refit():
+    X, y = _section_data()
+    clf = SectionClassifier(n_neighbors=3)
+    assert clf.fit(X, y) is clf
+    assert list(clf.classes_) == ["Feature", "Labeling"]
+    proba = clf.predict_proba(X)
+    assert proba.shape == (9, 2) and np.allclose(proba.sum(axis=1), 1.0)
+    assert list(clf.predict(X[:1])) == ["Labeling"] and list(clf.predict(X[4:5])) == ["Feature"]
+    ranked = clf.rank(X[:1])
+    assert [s for s, _ in ranked[0]] == ["Labeling", "Feature"] and ranked[0][0][1] > 0.5
+    assert clf.rank(X[:1], 1)[0] == ranked[0][:1]
+    # a refit forgets the first fit
+    clf.fit(X[:4], y[:4])
+    assert list(clf.classes_) == ["Labeling"] and clf.predict_proba(X).tolist() == [[1.0]] * 9
+    # only kNN, only LR
+    assert np.allclose(SectionClassifier(knn_weight=1.0, n_neighbors=1).fit(X, y).predict_proba(X[:1]), [[0.0, 1.0]])
+    assert SectionClassifier(knn_weight=0.0).fit(X, y).predict_proba(X[:1])[0, 1] > 0.5
+    with pytest.raises(ValueError, match="knn_weight must be in"):
+        SectionClassifier(knn_weight=2).fit(X, y)
+
+
+def test_roll_up_moves_small_leaves_to_their_parent():
+    labels = [("A > B > C",)] * 3 + [("A > B > D",), ("A > E > F",), ("A > E > G",), ("H",)]
+    mapping, rolled = roll_up(labels, min_papers=3)
+    # D alone leaves "A > B" with one paper, so it keeps rolling up to "A" (which then has three)
+    assert mapping == {"A > B > C": "A > B > C", "A > B > D": "A", "A > E > F": "A", "A > E > G": "A", "H": "H"}
+    assert rolled == [("A > B > C",)] * 3 + [("A",), ("A",), ("A",), ("H",)]
+    assert apply_roll_up(["A > E > F", "A > B > C > X", "Z"], mapping) == ("A", "A > B > C")
+
+
+def test_relevance_pipeline_predict_proba_and_explanations():
+    papers = [P1, P2, P3] * 4 + [Paper(str(i), f"Topic {i}", f"unrelated words number {i}") for i in range(12)]
+    y = np.array([1, 0, 0] * 4 + [0] * 12)
+    model = make_relevance_model(min_df=1).fit(papers, y)
+    proba = model.predict_proba(papers)
+    assert proba.shape == (24, 2) and list(model.classes_) == [0, 1]
+    assert proba[0, 1] > proba[1, 1] and proba[0, 1] > proba[2, 1]
+    explainer = Explainer(model)
+    terms = explainer.top_terms(model[:-1].transform([P1, P3]), 3)
+    assert len(terms[0]) == 3 and "distil" in terms[0]
+    assert all(explainer.pushes(model[:-1].transform([P1]))[t] > 0 for t in terms[0])
+    plain = make_plain_model().fit(papers, y)
+    assert plain.predict_proba(papers).shape == (24, 2)

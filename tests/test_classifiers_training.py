@@ -1,0 +1,181 @@
+"""Training set, relevance/section training, scoring, persistence and its version check."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sklearn
+
+from classifiers.labels import ExtraLabel, build_training_set, list_papers, missing_ids
+from classifiers.training import META_FILE, MODEL_FILE, load_model, train
+from tracker.config import ModelConfig
+from tracker.errors import ModelError
+from tracker.listdoc import ListDocument
+from tracker.records import Paper
+
+KD_WORDS = ("distillation", "teacher", "student", "distilled", "rationale", "smaller model", "synthetic instruction data")
+OTHER_WORDS = ("parsing", "treebank", "speech", "translation", "morphology", "sentiment", "summarization corpus")
+FILLER = ("we", "propose", "method", "results", "show", "benchmark", "model", "large language models", "experiments")
+SECTIONS = {"Labeling": ("rationale", "labels", "annotate"), "Feature": ("logits", "hidden states", "divergence")}
+
+
+def make_papers(n_pos: int = 30, n_neg: int = 150, seed: int = 0) -> tuple[list[Paper], dict[str, str]]:
+    """Small seeded corpus: list papers (with a section each) about distillation, others about other NLP topics."""
+    rng = random.Random(seed)
+    papers, section_of = [], {}
+    start = datetime.date(2024, 1, 1)
+    for i in range(n_pos + n_neg):
+        positive = i < n_pos
+        section = ("Labeling", "Feature")[i % 2] if positive else ""
+        pool = KD_WORDS + SECTIONS[section] if positive else OTHER_WORDS
+        words = [rng.choice(pool) for _ in range(12)] + [rng.choice(FILLER) for _ in range(12)]
+        rng.shuffle(words)
+        title = " ".join(rng.choice(pool) for _ in range(4)).capitalize() + f" {i}"
+        day = start + datetime.timedelta(days=(i * 7) % 84 + rng.randrange(0, 3))
+        arxiv_id = f"2401.{i:05d}"
+        papers.append(Paper(arxiv_id=arxiv_id, title=title, abstract=" ".join(words) + ".", published=day.isoformat()))
+        if positive:
+            section_of[arxiv_id] = section
+    return papers, section_of
+
+
+def make_readme(papers: list[Paper], section_of: dict[str, str]) -> str:
+    """A list README in the real list's format: headings, then tables of paper rows."""
+    lines = ["# Awesome KD", "", "## KD Algorithms", "### Knowledge Elicitation"]
+    by_id = {p.arxiv_id: p for p in papers}
+    for section in ("Labeling", "Feature"):
+        lines += [f"#### {section}", "|  Title  |   Venue  |   Date   | Code | Data|",
+                  "|:--------|:--------:|:--------:|:--------:|:--------:|"]
+        for pid, s in section_of.items():
+            if s == section:
+                lines.append(f"| [**{by_id[pid].title}**](https://arxiv.org/abs/{pid}) | arXiv | 2024-01 |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[list[Paper], list]:
+    papers, section_of = make_papers()
+    rows = ListDocument.parse(make_readme(papers, section_of)).rows()
+    return papers, rows
+
+
+@pytest.fixture(scope="module")
+def model(corpus):
+    papers, rows = corpus
+    return train(rows, papers, config=ModelConfig(min_section_papers=2), list_file="README.md", list_text="x")
+
+
+def test_list_papers_group_rows_by_id_and_collect_sections(corpus):
+    _, rows = corpus
+    grouped = list_papers(rows)
+    assert len(grouped) == 30
+    assert grouped[0].arxiv_id == "2401.00000"
+    assert grouped[0].sections == ["KD Algorithms > Knowledge Elicitation > Labeling"]
+
+
+def test_training_set_labels_matches_by_id_or_title_and_dates_negatives(corpus):
+    papers, rows = corpus
+    # a list paper known only by title (another id in the corpus) still matches
+    renamed = [Paper(arxiv_id="9999.00001", title=p.title, abstract=p.abstract, published=p.published)
+               if p.arxiv_id == "2401.00002" else p for p in papers]
+    ts = build_training_set(rows, renamed, train_until=datetime.date(2024, 2, 1))
+    assert ts.positives == 30
+    assert "9999.00001" in {p.arxiv_id for p, y in zip(ts.papers, ts.y, strict=True) if y == 1}
+    assert all(p.day < "2024-02-01" for p, y in zip(ts.papers, ts.y, strict=True) if y == 0)
+    assert ts.negatives == sum(1 for p in papers[30:] if p.day < "2024-02-01")
+    assert ts.unmatched == []
+
+
+def test_training_set_extra_labels_add_reject_and_correct_sections(corpus):
+    papers, rows = corpus
+    extras = [ExtraLabel("2401.00100", 1, "KD Algorithms > Knowledge Elicitation > Feature"),
+              ("2401.00000", 0, "KD Algorithms > Knowledge Elicitation > Labeling"),
+              {"arxiv_id": "2401.00101", "label": 0}]
+    ts = build_training_set(rows, papers, extra_labels=extras, negatives=20, unlabeled_weight=0.5)
+    index = {p.arxiv_id: i for i, p in enumerate(ts.papers)}
+    assert ts.y[index["2401.00100"]] == 1
+    assert ts.sections[index["2401.00100"]] == ("KD Algorithms > Knowledge Elicitation > Feature",)
+    assert ts.sections[index["2401.00000"]] == ()
+    assert ts.y[index["2401.00101"]] == 0 and ts.sample_weight[index["2401.00101"]] == 1.0
+    assert ts.negatives == 21  # 20 sampled + the rejected one, always kept
+
+
+def test_missing_ids_lists_list_papers_absent_from_the_papers(corpus):
+    papers, rows = corpus
+    # in list order: the Labeling table (even ids) comes before the Feature table (odd ids)
+    assert missing_ids(rows, papers[5:]) == ["2401.00000", "2401.00002", "2401.00004", "2401.00001", "2401.00003"]
+
+
+def test_train_fits_both_models_with_metadata(model):
+    meta = model.metadata
+    assert (meta["positives"], meta["negatives"]) == (30, 150)
+    assert meta["sections"] == {"KD Algorithms > Knowledge Elicitation > Feature": 15,
+                                "KD Algorithms > Knowledge Elicitation > Labeling": 15}
+    assert meta["versions"]["scikit_learn"] == sklearn.__version__
+    assert meta["list_file"] == "README.md"
+    assert meta["list_sha256"] == hashlib.sha256(b"x").hexdigest()
+    assert meta["vocabulary"] == sum(len(step[-1].vocabulary_) for name, step in model.relevance[0].transformer_list
+                                     if name in ("words", "title"))
+
+
+def test_score_ranks_list_like_papers_first_with_sections_and_terms(model, corpus):
+    papers, _ = corpus
+    scored = model.score(papers)
+    assert [s.paper.arxiv_id for s in scored] == [p.arxiv_id for p in papers]
+    proba = np.array([s.score for s in scored])
+    assert proba.shape == (180,) and ((proba >= 0) & (proba <= 1)).all()
+    assert proba[:30].min() > proba[30:].max()
+    first = scored[0]
+    assert first.sections[0].section == "KD Algorithms > Knowledge Elicitation > Labeling"
+    assert len(first.sections) == 2 and abs(sum(s.score for s in first.sections) - 1) < 1e-6
+    assert len(first.terms) == 5 and "distil" in first.terms
+    assert model.score([]) == []
+
+
+def test_training_is_deterministic_with_a_fixed_seed(corpus, model):
+    papers, rows = corpus
+    again = train(rows, papers, config=ModelConfig(min_section_papers=2))
+    assert np.array_equal(again.relevance_scores(papers), model.relevance_scores(papers))
+
+
+def test_too_few_list_papers_is_a_model_error(corpus):
+    papers, rows = corpus
+    with pytest.raises(ModelError, match=r"^only 2 list papers were found among the training papers; at least 3"):
+        train(rows, papers[:2] + papers[30:], config=ModelConfig())
+
+
+def test_save_and_load_round_trip(model, corpus, tmp_path: Path):
+    papers, _ = corpus
+    model.save(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == [MODEL_FILE, META_FILE]
+    loaded = load_model(tmp_path / "m")
+    assert loaded.version == model.version
+    assert loaded.version.startswith(model.metadata["created_at"][:10].replace("-", "") + "-")
+    assert [s.to_json() for s in loaded.score(papers[:40])] == [s.to_json() for s in model.score(papers[:40])]
+
+
+def test_load_refuses_a_model_made_by_another_scikit_learn(model, tmp_path: Path):
+    model.save(tmp_path / "m")
+    meta_path = tmp_path / "m" / META_FILE
+    meta = json.loads(meta_path.read_text())
+    meta["versions"]["scikit_learn"] = "0.24.2"
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ModelError) as e:
+        load_model(tmp_path / "m")
+    assert str(e.value) == (
+        f"model in {tmp_path / 'm'} was made by kd-tracker 0.1.0 / scikit-learn 0.24.2 (model format 1), this is "
+        f"kd-tracker 0.1.0 / scikit-learn {sklearn.__version__} (format 1); retrain with `kd-tracker train`"
+    )
+
+
+def test_load_without_a_model_names_the_folder(tmp_path: Path):
+    with pytest.raises(ModelError) as e:
+        load_model(tmp_path)
+    assert str(e.value) == f"no model in {tmp_path} (model.json and model.joblib expected); train one with `kd-tracker train`"
