@@ -65,7 +65,10 @@ def recall_at(ranks: np.ndarray, ks: Sequence[int] = KS) -> dict[int, float]:
 
 
 def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.ndarray, limit: int) -> ThresholdAdvice:
-    """The lowest threshold (best recall of ``positive``) whose median week has at most ``limit`` papers at or above it."""
+    """The threshold with the best recall of ``positive`` whose median week has at most ``limit`` papers at or above it.
+
+    Among thresholds with the same recall, the highest one (fewest proposals) wins.
+    """
     week_ids = sorted({w for w in weeks if w})
     column = {w: j for j, w in enumerate(week_ids)}
     dated = np.asarray([bool(w) for w in weeks])
@@ -79,7 +82,12 @@ def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.n
         recalls.append(float(np.mean(scores[positive] >= t)))
     medians_a, recalls_a = np.asarray(medians), np.asarray(recalls)
     ok = np.flatnonzero(medians_a <= limit)
-    best = int(ok[0]) if len(ok) else len(candidates) - 1
+    if len(ok):
+        # best recall within the limit; among equal recalls the highest threshold (the lightest review)
+        best_recall = recalls_a[ok].max()
+        best = int(ok[recalls_a[ok] == best_recall][-1])
+    else:
+        best = len(candidates) - 1
     return ThresholdAdvice(float(candidates[best]), recalls[best], medians[best], limit, candidates, recalls_a, medians_a)
 
 

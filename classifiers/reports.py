@@ -15,7 +15,7 @@ class ThresholdAdvice:
     """The recommended threshold and the curve it was chosen from."""
 
     threshold: float
-    """Lowest threshold whose median week proposes at most ``limit`` papers (best recall under the limit)."""
+    """Best recall whose median week proposes at most ``limit`` papers; the highest such threshold."""
     recall: float
     """Share of the evaluated list papers at or above it."""
     median_per_week: float
