@@ -1,0 +1,45 @@
+"""``kd-tracker score``: one JSON line per paper from a saved model, nothing refitted; errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from classifiers.training import load_model
+from tests.cli.test_train import setup
+from tracker.cli import cli
+from tracker.corpus import write_corpus
+
+
+def test_score_writes_one_line_per_paper(tmp_path: Path):
+    readme, corpus, papers = setup(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["train", "--list", readme, "--papers", corpus, "--model", str(tmp_path / "m"),
+                               "--offline"]).exit_code == 0
+    week = papers[:5] + papers[100:105]
+    write_corpus(week, tmp_path / "week.jsonl")
+    out = tmp_path / "scores.jsonl"
+    result = runner.invoke(cli, ["score", "--model", str(tmp_path / "m"), "--papers", str(tmp_path / "week.jsonl"),
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"scored 10 papers -> {out}\n"
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["id"] for line in lines] == [p.arxiv_id for p in week]
+    assert all(set(line) == {"id", "score", "sections", "terms"} for line in lines)
+    assert min(line["score"] for line in lines[:5]) > max(line["score"] for line in lines[5:])
+    assert lines[0]["sections"][0]["section"] == "KD Algorithms > Knowledge Elicitation > Labeling"
+    assert [s["section"] for s in lines[1]["sections"]][0] == "KD Algorithms > Knowledge Elicitation > Feature"
+    # the same numbers as the library gives with the saved pipeline
+    expected = [s.to_json() for s in load_model(tmp_path / "m").score(week)]
+    assert out.read_text().splitlines() == expected
+
+
+def test_score_without_a_model_is_an_error(tmp_path: Path):
+    write_corpus([], tmp_path / "week.jsonl")
+    result = CliRunner().invoke(cli, ["score", "--model", str(tmp_path / "none"), "--papers", str(tmp_path / "week.jsonl"),
+                                      "--out", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: no model in {tmp_path / 'none'} (model.json and model.joblib expected); "
+                             "train one with `kd-tracker train`\n")
