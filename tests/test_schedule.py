@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 from datetime import datetime, timedelta
@@ -103,7 +102,7 @@ def test_serve_runs_job_and_stops_cleanly_on_sigterm(caplog, monkeypatch):
 
     def stopper():
         ran.wait(10)
-        os.kill(os.getpid(), signal.SIGTERM)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
 
     threading.Thread(target=stopper, daemon=True).start()
     caplog.set_level(logging.INFO, logger="tracker.schedule")

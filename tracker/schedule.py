@@ -16,6 +16,7 @@ from types import FrameType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
@@ -68,9 +69,34 @@ def next_fire_times(schedule: ScheduleConfig, now: datetime, count: int = 3) -> 
     return times
 
 
-def make_scheduler(schedule: ScheduleConfig, job: Callable[[], object]) -> BlockingScheduler:
-    """A BlockingScheduler with the weekly job: coalesced, one instance, misfire grace in hours."""
-    scheduler = BlockingScheduler(timezone=ZoneInfo(schedule.timezone))
+class WeeklyScheduler(BlockingScheduler):
+    """A BlockingScheduler whose loop also wakes every ``poll_seconds`` to honour :meth:`request_stop`.
+
+    A signal handler may interrupt the main thread while it holds one of the
+    scheduler's or executor's locks, so calling ``shutdown`` (or setting an
+    Event) from the handler can deadlock, and an exception raised there can be
+    swallowed by the job-submission code. The handler only sets a flag; the loop
+    sees it within a second and ``serve`` shuts down outside signal context.
+    """
+
+    poll_seconds = 1.0
+    stop_requested = False
+
+    def request_stop(self) -> None:
+        self.stop_requested = True
+
+    def _main_loop(self) -> None:
+        wait_seconds: float | None = self.poll_seconds
+        while self.state != STATE_STOPPED and not self.stop_requested:
+            self._event.wait(self.poll_seconds if wait_seconds is None else min(wait_seconds, self.poll_seconds))
+            self._event.clear()
+            if not self.stop_requested:
+                wait_seconds = self._process_jobs()
+
+
+def make_scheduler(schedule: ScheduleConfig, job: Callable[[], object]) -> WeeklyScheduler:
+    """The daemon's scheduler with the weekly job: coalesced, one instance, misfire grace in hours."""
+    scheduler = WeeklyScheduler(timezone=ZoneInfo(schedule.timezone))
     scheduler.add_job(
         job,
         build_trigger(schedule),
@@ -85,7 +111,7 @@ def make_scheduler(schedule: ScheduleConfig, job: Callable[[], object]) -> Block
     return scheduler
 
 
-def _log_event(scheduler: BlockingScheduler) -> Callable[[JobExecutionEvent], None]:
+def _log_event(scheduler: WeeklyScheduler) -> Callable[[JobExecutionEvent], None]:
     def listener(event: JobExecutionEvent) -> None:
         if event.code == EVENT_JOB_MISSED:
             log.warning("missed the run due at %s (more than the misfire grace late)", event.scheduled_run_time)
@@ -101,12 +127,13 @@ def _log_event(scheduler: BlockingScheduler) -> Callable[[JobExecutionEvent], No
 
 
 def serve(schedule: ScheduleConfig, job: Callable[[], object]) -> None:
-    """Run the daemon until SIGTERM or SIGINT; the running job (if any) is allowed to finish."""
+    """Run the daemon until SIGTERM or SIGINT; a run in progress is allowed to finish."""
     scheduler = make_scheduler(schedule, job)
+    received: list[str] = []
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s; shutting down after the current run", signal.Signals(signum).name)
-        scheduler.shutdown(wait=False)
+        received.append(signal.Signals(signum).name)
+        scheduler.request_stop()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -122,6 +149,10 @@ def serve(schedule: ScheduleConfig, job: Callable[[], object]) -> None:
         )
         scheduler.start()
     finally:
+        if received:
+            log.info("received %s; shutting down after the current run", received[0])
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     log.info("scheduler stopped")
