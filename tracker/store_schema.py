@@ -47,6 +47,39 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        2,
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            as_of TEXT NOT NULL,
+            since TEXT NOT NULL,
+            until TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'running',
+            outcome TEXT NOT NULL DEFAULT '',
+            pr_number INTEGER,
+            pr_url TEXT NOT NULL DEFAULT '',
+            papers_read INTEGER NOT NULL DEFAULT 0,
+            proposals INTEGER NOT NULL DEFAULT 0,
+            gaps TEXT NOT NULL DEFAULT '[]',
+            model_version TEXT NOT NULL DEFAULT '',
+            list_sha TEXT NOT NULL DEFAULT '',
+            dry_run INTEGER NOT NULL DEFAULT 0,
+            error TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE run_scores (
+            run_id INTEGER NOT NULL REFERENCES runs (id),
+            arxiv_id TEXT NOT NULL,
+            score REAL NOT NULL,
+            section TEXT NOT NULL DEFAULT '',
+            proposed INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, arxiv_id)
+        );
+        CREATE INDEX run_scores_paper ON run_scores (arxiv_id);
+        """,
+    ),
 ]
 """``(version, sql)`` pairs, in increasing version order."""
 
