@@ -80,6 +80,42 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX run_scores_paper ON run_scores (arxiv_id);
         """,
     ),
+    (
+        3,
+        """
+        CREATE TABLE labels (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            arxiv_id TEXT NOT NULL,
+            label INTEGER NOT NULL,
+            section TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            ref TEXT NOT NULL DEFAULT '',
+            date TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (arxiv_id, section, kind, source, ref)
+        );
+        CREATE INDEX labels_paper ON labels (arxiv_id);
+        CREATE TABLE reviews (
+            pr_number INTEGER PRIMARY KEY,
+            state TEXT NOT NULL,
+            closed_at TEXT NOT NULL DEFAULT '',
+            as_of TEXT NOT NULL DEFAULT '',
+            model_version TEXT NOT NULL DEFAULT '',
+            proposed INTEGER NOT NULL DEFAULT 0,
+            kept INTEGER NOT NULL DEFAULT 0,
+            moved INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            scores TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE learn_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 """``(version, sql)`` pairs, in increasing version order."""
 
