@@ -347,3 +347,22 @@ def create_comment(server: GithubServer, r: Repo, req: Request) -> Result:
     pull.comments.append(comment)
     body = shapes.comment(server.url, r, pull.number, comment)
     return ok(body, 201, body["url"])
+
+
+@route("GET", r"/commits")
+def list_commits(server: GithubServer, r: Repo, req: Request) -> Result:
+    """Commits reachable from ``sha`` (default branch), newest first; ``path`` keeps those that changed it."""
+    ref_name = req.query.get("sha") or r.default_branch
+    head = r.resolve(ref_name)
+    if head is None:
+        return 404, shapes.error(f"No commit found for SHA: {ref_name}"), {}
+    commits = sorted((r.git.commits[s] for s in r.git.ancestors(head)), key=lambda c: c.order, reverse=True)
+    path = req.query.get("path", "").strip("/")
+    if path:
+        def blob(sha: str | None) -> bytes | None:
+            return None if sha is None else r.git.file_at(sha, path)
+
+        commits = [c for c in commits if blob(c.sha) != blob(c.parents[0] if c.parents else None)]
+    since, until = req.query.get("since"), req.query.get("until")
+    commits = [c for c in commits if (not since or c.committer.date >= since) and (not until or c.committer.date <= until)]
+    return ok([shapes.rest_commit(server.url, r, c) for c in commits])

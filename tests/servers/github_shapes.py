@@ -209,7 +209,7 @@ def pull(base: str, r: Repo, p: Pull) -> dict[str, Any]:
         "number": p.number, "state": p.state, "locked": False, "title": p.title, "user": user(base, p.user),
         "body": p.body, "labels": [label(base, r, n) for n in p.labels],
         "created_at": p.created_at, "updated_at": p.updated_at, "closed_at": p.closed_at,
-        "merged_at": None, "merge_commit_sha": None, "assignees": [], "requested_reviewers": [],
+        "merged_at": p.closed_at if p.merged else None, "merge_commit_sha": None, "assignees": [], "requested_reviewers": [],
         "head": _branch_end(base, r, p.head, head_sha), "base": _branch_end(base, r, p.base, base_sha),
         "draft": False, "merged": p.merged, "mergeable": None, "comments": len(p.comments),
         "commits": len(r.commits_ahead(p.head, p.base)) if r.branch_sha(p.head) else 0,
