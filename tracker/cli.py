@@ -77,6 +77,10 @@ def _register() -> None:
     from tracker.commands.publish_cmd import publish_command
 
     cli.add_command(publish_command)
+    from tracker.commands.run_cmd import run_command, schedule_command
+
+    cli.add_command(run_command)
+    cli.add_command(schedule_command)
 
 
 _register()

@@ -59,8 +59,9 @@ class ArxivConfig:
     """The API's cap on one query's results; a larger window is split by day."""
     window_days: int = 10
     """A weekly run reads this many days back, so late-indexed papers are not lost."""
-    backfill_days: int = 14
-    """The first run (no earlier successful run) reads this many days back."""
+    backfill_days: int = 60
+    """The first run (no earlier successful run) reads this many days back; the days before the
+    window give the first model its negatives."""
     rss_announce_types: tuple[str, ...] = ("new", "cross")
     """RSS announcement types kept; ``replace`` and ``replace-cross`` are skipped."""
 

@@ -111,6 +111,19 @@ class Publisher:
         except (GithubException, requests.RequestException) as e:
             raise to_publish_error(e, action=self._step, repo=self.repo_name, config=self.config) from e
 
+    def read_list(self) -> str:
+        """The list file at the head of the default branch (reads only; no token needed for a public repo)."""
+        try:
+            self._step = "read the repository"
+            repo = self.github.get_repo(self.repo_name)
+            self._step = f"read {self.config.list.path} at {repo.default_branch}"
+            text = self._read_file(repo, repo.default_branch)
+        except (GithubException, requests.RequestException) as e:
+            raise to_publish_error(e, action=self._step, repo=self.repo_name, config=self.config) from e
+        if text is None:
+            raise PublishError(f"{self.config.list.path} not found in {self.repo_name}; check list.path in the config")
+        return text
+
     def preview(self, proposals: Sequence[Proposal], context: PublishContext, outdir: str | Path,
                 readme_text: str | None = None) -> PublishOutcome:
         """A dry run: write README.md, README.diff and PR_BODY.md to ``outdir``; call no write endpoint.

@@ -89,9 +89,18 @@ def _stamp(paper: Paper, day: str) -> str:
     return f"{day}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
 
 
+def _published(paper: Paper) -> str:
+    """The v1 day: the record's, else its listing day, else the first of the month its new-style id names
+    (a few corpus records carry no date; the real API always has one)."""
+    if paper.published or paper.announced:
+        return paper.published or paper.announced
+    yymm = paper.arxiv_id.split(".")[0]
+    return f"20{yymm[:2]}-{yymm[2:4]}-01"
+
+
 def submitted_at(paper: Paper) -> datetime:
     """The submission time the server gives ``paper``."""
-    return datetime.fromisoformat(_stamp(paper, paper.published).replace("Z", "+00:00"))
+    return datetime.fromisoformat(_stamp(paper, _published(paper)).replace("Z", "+00:00"))
 
 
 def atom_entry(paper: Paper) -> str:
@@ -101,13 +110,13 @@ def atom_entry(paper: Paper) -> str:
         "  <entry>",
         f"    <id>http://arxiv.org/abs/{paper.arxiv_id}v{paper.version}</id>",
         f"    <title>{escape(paper.title)}</title>",
-        f"    <updated>{_stamp(paper, paper.updated or paper.published)}</updated>",
+        f"    <updated>{_stamp(paper, paper.updated or _published(paper))}</updated>",
         f'    <link href="{abs_url}" rel="alternate" type="text/html"/>',
         f'    <link href="https://arxiv.org/pdf/{paper.arxiv_id}v{paper.version}" rel="related" type="application/pdf" title="pdf"/>',
         f"    <summary>{escape(paper.abstract)}</summary>",
     ]
     lines += [f'    <category term={quoteattr(c)} scheme="http://arxiv.org/schemas/atom"/>' for c in paper.categories]
-    lines.append(f"    <published>{_stamp(paper, paper.published)}</published>")
+    lines.append(f"    <published>{_stamp(paper, _published(paper))}</published>")
     if paper.comment:
         lines.append(f"    <arxiv:comment>{escape(paper.comment)}</arxiv:comment>")
     if paper.journal_ref:

@@ -1,0 +1,215 @@
+"""The weekly job end to end: `kd-tracker run --as-of` against the local arXiv and GitHub servers.
+
+The list is the real README from just before the maintainers' first weekly
+update; the arXiv server serves the real corpus records of the weeks around it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SHARED
+from tests.servers.arxiv_server import ArxivServer, Fault, corpus_slice
+from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from tracker.cli import cli
+from tracker.corpus import read_corpus
+from tracker.listdoc import ListDocument
+from tracker.pr_body import parse_pr_metadata
+from tracker.run_log import RunLog
+from tracker.store import Store
+
+pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is absent (public clone)")
+
+REPO = "Tebmer/Awesome-Knowledge-Distillation-of-LLMs"
+TOKEN = "ghp_e2eSecretToken_9f8e7d6c5b4a3210"
+BOT = "kd-tracker-bot"
+BRANCH = "kd-tracker/weekly"
+PER_PR = 15
+BEFORE = SHARED / "fixtures" / "kd-list" / "README.2024-03-19.before-weekly.md"
+
+
+@pytest.fixture(scope="module")
+def served_papers() -> list:
+    """cs.CL records of 2024-01-15..2024-03-31 plus every list paper (for id lookups)."""
+    document = ListDocument.parse(BEFORE.read_text(encoding="utf-8"))
+    list_ids = {row.arxiv_id for row in document.rows() if row.arxiv_id}
+    window = list(corpus_slice(date(2024, 1, 15), date(2024, 3, 31)))
+    have = {p.arxiv_id for p in window}
+    extra = [p for p in read_corpus(SHARED / "data" / "arxiv_corpus.jsonl.gz")
+             if p.arxiv_id in list_ids and p.arxiv_id not in have]
+    return window + extra
+
+
+@pytest.fixture
+def arxiv(served_papers):
+    with ArxivServer(served_papers) as server:
+        yield server
+
+
+@pytest.fixture
+def github(github_server: GithubServer) -> GithubServer:
+    github_server.add_token(TOKEN, BOT)
+    github_server.add_repo(REPO, {"README.md": BEFORE.read_text(encoding="utf-8")})
+    return github_server
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One model folder for the module: the list and labels are the same, so the first run's model is reused."""
+    return tmp_path_factory.mktemp("model")
+
+
+@pytest.fixture
+def setup(tmp_path: Path, arxiv: ArxivServer, github: GithubServer, monkeypatch: pytest.MonkeyPatch, model_dir: Path):
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"""
+list:
+  repo: {REPO}
+arxiv:
+  api_url: {arxiv.api_url}
+  rss_url: {arxiv.url}
+  categories: [cs.CL]
+  delay_seconds: 0
+  backoff_seconds: 0
+  max_retries: 2
+  timeout_seconds: 5
+  backfill_days: 42
+github:
+  api_url: {github.url}
+  write_delay_seconds: 0
+  retries: 1
+  timeout_seconds: 10
+model:
+  path: {model_dir}
+  threshold: 0.3
+  proposals_per_pr: {PER_PR}
+store:
+  path: {tmp_path / "kd.db"}
+"""
+    )
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    return config
+
+
+def run(config: Path, *args: str):
+    result = CliRunner().invoke(cli, ["--config", str(config), "run", *args])
+    return result
+
+
+def branch_readme(github: GithubServer) -> str:
+    return github.repo(REPO).file(BRANCH, "README.md")
+
+
+def pr_proposals(github: GithubServer) -> dict[str, tuple[str, ...]]:
+    (pull,) = github.repo(REPO).open_pulls()
+    meta = parse_pr_metadata(pull.body)
+    return meta.sections
+
+
+def assert_rows_inserted(github: GithubServer, proposals: dict[str, tuple[str, ...]]) -> None:
+    """Every proposed paper sits in each of its sections of the branch's README, and nowhere else is new."""
+    base = ListDocument.parse(BEFORE.read_text(encoding="utf-8"))
+    new = ListDocument.parse(branch_readme(github))
+    where: dict[str, set[str]] = {}
+    for row in new.rows():
+        if row.arxiv_id:
+            where.setdefault(row.arxiv_id, set()).add(row.section)
+    for arxiv_id, sections in proposals.items():
+        assert set(sections) <= where[arxiv_id], arxiv_id
+    added = len(new.rows()) - len(base.rows())
+    assert added == sum(len(s) for s in proposals.values())
+    base_lines = BEFORE.read_text(encoding="utf-8").splitlines()
+    new_lines = branch_readme(github).splitlines()
+    assert [line for line in new_lines if line in set(base_lines)] == base_lines
+
+
+def test_weekly_runs_create_then_update_one_pr(setup, github, arxiv):
+    first = run(setup, "--as-of", "2024-03-18")
+    assert first.exit_code in (0, 2), first.output
+    assert TOKEN not in first.output
+    assert "PR:         created PR #1:" in first.output
+    proposals = pr_proposals(github)
+    assert proposals, "the first week proposes papers"
+    assert_rows_inserted(github, proposals)
+    base = ListDocument.parse(BEFORE.read_text(encoding="utf-8"))
+    listed = {r.arxiv_id for r in base.rows()}
+    assert not listed & set(proposals), "never a paper already in the list"
+    # the window: 42 days back on the first run, API only for a past date
+    api = arxiv.api_requests()
+    assert "submittedDate:[202402050000 TO 202403182359]" in api[0].params["search_query"]
+    assert not [r for r in arxiv.requests if r.path.startswith("/rss")]
+
+    second = run(setup, "--as-of", "2024-03-25")
+    assert second.exit_code in (0, 2), second.output
+    assert "PR:         updated PR #1:" in second.output or "PR:         unchanged PR #1:" in second.output
+    repo = github.repo(REPO)
+    assert [p.number for p in repo.open_pulls()] == [1]
+    assert len(repo.commits_ahead(BRANCH)) == 1
+    later = pr_proposals(github)
+    (pull,) = repo.open_pulls()
+    scores = parse_pr_metadata(pull.body).scores
+    dropped = set(proposals) - set(later)
+    # last week's unmerged proposals stay in the rebuilt PR, unless better papers filled it
+    assert not dropped or len(later) == PER_PR
+    assert len(set(later) - set(proposals)) > 0, "the new week adds papers"
+    assert min(scores.values()) >= 0.3
+    assert_rows_inserted(github, later)
+    # the second window overlaps the first by window_days - 7 days
+    assert "submittedDate:[202403150000 TO 202403252359]" in arxiv.api_requests()[-1].params["search_query"]
+    with Store(setup.parent / "kd.db") as store:
+        runs = RunLog(store).runs()
+    assert [(r.status in ("ok", "warnings"), r.outcome, r.pr_number) for r in runs] == [
+        (True, "created", 1), (True, second.output.split("PR:         ")[1].split(" ")[0], 1)]
+
+
+def test_run_killed_in_the_middle_then_rerun_gives_one_pr(setup, github):
+    github.fail("POST", f"/repos/{REPO}/pulls", 503, times=2)
+    failed = run(setup, "--as-of", "2024-03-18")
+    assert failed.exit_code == 1
+    error = failed.stderr.strip().splitlines()[-1]
+    assert error.startswith("Error: GitHub answered 503 while trying to open a PR")
+    assert failed.stdout == ""
+    assert TOKEN not in failed.output
+    repo = github.repo(REPO)
+    assert repo.open_pulls() == []
+
+    again = run(setup, "--as-of", "2024-03-18")
+    assert again.exit_code in (0, 2), again.output
+    assert [p.number for p in repo.open_pulls()] == [1]
+    assert len(repo.commits_ahead(BRANCH)) == 1
+    with Store(setup.parent / "kd.db") as store:
+        assert [r.status for r in RunLog(store).runs()][0] == "failed"
+
+
+def test_arxiv_503_storm_fails_clearly_and_publishes_nothing(setup, github, arxiv):
+    arxiv.add_faults(*[Fault(status=503) for _ in range(20)])
+    result = run(setup, "--as-of", "2024-03-18")
+    assert result.exit_code == 1
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("Error: ") and "503" in line and "2024-02-05..2024-03-18" in line
+    assert result.stdout == ""
+    assert [r for r in github.requests if r.is_write] == []
+    assert github.repo(REPO).branch_sha(BRANCH) is None
+
+
+def test_dry_run_writes_preview_and_calls_no_write_endpoint(setup, github, tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_TOKEN")
+    out = tmp_path / "preview"
+    result = run(setup, "--as-of", "2024-03-18", "--dry-run", str(out))
+    assert result.exit_code in (0, 2), result.output
+    assert sorted(p.name for p in out.iterdir()) == ["PR_BODY.md", "README.diff", "README.md"]
+    body = (out / "PR_BODY.md").read_text()
+    meta = parse_pr_metadata(body)
+    assert meta.arxiv_ids
+    assert "2024-02-05..2024-03-18" in body
+    assert [r for r in github.requests if r.is_write] == []
+    new = ListDocument.parse((out / "README.md").read_text())
+    assert {r.arxiv_id for r in new.rows()} >= set(meta.arxiv_ids)
+    summary = json.dumps(result.output)
+    assert "dry run: would create" in summary

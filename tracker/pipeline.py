@@ -1,0 +1,344 @@
+"""The weekly job: learn → fetch → (re)train → score → select → publish; wiring only.
+
+Each stage logs what it did with counts and its time; :class:`RunReport` is what
+the CLI prints as the one-screen summary. A failed stage fails the run (the run
+log records it) before anything is published, and a re-run completes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from tracker.config import Config
+from tracker.errors import ModelError, TrackerError
+from tracker.harvest import HarvestReport, harvest
+from tracker.listdoc import ListDocument
+from tracker.publish import PublishContext, Publisher, PublishOutcome
+from tracker.records import Paper, Proposal
+from tracker.run_log import RunLog
+from tracker.selection import Selection, select
+from tracker.sources.arxiv_api import ArxivSource, PageEvent
+from tracker.sources.rss import RssSource
+from tracker.store import Store
+
+log = logging.getLogger(__name__)
+
+MIN_NEGATIVES = 500
+"""Fewer papers than this before the window: train on the window's papers too (with a warning)."""
+
+
+@dataclass
+class RunOptions:
+    """How one run is asked to behave (the CLI's options)."""
+
+    as_of: date
+    """The day the run acts as: the window ends here and the update log shows it."""
+    since: date | None = None
+    """Read arXiv from this day instead of the last successful run."""
+    dry_run_dir: Path | None = None
+    """Write the preview here instead of publishing."""
+    today: date | None = None
+    """The real date; a run as of an earlier day reads the API alone (RSS holds only the latest listing)."""
+
+
+@dataclass
+class RunReport:
+    """What a run did, stage by stage: the CLI prints it as the summary."""
+
+    as_of: date
+    since: date
+    until: date
+    run_id: int = 0
+    harvest: HarvestReport | None = None
+    papers_in_window: int = 0
+    trained: bool = False
+    model_version: str = ""
+    selection: Selection | None = None
+    outcome: PublishOutcome | None = None
+    learned: Any = None
+    """The learning step's report, when it ran."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time of each stage."""
+
+    @property
+    def gaps(self) -> list[date]:
+        return self.harvest.gap_days if self.harvest else []
+
+    @property
+    def exit_code(self) -> int:
+        """0 done, 2 done with warnings (gap days in the window)."""
+        return 2 if self.gaps else 0
+
+    def summary(self) -> list[str]:
+        """The one-screen summary printed at the end of a run."""
+        lines = [f"kd-tracker run as of {self.as_of}: window {self.since}..{self.until}"]
+        if self.learned is not None and hasattr(self.learned, "summary_line"):
+            lines.append(f"  learned:    {self.learned.summary_line()}")
+        if self.harvest:
+            fetched = ", ".join(
+                f"{s.source} {s.papers} ({s.new} new)" if not s.error else f"{s.source} failed"
+                for s in self.harvest.sources
+            )
+            lines.append(f"  fetched:    {fetched}; {self.harvest.requests} requests")
+        lines.append(f"  papers:     {self.papers_in_window} in the window")
+        gaps = ", ".join(d.isoformat() for d in self.gaps)
+        lines.append(f"  gaps:       {gaps or 'none'}")
+        lines.append(f"  model:      {self.model_version} ({'retrained' if self.trained else 'unchanged'})")
+        if self.selection is not None:
+            s = self.selection
+            lines.append(
+                f"  proposals:  {len(s.proposals)} (skipped: {s.in_list} in the list, {s.rejected} rejected before,"
+                f" {s.over_limit} over the limit)"
+            )
+            for p in s.proposals:
+                lines.append(f"    {p.score:.2f}  {p.arxiv_id}  {p.title[:60]}  -> {p.sections[0] if p.sections else '?'}")
+            best_miss = f"best {s.near_misses[0].score:.2f}" if s.near_misses else "none"
+            lines.append(f"  near-misses: {len(s.near_misses)} ({best_miss})")
+        if self.outcome is not None:
+            lines.append(f"  PR:         {self.outcome.summary()}")
+        timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
+        lines.append(f"  time:       {timing}")
+        return lines
+
+
+def pending_since(runs: RunLog, since: date) -> date:
+    """First day whose papers may still be waiting in the bot's open PR.
+
+    The PR is rebuilt, not stacked: a paper proposed last week and not yet
+    merged must be proposed again, so the papers scored go back to the window
+    of the first run that published into the PR still in use. Papers merged
+    since are in the list, papers of a closed PR are rejected: both are skipped.
+    """
+    history = [r for r in runs.runs() if r.status in ("ok", "warnings") and not r.dry_run]
+    if not history or history[-1].pr_number is None or history[-1].outcome not in ("created", "updated", "unchanged"):
+        return since
+    number = history[-1].pr_number
+    first = since
+    for record in reversed(history):
+        if record.pr_number != number:
+            break
+        first = min(first, record.since)
+    return first
+
+
+def window_for(config: Config, runs: RunLog, options: RunOptions) -> tuple[date, date]:
+    """The days to read: since the last successful run, with overlap; the first run backfills."""
+    until = options.as_of
+    if options.since is not None:
+        return options.since, until
+    last = runs.last_successful()
+    if last is None or last.until > until:
+        return until - timedelta(days=config.arxiv.backfill_days), until
+    overlap = max(config.arxiv.window_days - 7, 0)
+    return min(until - timedelta(days=config.arxiv.window_days), last.until - timedelta(days=overlap)), until
+
+
+class Pipeline:
+    """One weekly run over collaborators passed in (store, publisher, sources, labels)."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        publisher: Publisher,
+        *,
+        api: ArxivSource | None = None,
+        rss: RssSource | None = None,
+        progress: Callable[[PageEvent], None] | None = None,
+        learner: Callable[[], Any] | None = None,
+        labels: Any = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.publisher = publisher
+        self.api = api
+        self.rss = rss
+        self.progress = progress
+        self.learner = learner
+        self.labels = labels
+        self.runs = RunLog(store)
+
+    @contextmanager
+    def _stage(self, report: RunReport, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            report.seconds[name] = round(time.perf_counter() - started, 2)
+
+    def run(self, options: RunOptions) -> RunReport:
+        since, until = window_for(self.config, self.runs, options)
+        report = RunReport(options.as_of, since, until)
+        dry = options.dry_run_dir is not None
+        report.run_id = self.runs.start(as_of=options.as_of, since=since, until=until, dry_run=dry)
+        log.info("run %d as of %s: window %s..%s%s", report.run_id, options.as_of, since, until, " (dry run)" if dry else "")
+        try:
+            self._run(options, report)
+        except TrackerError as e:
+            self.runs.finish(report.run_id, status="failed", error=str(e), model_version=report.model_version)
+            raise
+        except BaseException as e:
+            self.runs.finish(report.run_id, status="failed", error=f"{type(e).__name__}: {e}")
+            raise
+        outcome = report.outcome
+        self.runs.finish(
+            report.run_id,
+            status="warnings" if report.gaps else "ok",
+            outcome=("preview" if dry else outcome.status) if outcome else "",
+            pr_number=outcome.pr_number if outcome and not dry else None,
+            pr_url=(outcome.pr_url or "") if outcome and not dry else "",
+            papers_read=report.papers_in_window,
+            proposals=len(report.selection.proposals) if report.selection else 0,
+            gaps=report.gaps,
+            model_version=report.model_version,
+        )
+        return report
+
+    def _run(self, options: RunOptions, report: RunReport) -> None:
+        if self.learner is not None:
+            with self._stage(report, "learn"):
+                report.learned = self.learner()
+        with self._stage(report, "fetch"):
+            report.harvest = self._fetch(options, report)
+        with self._stage(report, "list"):
+            text = self.publisher.read_list()
+            document = ListDocument.parse(text, name=self.config.list.path)
+            log.info("list: %d sections, %d rows", len(document.sections()), len(document.rows()))
+        with self._stage(report, "train"):
+            model = self._model(document, text, report)
+        with self._stage(report, "score"):
+            papers = self.store.papers(pending_since(self.runs, report.since), report.until)
+            report.papers_in_window = len(papers)
+            scored = model.score(papers)
+            rejected = self.labels.rejected_ids() if self.labels is not None else set()
+            report.selection = select(scored, document, self.config.model, rejected=rejected)
+            self.runs.record_scores(report.run_id, scored, [p.arxiv_id for p in report.selection.proposals])
+            log.info("scored %d papers: %d proposals, %d near-misses", len(scored),
+                     len(report.selection.proposals), len(report.selection.near_misses))
+        with self._stage(report, "publish"):
+            report.outcome = self._publish(options, report, text)
+
+    def _fetch(self, options: RunOptions, report: RunReport) -> HarvestReport:
+        today = options.today or options.as_of
+        source = "both" if options.as_of >= today else "api"
+        result = harvest(
+            self.config, self.store, since=report.since, until=report.until, source=source,
+            progress=self.progress, api=self.api, rss=self.rss, today=options.as_of,
+        )
+        result.check()
+        log.info("fetched %s: %d requests, %d gap days", report.since.isoformat() + ".." + report.until.isoformat(),
+                 result.requests, len(result.gap_days))
+        return result
+
+    def _model(self, document: ListDocument, text: str, report: RunReport) -> Any:
+        from classifiers.training import load_model, train
+
+        path = Path(self.config.model.path)
+        labels = self.labels.training_labels() if self.labels is not None else []
+        key = _training_key(text, labels)
+        try:
+            model = load_model(path)
+        except ModelError as e:
+            log.info("training a model: %s", e)
+            model = None
+        if model is not None and model.metadata.get("training_key") == key:
+            report.model_version = model.version
+            log.info("model %s is current (list and labels unchanged)", model.version)
+            return model
+        rows = document.rows()
+        self._look_up_list_papers(rows, report.as_of)
+        before = self.store.papers(until=report.since - timedelta(days=1))
+        train_until: date | None = report.since
+        if len(before) < MIN_NEGATIVES:
+            log.warning("only %d stored papers before %s: training on the window's papers too "
+                        "(import a corpus with `kd-tracker papers import` for a better first model)",
+                        len(before), report.since)
+            train_until = None
+        model = train(rows, self.store.papers(), config=self.config.model, train_until=train_until,
+                      extra_labels=labels, list_file=self.config.list.path, list_text=text)
+        model.metadata["training_key"] = key
+        model.save(path)
+        report.trained = True
+        report.model_version = model.version
+        return model
+
+    def _look_up_list_papers(self, rows: list, as_of: date) -> None:
+        from classifiers.labels import missing_ids
+
+        ids = missing_ids(rows, self.store.get(r.arxiv_id for r in rows if r.arxiv_id).values())
+        if not ids:
+            return
+        api = self.api or ArxivSource.from_config(self.config.arxiv)
+        found: list[Paper] = api.fetch_ids(ids)
+        counts = self.store.upsert_papers(found, seen=as_of)
+        log.info("looked up %d list papers missing from the store: %d found (%d new)", len(ids), len(found), counts.new)
+
+    def _publish(self, options: RunOptions, report: RunReport, text: str) -> PublishOutcome:
+        selection = report.selection
+        assert selection is not None
+        context = PublishContext(
+            as_of=options.as_of,
+            since=report.since,
+            until=report.until,
+            days_read=(report.until - report.since).days + 1,
+            gaps=tuple(d.isoformat() for d in report.gaps),
+            thresholds={"relevance": self.config.model.threshold,
+                        "second section": self.config.model.section_min_score,
+                        "papers per PR": self.config.model.proposals_per_pr},
+            model_version=report.model_version,
+            near_misses=selection.near_misses,
+        )
+        proposals: tuple[Proposal, ...] = selection.proposals
+        if options.dry_run_dir is not None:
+            return self.publisher.preview(proposals, context, options.dry_run_dir, readme_text=text)
+        return self.publisher.publish(proposals, context)
+
+
+def _training_key(list_text: str, labels: list) -> str:
+    """What the model was trained for: the list's text and the review labels."""
+    digest = hashlib.sha256(list_text.encode("utf-8"))
+    for label in sorted(repr(label) for label in labels):
+        digest.update(label.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def run_weekly(
+    config: Config,
+    options: RunOptions,
+    *,
+    token: str | None,
+    repo: str | None = None,
+    progress: Callable[[PageEvent], None] | None = None,
+) -> RunReport:
+    """Build the collaborators from ``config`` and run once, holding the run lock."""
+    from tracker.github_client import build_github
+    from tracker.run_lock import run_lock
+
+    repo_name = repo or config.list.repo
+    with run_lock(config.store.path), Store(config.store.path) as store:
+        publisher = Publisher(build_github(config, token), repo_name, config)
+        learner, labels = _review_hooks(config, store, publisher, repo_name)
+        pipeline = Pipeline(config, store, publisher, progress=progress, learner=learner, labels=labels)
+        return pipeline.run(options)
+
+
+def _review_hooks(config: Config, store: Store, publisher: Publisher, repo_name: str) -> tuple[Any, Any]:
+    """The learning step and the label store, when the review module is installed."""
+    try:
+        from tracker.labels import LabelStore
+        from tracker.learn import learn
+    except ImportError:
+        return None, None
+
+    def learner() -> Any:
+        return learn(publisher.github, repo_name, config, store)
+
+    return learner, LabelStore(store)
