@@ -144,7 +144,7 @@ def review_pull(number: int, state: str, date: str, metadata: PrMetadata, curren
     index = current if isinstance(current, PaperIndex) else PaperIndex.of(current)
     rows: list[RowOutcome] = []
     for paper in metadata.papers:
-        pid = _paper_id(paper)
+        pid = _paper_id(paper) or index.find("", paper.title) or ""
         if not pid:
             log.debug("PR #%d: %r has no arXiv id; not labelled", number, paper.title)
             continue
