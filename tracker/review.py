@@ -94,7 +94,10 @@ class PrReview:
             elif row.arxiv_id not in whole:  # removed or rejected: one label for the paper
                 whole.add(row.arxiv_id)
                 out.append(make(0, "", row.outcome))
-        return list(dict.fromkeys(out))
+        unique: dict[tuple[str, ...], Label] = {}
+        for label in out:
+            unique.setdefault(label.key, label)
+        return list(unique.values())
 
     def stored(self) -> StoredReview:
         scores = tuple(p.score for p in self.metadata.papers if p.score is not None)
