@@ -77,6 +77,10 @@ def _register() -> None:
     from tracker.commands.publish_cmd import publish_command
 
     cli.add_command(publish_command)
+    from tracker.commands.learn_cmd import learn_command, report_command
+
+    cli.add_command(learn_command)
+    cli.add_command(report_command)
     from tracker.commands.run_cmd import run_command, schedule_command
 
     cli.add_command(run_command)
