@@ -213,3 +213,23 @@ def test_dry_run_writes_preview_and_calls_no_write_endpoint(setup, github, tmp_p
     assert {r.arxiv_id for r in new.rows()} >= set(meta.arxiv_ids)
     summary = json.dumps(result.output)
     assert "dry run: would create" in summary
+
+
+def test_no_token_means_dry_run_into_the_default_folder(setup, github, tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_TOKEN")
+    monkeypatch.chdir(tmp_path)
+    result = run(setup, "--as-of", "2024-03-18")
+    assert result.exit_code in (0, 2), result.output
+    assert "GITHUB_TOKEN is not set: dry run, writing the proposed PR to kd-tracker-preview/" in result.stderr
+    assert (tmp_path / "kd-tracker-preview" / "PR_BODY.md").is_file()
+    assert [r for r in github.requests if r.is_write] == []
+
+
+def test_second_run_while_one_holds_the_lock_fails_at_once(setup):
+    from tracker.run_lock import run_lock
+
+    with run_lock(setup.parent / "kd.db"):
+        result = run(setup, "--as-of", "2024-03-18")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: another kd-tracker run holds {setup.parent / 'kd.db'}.lock; wait for it to finish")
