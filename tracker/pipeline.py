@@ -134,7 +134,7 @@ def window_for(config: Config, runs: RunLog, options: RunOptions) -> tuple[date,
     until = options.as_of
     if options.since is not None:
         return options.since, until
-    last = runs.last_successful()
+    last = runs.last_successful(include_dry_runs=True)  # a dry run fetched its window into the store too
     if last is None or last.until > until:
         return until - timedelta(days=config.arxiv.backfill_days), until
     overlap = max(config.arxiv.window_days - 7, 0)
