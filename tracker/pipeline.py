@@ -155,6 +155,7 @@ class Pipeline:
         progress: Callable[[PageEvent], None] | None = None,
         learner: Callable[[], Any] | None = None,
         labels: Any = None,
+        on_stage: Callable[[str], None] | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -164,10 +165,14 @@ class Pipeline:
         self.progress = progress
         self.learner = learner
         self.labels = labels
+        self.on_stage = on_stage
+        """Called with each stage's name as it starts (the CLI's progress bar)."""
         self.runs = RunLog(store)
 
     @contextmanager
     def _stage(self, report: RunReport, name: str) -> Iterator[None]:
+        if self.on_stage is not None:
+            self.on_stage(name)
         started = time.perf_counter()
         try:
             yield
@@ -317,6 +322,7 @@ def run_weekly(
     token: str | None,
     repo: str | None = None,
     progress: Callable[[PageEvent], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Build the collaborators from ``config`` and run once, holding the run lock."""
     from tracker.github_client import build_github
@@ -326,7 +332,8 @@ def run_weekly(
     with run_lock(config.store.path), Store(config.store.path) as store:
         publisher = Publisher(build_github(config, token), repo_name, config)
         learner, labels = _review_hooks(config, store, publisher, repo_name)
-        pipeline = Pipeline(config, store, publisher, progress=progress, learner=learner, labels=labels)
+        pipeline = Pipeline(config, store, publisher, progress=progress, learner=learner, labels=labels,
+                            on_stage=on_stage)
         return pipeline.run(options)
 
 

@@ -22,6 +22,25 @@ DEFAULT_PREVIEW = Path("kd-tracker-preview")
 EXIT_WARNINGS = 2
 
 
+class StageBar:
+    """A tqdm bar over the run's stages on stderr (fetch and training can take minutes)."""
+
+    STAGES = ("learn", "fetch", "list", "train", "score", "publish")
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=len(self.STAGES), unit="stage", file=sys.stderr, leave=False)
+
+    def __call__(self, stage: str) -> None:
+        self.bar.n = self.STAGES.index(stage) if stage in self.STAGES else self.bar.n
+        self.bar.set_description(stage)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        self.bar.close()
+
+
 def _run_once(config: Config, *, as_of: date | None, since: date | None, outdir: Path | None,
               repo: str | None) -> RunReport:
     token = token_from_env(config, os.environ)
@@ -31,11 +50,13 @@ def _run_once(config: Config, *, as_of: date | None, since: date | None, outdir:
     today = utc_today()
     options = RunOptions(as_of=as_of or today, since=since, dry_run_dir=outdir, today=today)
     bar = PageBar() if sys.stderr.isatty() else None
+    stages = StageBar() if sys.stderr.isatty() else None
     try:
-        return run_weekly(config, options, token=token, repo=repo, progress=bar)
+        return run_weekly(config, options, token=token, repo=repo, progress=bar, on_stage=stages)
     finally:
-        if bar is not None:
-            bar.close()
+        for progress in (bar, stages):
+            if progress is not None:
+                progress.close()
 
 
 @click.command(name="run")
