@@ -132,7 +132,8 @@ def cross_validate(
     keyword = keyword_counts(docs)
     keyword_ranks = within_week_ranks(keyword, weeks, targets)
     words = features.named_transformers["words"].transform([docs[i] for i in np.flatnonzero(y == 1)])
-    sec = _section_cv(words, [training.sections[i] for i in np.flatnonzero(y == 1)], config, folds)
+    base_idf = features.named_transformers["words"][-1].idf_
+    sec = _section_cv(words, [training.sections[i] for i in np.flatnonzero(y == 1)], config, folds, base_idf)
     advice = recommend_threshold(oof, weeks, y == 1, config.proposals_per_pr)
     return CVReport(
         folds=folds, positives=training.positives, negatives=training.negatives,
@@ -144,7 +145,9 @@ def cross_validate(
     )
 
 
-def _section_cv(words: Any, labels: list[tuple[str, ...]], config: ModelConfig, folds: int) -> dict[str, Any]:
+def _section_cv(
+    words: Any, labels: list[tuple[str, ...]], config: ModelConfig, folds: int, base_idf: np.ndarray | None = None
+) -> dict[str, Any]:
     """Top-1/top-3 section accuracy out of fold (a hit when any of the paper's sections is ranked there)."""
     mapping, rolled = roll_up(labels, config.min_section_papers)
     keep = np.asarray([i for i, s in enumerate(rolled) if s])
@@ -152,7 +155,7 @@ def _section_cv(words: Any, labels: list[tuple[str, ...]], config: ModelConfig, 
     splitter = KFold(n_splits=min(folds, len(keep)), shuffle=True, random_state=config.random_state)
     for train_idx, test_idx in splitter.split(keep):
         tr, te = keep[train_idx], keep[test_idx]
-        model = make_section_model(random_state=config.random_state).fit(words[tr], [rolled[i] for i in tr])
+        model = make_section_model().fit(words[tr], [rolled[i] for i in tr], base_idf=base_idf)
         majority = [s for s, _ in sorted(Counter(s for i in tr for s in rolled[i]).items(), key=lambda kv: (-kv[1], kv[0]))]
         for i, ranked in zip(te, model.rank(words[te], 3), strict=True):
             truth = set(rolled[i])

@@ -103,12 +103,15 @@ def make_plain_model(*, C: float = 1.0, random_state: int = 0) -> Pipeline:
     )
 
 
-def make_section_model(
-    *, C: float = 10.0, n_neighbors: int = 10, knn_weight: float = 0.5, random_state: int = 0
-) -> SectionClassifier:
-    """Sections: one-vs-rest LR blended with a kNN vote, applied to the relevance model's word features.
+SECTION_DEFAULTS = {"n_neighbors": 20, "similarity_power": 3.0, "knn_weight": 0.1, "min_df": 2}
+"""Hyper-parameters of the section model, chosen by out-of-fold top-1/top-3 accuracy (``python -m bench.quality``)."""
 
-    It reuses the fitted ``features__words`` TF-IDF (corpus-wide IDF), so scoring
+
+def make_section_model(**params: float) -> SectionClassifier:
+    """Sections: a centroid vote on the list's vocabulary blended with a kNN vote (:class:`SectionClassifier`).
+
+    It is applied to the relevance model's fitted ``features__words`` TF-IDF
+    (pass that vectorizer's ``idf_`` as ``base_idf`` to ``fit``), so scoring
     tokenizes each paper once.
     """
-    return SectionClassifier(C=C, n_neighbors=n_neighbors, knn_weight=knn_weight, random_state=random_state)
+    return SectionClassifier(**{**SECTION_DEFAULTS, **params})

@@ -1,9 +1,11 @@
 """The section model: which of the list's tables a relevant paper belongs in.
 
-One-vs-rest logistic regression over the sections blended with a
+A centroid (Rocchio) classifier over the list's own vocabulary blended with a
 nearest-neighbour vote (the sections of the most similar papers of the list).
-A paper in several sections counts for each. Small leaf sections are rolled up
-to their parent heading before training (:func:`roll_up`).
+A paper in several sections counts for each. Small sections are rolled up to
+the nearest heading above them that has a table of its own (:func:`roll_up`);
+a section with no such heading keeps its label, since a paper can only be
+inserted into a table.
 """
 
 from __future__ import annotations
@@ -15,31 +17,47 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer, normalize
 from sklearn.utils.validation import check_is_fitted
+
+CHUNK = 8192
+"""Rows scored at a time (bounds the dense similarity blocks)."""
 
 SEP = " > "
 """Separator of section paths (``KD Algorithms > Knowledge Elicitation > Labeling``)."""
 
 
-def roll_up(labels: Sequence[Iterable[str]], min_papers: int) -> tuple[dict[str, str], list[tuple[str, ...]]]:
-    """Map every section with fewer than ``min_papers`` papers to its parent heading, repeatedly.
+def roll_up(
+    labels: Sequence[Iterable[str]], min_papers: int, tables: Iterable[str] | None = None
+) -> tuple[dict[str, str], list[tuple[str, ...]]]:
+    """Map every section with fewer than ``min_papers`` papers to its nearest ancestor heading that has a table.
 
-    Returns the mapping (old path -> path used) and the relabelled label sets.
-    A top-level heading is never rolled further (there is nothing above it).
+    ``tables`` are the headings that hold a table of their own (default: the
+    sections of ``labels``). A paper can only be inserted under such a heading,
+    so a small section with no such ancestor keeps its own label. Repeated, the
+    deepest sections first, so a parent can collect its children. Returns the
+    mapping (old path -> path used) and the relabelled label sets.
     """
     current = [tuple(dict.fromkeys(s)) for s in labels]
     mapping = {s: s for row in current for s in row}
+    has_table = set(mapping) if tables is None else set(tables) | set(mapping)
+
+    def target(section: str) -> str | None:
+        parts = section.split(SEP)[:-1]
+        while parts:
+            if SEP.join(parts) in has_table:
+                return SEP.join(parts)
+            parts.pop()
+        return None
+
     while True:
         counts = Counter(s for row in current for s in row)
-        small = {s for s, n in counts.items() if n < min_papers and SEP in s}
+        small = {s: target(s) for s, n in counts.items() if n < min_papers}
+        small = {s: t for s, t in small.items() if t is not None}
         if not small:
             break
-        # roll up the deepest small sections first, so a parent can collect its children
         depth = max(s.count(SEP) for s in small)
-        move = {s: s.rsplit(SEP, 1)[0] for s in small if s.count(SEP) == depth}
+        move = {s: t for s, t in small.items() if s.count(SEP) == depth}
         for old, new in list(mapping.items()):
             if new in move:
                 mapping[old] = move[new]
@@ -66,78 +84,122 @@ def apply_roll_up(sections: Iterable[str], mapping: Mapping[str, str]) -> tuple[
 
 
 class SectionClassifier(ClassifierMixin, BaseEstimator):
-    """Multi-label section classifier: OvR logistic regression blended with a kNN vote.
+    """Multi-label section classifier: a centroid (Rocchio) vote blended with a nearest-neighbour vote.
 
-    ``fit(X, y)`` takes a feature matrix (rows L2-normalised, e.g. TF-IDF) and,
-    for each row, the collection of its section names. ``predict_proba`` returns
-    one column per section in ``classes_`` order; each row sums to 1.
+    ``fit(X, y)`` takes a TF-IDF matrix and, for each row, the collection of
+    its section names. The classifier keeps the list's own vocabulary (terms in
+    at least ``min_df`` training rows) and re-weights it with the list's own
+    IDF, so words that separate the list's sections count, not the words that
+    separate the list from the corpus. Each section's centroid is the mean of
+    its papers; a paper's centroid score is its cosine to it. The kNN vote sums
+    the sections of the ``n_neighbors`` most similar training papers, weighted
+    by ``cosine ** similarity_power``. ``predict_proba`` returns one column per
+    section in ``classes_`` order; each row sums to 1.
 
     Parameters
     ----------
-    C : float, default=10.0
-        Inverse regularisation of each one-vs-rest logistic regression.
-    n_neighbors : int, default=10
-        Papers of the training set that vote (weighted by cosine similarity).
-    knn_weight : float, default=0.5
-        Share of the kNN vote in the blend (0: logistic regression only, 1: kNN only).
-    random_state : int, default=0
-        Seed passed to the logistic regressions.
+    n_neighbors : int, default=20
+        Training papers that vote.
+    similarity_power : float, default=3.0
+        Exponent of each neighbour's cosine similarity (higher: the closest papers dominate).
+    knn_weight : float, default=0.1
+        Share of the kNN vote in the blend (0: centroids only, 1: kNN only).
+    min_df : int, default=2
+        A term is kept when at least this many training rows contain it.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        Section names, sorted.
+    columns_ : ndarray of int
+        Columns of ``X`` kept (the list's vocabulary).
+    column_weights_ : ndarray of float32
+        Multiplier of each kept column (the list's IDF over the base IDF).
+    centroids_ : csr_matrix of shape (n_classes, n_columns)
+        L2-normalised mean of each section's papers.
     """
 
-    def __init__(self, C: float = 10.0, n_neighbors: int = 10, knn_weight: float = 0.5, random_state: int = 0) -> None:
-        self.C = C
+    def __init__(self, n_neighbors: int = 20, similarity_power: float = 3.0, knn_weight: float = 0.1, min_df: int = 2) -> None:
         self.n_neighbors = n_neighbors
+        self.similarity_power = similarity_power
         self.knn_weight = knn_weight
-        self.random_state = random_state
+        self.min_df = min_df
 
-    def fit(self, X: Any, y: Sequence[Iterable[str]]) -> SectionClassifier:
+    def fit(self, X: Any, y: Sequence[Iterable[str]], base_idf: np.ndarray | None = None) -> SectionClassifier:
+        """Fit on rows of ``X`` and their label sets ``y``.
+
+        ``base_idf`` is the IDF the columns of ``X`` were already weighted by
+        (``TfidfVectorizer.idf_``); the list's IDF replaces it. Without it the
+        list's IDF multiplies the given weights.
+        """
         if not 0.0 <= self.knn_weight <= 1.0:
             raise ValueError(f"knn_weight must be in [0, 1], got {self.knn_weight}")
         y = [tuple(labels) for labels in y]
+        X = sp.csr_matrix(X, dtype=np.float32)
         if X.shape[0] != len(y):
             raise ValueError(f"X has {X.shape[0]} rows but y has {len(y)} label sets")
         if not any(y):
             raise ValueError("no row of y has a section")
+        if base_idf is not None and len(base_idf) != X.shape[1]:
+            raise ValueError(f"base_idf has {len(base_idf)} values but X has {X.shape[1]} columns")
         self.binarizer_ = MultiLabelBinarizer()
-        Y = self.binarizer_.fit_transform(y)
+        Y = self.binarizer_.fit_transform(y).astype(np.float32)
         self.classes_ = self.binarizer_.classes_
-        X = sp.csr_matrix(X, dtype=np.float32)
-        self.train_X_ = normalize(X)
-        self.train_Y_ = Y.astype(np.float32)
-        if len(self.classes_) > 1:
-            lr = LogisticRegression(C=self.C, max_iter=2000, random_state=self.random_state)
-            self.ovr_ = OneVsRestClassifier(lr).fit(X, Y)
-        else:
-            self.ovr_ = None
+        X.eliminate_zeros()
+        df = np.bincount(X.indices, minlength=X.shape[1])
+        columns = np.flatnonzero(df >= max(int(self.min_df), 1))
+        if len(columns) == 0:
+            columns = np.flatnonzero(df > 0)
+        idf = np.log((1.0 + X.shape[0]) / (1.0 + df[columns])) + 1.0
+        if base_idf is not None:
+            idf = idf / np.asarray(base_idf, dtype=np.float64)[columns]
+        self.n_features_in_ = X.shape[1]
+        self.columns_ = columns
+        self.column_weights_ = idf.astype(np.float32)
+        self.train_X_ = self._project(X)
+        self.train_Y_ = Y
+        self.centroids_ = normalize(sp.csr_matrix(Y.T) @ self.train_X_).astype(np.float32)
         return self
 
-    def _lr_scores(self, X: Any) -> np.ndarray:
-        if self.ovr_ is None:
-            return np.ones((X.shape[0], 1), dtype=np.float64)
-        return np.asarray(self.ovr_.predict_proba(X), dtype=np.float64)
+    def _project(self, X: Any) -> sp.csr_matrix:
+        """Keep the list's vocabulary, re-weight it, L2-normalise each row."""
+        X = sp.csr_matrix(X, dtype=np.float32)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} columns, the section model was fitted on {self.n_features_in_}")
+        selection = sp.csr_matrix(
+            (self.column_weights_, (self.columns_, np.arange(len(self.columns_)))),
+            shape=(self.n_features_in_, len(self.columns_)),
+        )
+        return normalize(X @ selection)
 
-    def _knn_scores(self, X: Any) -> np.ndarray:
-        sims = (normalize(sp.csr_matrix(X, dtype=np.float32)) @ self.train_X_.T).toarray()
+    def _centroid_scores(self, Z: sp.csr_matrix) -> np.ndarray:
+        return np.clip((Z @ self.centroids_.T).toarray(), 0.0, None).astype(np.float64)
+
+    def _knn_scores(self, Z: sp.csr_matrix) -> np.ndarray:
+        sims = (Z @ self.train_X_.T).toarray()
         k = min(self.n_neighbors, sims.shape[1])
-        if k == 0:
-            return np.zeros((X.shape[0], len(self.classes_)), dtype=np.float64)
+        if k <= 0:
+            return np.zeros((Z.shape[0], len(self.classes_)), dtype=np.float64)
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         rows = np.arange(sims.shape[0])[:, None]
         weights = np.zeros_like(sims)
-        weights[rows, top] = np.clip(sims[rows, top], 0.0, None)
+        weights[rows, top] = np.clip(sims[rows, top], 0.0, None) ** self.similarity_power
         return (weights @ self.train_Y_).astype(np.float64)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "classes_")
-        parts = []
-        for weight, scores in ((1.0 - self.knn_weight, self._lr_scores), (self.knn_weight, self._knn_scores)):
-            if weight == 0.0:
-                continue
-            s = scores(X)
-            totals = s.sum(axis=1, keepdims=True)
-            s = np.divide(s, totals, out=np.full_like(s, 1.0 / s.shape[1]), where=totals > 0)
-            parts.append(weight * s)
-        return np.sum(parts, axis=0)
+        Z = self._project(X)
+        out = np.zeros((Z.shape[0], len(self.classes_)), dtype=np.float64)
+        for start in range(0, Z.shape[0], CHUNK):
+            block = Z[start:start + CHUNK]
+            for weight, scores in ((1.0 - self.knn_weight, self._centroid_scores), (self.knn_weight, self._knn_scores)):
+                if weight == 0.0:
+                    continue
+                s = scores(block)
+                totals = s.sum(axis=1, keepdims=True)
+                s = np.divide(s, totals, out=np.full_like(s, 1.0 / s.shape[1]), where=totals > 0)
+                out[start:start + CHUNK] += weight * s
+        return out
 
     def predict(self, X: Any) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -168,8 +168,8 @@ def fit_sections(
     if not keep:
         return None, mapping
     words = relevance.named_steps["features"].named_transformers["words"]
-    model = make_section_model(random_state=config.random_state)
-    model.fit(words.transform([positives[i] for i in keep]), [rolled[i] for i in keep])
+    model = make_section_model()
+    model.fit(words.transform([positives[i] for i in keep]), [rolled[i] for i in keep], base_idf=words[-1].idf_)
     return model, mapping
 
 

@@ -76,20 +76,52 @@ def test_section_classifier_shapes_ranks_and_refit():
     # a refit forgets the first fit
     clf.fit(X[:4], y[:4])
     assert list(clf.classes_) == ["Labeling"] and clf.predict_proba(X).tolist() == [[1.0]] * 9
-    # only kNN, only LR
+    # only kNN, only centroids
     assert np.allclose(SectionClassifier(knn_weight=1.0, n_neighbors=1).fit(X, y).predict_proba(X[:1]), [[0.0, 1.0]])
     assert SectionClassifier(knn_weight=0.0).fit(X, y).predict_proba(X[:1])[0, 1] > 0.5
     with pytest.raises(ValueError, match="knn_weight must be in"):
         SectionClassifier(knn_weight=2).fit(X, y)
 
 
-def test_roll_up_moves_small_leaves_to_their_parent():
+def test_roll_up_moves_small_sections_only_into_headings_with_a_table():
     labels = [("A > B > C",)] * 3 + [("A > B > D",), ("A > E > F",), ("A > E > G",), ("H",)]
+    # no heading above the small leaves has a table: they keep their labels (a paper can only go into a table)
     mapping, rolled = roll_up(labels, min_papers=3)
-    # D alone leaves "A > B" with one paper, so it keeps rolling up to "A" (which then has three)
+    assert mapping == {s: s for s in ("A > B > C", "A > B > D", "A > E > F", "A > E > G", "H")}
+    assert rolled == [tuple(row) for row in labels]
+    # "A > B" and "A" have tables: D goes to "A > B" (its nearest), which then has one paper and moves on to "A";
+    # F and G skip "A > E" (no table) and go to "A", which then has three
+    mapping, rolled = roll_up(labels, min_papers=3, tables=["A", "A > B"])
     assert mapping == {"A > B > C": "A > B > C", "A > B > D": "A", "A > E > F": "A", "A > E > G": "A", "H": "H"}
     assert rolled == [("A > B > C",)] * 3 + [("A",), ("A",), ("A",), ("H",)]
     assert apply_roll_up(["A > E > F", "A > B > C > X", "Z"], mapping) == ("A", "A > B > C")
+
+
+def test_section_classifier_uses_the_lists_vocabulary_and_idf():
+    docs = ["teacher rationale labels corpus", "teacher rationale labels", "logits divergence hidden corpus",
+            "logits divergence hidden", "teacher logits labels rare"]
+    y = [("Labeling",), ("Labeling",), ("Feature",), ("Feature",), ("Labeling", "Feature")]
+    corpus = TfidfVectorizer(sublinear_tf=True).fit(docs + ["corpus words only"] * 5)
+    X = corpus.transform(docs)
+    clf = SectionClassifier(min_df=2).fit(X, y, base_idf=corpus.idf_)
+    vocabulary = corpus.get_feature_names_out()
+    # "rare" and "words"/"only" are in fewer than two list papers: dropped
+    assert sorted(vocabulary[clf.columns_]) == ["corpus", "divergence", "hidden", "labels", "logits", "rationale", "teacher"]
+    # with base_idf, the kept columns are exactly a TF-IDF with the list's own IDF
+    own = TfidfVectorizer(sublinear_tf=True, vocabulary=list(vocabulary[clf.columns_])).fit(docs)
+    assert np.allclose(clf.train_X_.toarray(), own.transform(docs).toarray(), atol=1e-6)
+    assert clf.centroids_.shape == (2, 7)
+    # deterministic, and a new fit with the same data gives the same probabilities
+    again = SectionClassifier(min_df=2).fit(X, y, base_idf=corpus.idf_)
+    assert np.array_equal(clf.predict_proba(X), again.predict_proba(X))
+    # a row with none of the list's words gets the uniform distribution
+    assert clf.predict_proba(corpus.transform(["only words"])).tolist() == [[0.5, 0.5]]
+    with pytest.raises(ValueError, match="base_idf has 3 values but X has 10 columns"):
+        SectionClassifier().fit(X, y, base_idf=np.ones(3))
+    with pytest.raises(ValueError, match="X has 2 columns, the section model was fitted on 10"):
+        clf.predict_proba(sp.csr_matrix(np.ones((1, 2))))
+    with pytest.raises(ValueError, match="no row of y has a section"):
+        SectionClassifier().fit(X, [()] * 5)
 
 
 def test_relevance_pipeline_predict_proba_and_explanations():
