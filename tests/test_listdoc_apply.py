@@ -83,6 +83,17 @@ def test_no_trailing_pipe_style_is_copied():
     assert result.text.split("\n")[3] == "|[New Paper](https://arxiv.org/abs/2401.00005)|arXiv|2024-01"
 
 
+def test_rows_written_with_empty_trailing_cells_do_not_add_columns():
+    """Rows like ``| … | 2024-01 | | |`` end after the Date cell: their empty cells are not part of the row end."""
+    text = ("## S\n| Title | Venue | Date | Code | Data |\n|:--|:--:|:--:|:--:|:--:|\n"
+            "| [**Old**](https://x.org/1) | ACL | 2023-01 | | |\n| [**Older**](https://x.org/2) | ACL | 2022-01 | | |\n")
+    new = proposal(sections=("S",), code=("https://github.com/n/p",), data=("https://huggingface.co/d",))
+    result = ListDocument.parse(text).apply([new])
+    assert result.text.split("\n")[3] == ("| [**New Paper**](https://arxiv.org/abs/2401.00005) | arXiv | 2024-01 |"
+                                          " [Github](https://github.com/n/p) | [Data](https://huggingface.co/d) |")
+    assert ListDocument.parse(result.text).lint() == []
+
+
 def test_already_there_is_skipped_and_applying_twice_equals_once():
     papers = [
         proposal(title="Beta Teaching (v3 title)", url="https://arxiv.org/pdf/2401.00002v3.pdf", arxiv_id=""),

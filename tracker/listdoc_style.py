@@ -92,7 +92,7 @@ def count_style(rows: Iterable[Row], columns: Columns) -> StyleVotes:
             votes.seps[line[left.content_end : right.content_start]] += 1
         last = filled[-1]
         ends = votes.link_ends if last.content.endswith(")") else votes.text_ends
-        ends[line[last.content_end :]] += 1
+        ends[_row_end_of(line[last.content_end :])] += 1
         title_links = scan_links(filled[0].content).links
         if title_links:
             votes.bold[title_links[0].text.startswith("**")] += 1
@@ -100,6 +100,17 @@ def count_style(rows: Iterable[Row], columns: Columns) -> StyleVotes:
             if index is not None and index < len(cells):
                 _count_links(cells[index].content, texts, votes.joiners)
     return votes
+
+
+def _row_end_of(rest: str) -> str:
+    """The row end after the last filled cell, without the empty cells between (`` | | |`` → `` |``).
+
+    format_row leaves trailing empty cells out, so they must not be learnt as
+    part of the end: a row with code and data would get extra columns.
+    """
+    if rest.count("|") < 2:
+        return rest
+    return rest[: rest.index("|") + 1] + rest[rest.rindex("|") + 1 :]
 
 
 def learn_style(table: StyleVotes, document: StyleVotes, crlf: bool) -> RowStyle:
