@@ -81,3 +81,18 @@ def test_annotate_fills_fields_and_keeps_given_ones_first():
     assert annotated.code == ("https://github.com/given/first", "https://github.com/google-research/distilling-step-by-step")
     assert annotated.venue == "Findings of ACL"
     assert annotate(annotated) is annotated
+
+
+def test_annotate_keeps_only_http_links_given_or_found():
+    """A corpus file's code/data links are untrusted too: javascript:, data: and ftp: links are dropped."""
+    paper = Paper(
+        arxiv_id="2403.09999",
+        title="Evil",
+        abstract='Code: javascript:alert(1), http://x|y and https://github.com/evil/repo"><script> '
+                 "and www.github.com/a/b)](javascript:alert(2)). Data: https://huggingface.co/datasets/e/v|x",
+        code=("javascript:alert(1)", "https://github.com/given/first"),
+        data=("data:text/html,<script>", "ftp://x.org/d"),
+    )
+    annotated = annotate(paper)
+    assert annotated.code == ("https://github.com/given/first", "https://github.com/evil/repo", "https://www.github.com/a/b")
+    assert annotated.data == ("https://huggingface.co/datasets/e/v",)

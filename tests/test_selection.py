@@ -94,3 +94,16 @@ def test_selected_proposals_apply_to_the_document():
     result = DOC.apply(sel.proposals)
     assert result.changed
     assert "2403.12345" in result.text
+
+
+def test_links_that_are_not_http_never_reach_the_list():
+    """A stored javascript:/data: code or data link is dropped, not a reason to fail the whole weekly run."""
+    model = ModelConfig(threshold=0.5)
+    item = scored("2403.12346", 0.9, code=("javascript:alert(1)", "https://github.com/good/one"),
+                  data=("data:text/html,<script>", "ftp://x.org/d", "https://huggingface.co/datasets/a/b"))
+    proposal = select([item], DOC, model).proposals[0]
+    assert proposal.code == ("https://github.com/good/one",)
+    assert proposal.data == ("https://huggingface.co/datasets/a/b",)
+    row = next(line for line in DOC.apply([proposal]).text.splitlines() if "2403.12346" in line)
+    assert row == ("| [**Paper 2403.12346**](https://arxiv.org/abs/2403.12346) | arXiv | 2024-03 |"
+                   " [Github](https://github.com/good/one) | [Data](https://huggingface.co/datasets/a/b) |")

@@ -19,6 +19,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from tracker.markdown_safe import is_web_link
 from tracker.records import Paper
 
 _URL = re.compile(
@@ -178,10 +179,15 @@ def venue_hint(comment: str = "", journal_ref: str = "") -> str:
 
 
 def annotate(paper: Paper) -> Paper:
-    """``paper`` with code/data links and venue filled from its text (links it already has come first)."""
+    """``paper`` with code/data links and venue filled from its text (links it already has come first).
+
+    Only http(s) links are kept: links given with the paper (a corpus file's
+    ``code``/``data``) are as untrusted as its abstract, and a ``javascript:``
+    link must not reach the store, let alone fail a weekly run at the list.
+    """
     found = extract_links(paper.abstract, paper.comment)
-    code = tuple(dict.fromkeys((*paper.code, *found.code)))
-    data = tuple(dict.fromkeys((*paper.data, *(d for d in found.data if d not in code))))
+    code = tuple(dict.fromkeys(link for link in (*paper.code, *found.code) if is_web_link(link)))
+    data = tuple(dict.fromkeys(link for link in (*paper.data, *(d for d in found.data if d not in code)) if is_web_link(link)))
     venue = paper.venue or venue_hint(paper.comment, paper.journal_ref)
     if (code, data, venue) == (paper.code, paper.data, paper.venue):
         return paper

@@ -78,5 +78,14 @@ def safe_url(url: str) -> str:
     return encoded
 
 
+def is_web_link(url: str) -> bool:
+    """Whether :func:`safe_url` accepts ``url`` (an http(s) URL with a host): links read from untrusted text are kept only then."""
+    try:
+        safe_url(url)
+    except ProposalError:
+        return False
+    return True
+
+
 def _percent(ch: str) -> str:
     return "".join(f"%{byte:02X}" for byte in ch.encode("utf-8"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tracker.config import ModelConfig
 from tracker.listdoc import ListDocument, normalise_title
+from tracker.markdown_safe import is_web_link
 from tracker.records import Paper, Proposal, ScoredPaper, SectionScore
 
 
@@ -80,8 +81,8 @@ def to_proposal(item: ScoredPaper, tables: Sequence[str], model: ModelConfig) ->
         arxiv_id=paper.arxiv_id,
         venue=paper.venue or "arXiv",
         date=_month(paper),
-        code=paper.code,
-        data=paper.data,
+        code=tuple(filter(is_web_link, paper.code)),  # a store written before links were checked may hold others
+        data=tuple(filter(is_web_link, paper.data)),
         score=round(item.score, 4),
         alternatives=tuple(SectionScore(s.section, round(s.score, 4)) for s in alternatives),
         terms=item.terms,
