@@ -89,3 +89,22 @@ def test_log_lines_with_the_token_are_redacted(server: GithubServer, caplog) -> 
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "sent %s", (TOKEN,), None)
     handler.filter(record)
     assert record.getMessage() == "sent ***"
+
+
+def test_pygithub_records_reach_only_the_redacting_root_handler(capsys) -> None:
+    """PyGithub's own StreamHandler printed each github.* record a second time, unformatted and unredacted."""
+    from tracker.logs import redact_secret, setup_logging
+
+    root = logging.getLogger()
+    saved = (root.level, list(root.handlers), logging.getLogger("github").level)
+    setup_logging(2)
+    redact_secret(TOKEN)
+    try:
+        logging.getLogger("github.Requester").debug("GET /repos/o/r/pulls ==> 200 body %s", TOKEN)
+        assert logging.getLogger("github").handlers == []
+        lines = capsys.readouterr().err.splitlines()
+    finally:
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+        logging.getLogger("github").setLevel(saved[2])
+    assert [line.split(" ", 1)[1] for line in lines] == ["DEBUG github.Requester: GET /repos/o/r/pulls ==> 200 body ***"]

@@ -42,6 +42,12 @@ from tracker.logs import redact_secret
 
 log = logging.getLogger(__name__)
 
+# PyGithub adds a bare StreamHandler of its own to the "github" logger when imported: its records would be
+# printed twice, the copy unformatted and past the redaction filter (-vv prints response bodies). The CLI's
+# root handler (tracker.logs) shows them.
+for _handler in [h for h in logging.getLogger("github").handlers if type(h) is logging.StreamHandler]:
+    logging.getLogger("github").removeHandler(_handler)
+
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 """Methods retried after a 5xx or a read error: they change nothing on GitHub."""
 RETRY_STATUSES = (500, 502, 503, 504)
