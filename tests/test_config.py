@@ -120,6 +120,19 @@ def test_cli_config_check_missing_file(tmp_path):
     assert result.output == f"Error: {missing}: cannot read the config file (No such file or directory)\n"
 
 
+def test_cli_config_check_takes_config_option_and_falls_back_to_defaults(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model:\n  treshold: 0.4\n")
+    result = CliRunner().invoke(cli, ["config", "check", "--config", str(bad)])
+    assert (result.exit_code, result.output) == (1, f"Error: {bad}:2: unknown key 'model.treshold'; did you mean 'threshold'?\n")
+    monkeypatch.chdir(tmp_path)  # no ./config.yaml here: the packaged defaults are what every command uses
+    result = CliRunner().invoke(cli, ["config", "check"])
+    assert (result.exit_code, result.output) == (0, "<defaults>: ok\n")
+    (tmp_path / "config.yaml").write_text("model:\n  threshold: 0.4\n")
+    result = CliRunner().invoke(cli, ["config", "check"])
+    assert (result.exit_code, result.output) == (0, "config.yaml: ok\n")
+
+
 def test_cli_config_show(tmp_path):
     f = tmp_path / "c.yaml"
     f.write_text("store:\n  path: x.db\n")

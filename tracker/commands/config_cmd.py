@@ -7,7 +7,7 @@ import json
 
 import click
 
-from tracker.config import DEFAULT_CONFIG_NAME, Config, load_config
+from tracker.config import Config, load_config
 
 
 @click.group(name="config")
@@ -15,29 +15,43 @@ def config_group() -> None:
     """Check and show the configuration (config.yaml)."""
 
 
+_CONFIG_OPTION = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+    help="Config file, as FILE (default: ./config.yaml, then the packaged defaults).",
+)
+
+
+def _config_file(file: str | None, config_path: str | None) -> str | None:
+    """FILE, else this command's or the group's ``--config``; None: ./config.yaml when it exists, else the defaults."""
+    return file or config_path or click.get_current_context().find_root().params.get("config_path")
+
+
 @config_group.command(name="check")
 @click.argument("file", type=click.Path(dir_okay=False), required=False)
-def check(file: str | None) -> None:
+@_CONFIG_OPTION
+def check(file: str | None, config_path: str | None) -> None:
     """Validate a config file; exit 1 with a one-line error naming the key and line.
+
+    Without FILE or --config it checks ./config.yaml, or reports the packaged
+    defaults when there is none.
 
     \b
     Example:
         kd-tracker config check config.yaml
     """
-    path = file or (click.get_current_context().find_root().params.get("config_path")) or DEFAULT_CONFIG_NAME
-    config = load_config(path)
+    config = load_config(_config_file(file, config_path))
     click.echo(f"{config.source}: ok")
 
 
 @config_group.command(name="show")
 @click.argument("file", type=click.Path(dir_okay=False), required=False)
-def show(file: str | None) -> None:
+@_CONFIG_OPTION
+def show(file: str | None, config_path: str | None) -> None:
     """Print the effective configuration (file values over defaults) as JSON.
 
     \b
     Example:
         kd-tracker config show config.yaml
     """
-    path = file or click.get_current_context().find_root().params.get("config_path")
-    config: Config = load_config(path)
+    config: Config = load_config(_config_file(file, config_path))
     click.echo(json.dumps(dataclasses.asdict(config), indent=2))
