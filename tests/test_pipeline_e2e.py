@@ -134,6 +134,7 @@ def test_weekly_runs_create_then_update_one_pr(setup, github, arxiv):
     assert first.exit_code in (0, 2), first.output
     assert TOKEN not in first.output
     assert "PR:         created PR #1:" in first.output
+    assert "  learned:    0 PRs read; rows kept 0, moved 0, removed 0, rejected 0; 0 misses" in first.stdout
     proposals = pr_proposals(github)
     assert proposals, "the first week proposes papers"
     assert_rows_inserted(github, proposals)
@@ -233,3 +234,29 @@ def test_second_run_while_one_holds_the_lock_fails_at_once(setup):
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == (
         f"Error: another kd-tracker run holds {setup.parent / 'kd.db'}.lock; wait for it to finish")
+
+
+def test_review_of_a_merged_pr_feeds_the_next_run(setup, github):
+    first = run(setup, "--as-of", "2024-03-18")
+    assert first.exit_code in (0, 2), first.output
+    proposed = list(pr_proposals(github))
+    removed = set(proposed[:2])
+    # the maintainer deletes two of the bot's rows on its branch, then merges the PR
+    text = branch_readme(github)
+    kept_lines = [line for line in text.splitlines(keepends=True)
+                  if not any(f"arxiv.org/abs/{i})" in line for i in removed)]
+    github.push_commit(REPO, BRANCH, {"README.md": "".join(kept_lines)}, message="Drop two rows")
+    github.merge_pull(REPO, 1)
+
+    second = run(setup, "--as-of", "2024-03-25")
+    assert second.exit_code in (0, 2), second.output
+    assert f"learned:    1 PRs read; rows kept {len(proposed) - 2}, moved 0, removed 2" in second.stdout
+    assert "(retrained)" in second.stdout, "new review labels retrain the model"
+    pulls = github.repo(REPO).open_pulls()
+    later = set(pr_proposals(github)) if pulls else set()
+    assert not removed & later, "rejected papers are never proposed again"
+    assert not set(proposed) & later, "merged papers are in the list now"
+    with Store(setup.parent / "kd.db") as store:
+        from tracker.labels import LabelStore
+
+        assert LabelStore(store).rejected_ids() >= removed

@@ -80,8 +80,12 @@ class RunReport:
     def summary(self) -> list[str]:
         """The one-screen summary printed at the end of a run."""
         lines = [f"kd-tracker run as of {self.as_of}: window {self.since}..{self.until}"]
-        if self.learned is not None and hasattr(self.learned, "summary_line"):
-            lines.append(f"  learned:    {self.learned.summary_line()}")
+        if self.learned is not None:
+            r = self.learned
+            lines.append(
+                f"  learned:    {r.prs} PRs read; rows kept {r.kept}, moved {r.moved}, removed {r.removed},"
+                f" rejected {r.rejected}; {len(r.misses)} misses; {r.rejected_for_good} papers rejected for good"
+            )
         if self.harvest:
             fetched = ", ".join(
                 f"{s.source} {s.papers} ({s.new} new)" if not s.error else f"{s.source} failed"
