@@ -20,7 +20,7 @@ import numpy as np
 from tracker.errors import StoreError
 from tracker.labels import Label, LabelStore
 from tracker.learn import iso_week, weekly
-from tracker.markdown_safe import escape_cell
+from tracker.markdown_safe import escape_cell, safe_url
 from tracker.store import Store
 
 log = logging.getLogger(__name__)
@@ -146,13 +146,13 @@ def render_markdown(record: BotRecord, images: Sequence[str] = ()) -> str:
         lines.append("")
     if record.misses:
         lines += ["## Misses", "", "| Paper | Section | Best score | Week |", "|---|---|--:|---|"]
-        lines += [f"| [{escape_cell(lb.title or lb.arxiv_id)}](https://arxiv.org/abs/{lb.arxiv_id}) | "
+        lines += [f"| [{escape_cell(lb.title or lb.arxiv_id)}]({_abs_url(lb.arxiv_id)}) | "
                   f"{escape_cell(lb.section)} | {_num(score, 3)} | {week} |" for lb, score, week in record.misses]
         lines.append("")
     if record.rejected:
         lines += ["## Rejected for good", "", "| Paper | How | Where | Date |", "|---|---|---|---|"]
         where = {"pr": "PR #", "commit": "commit ", "history": "history ", "list": "list "}
-        lines += [f"| [{escape_cell(lb.title or lb.arxiv_id)}](https://arxiv.org/abs/{lb.arxiv_id}) | {lb.kind} | "
+        lines += [f"| [{escape_cell(lb.title or lb.arxiv_id)}]({_abs_url(lb.arxiv_id)}) | {lb.kind} | "
                   f"{where[lb.source]}{escape_cell(lb.ref[:7] if lb.source != 'pr' else lb.ref)} | {lb.date} |"
                   for lb in record.rejected]
         lines.append("")
@@ -209,3 +209,8 @@ def _save(fig: object, path: Path) -> Path:
         raise StoreError(f"{path}: cannot write the plot ({e.strerror or e})") from e
     log.info("wrote %s", path)
     return path
+
+
+def _abs_url(arxiv_id: str) -> str:
+    """The abstract page of a label's paper; the id may come from PR metadata a person edited."""
+    return safe_url(f"https://arxiv.org/abs/{arxiv_id.strip()}")
