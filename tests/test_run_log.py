@@ -80,3 +80,17 @@ def test_pending_since_goes_back_to_the_first_run_of_the_open_pr(runs):
     three = runs.start(as_of=date(2024, 4, 1), since=date(2024, 3, 22), until=date(2024, 4, 1), dry_run=False)
     runs.finish(three, status="ok", outcome="closed", pr_number=None)
     assert pending_since(runs, date(2024, 3, 29)) == date(2024, 3, 29)
+
+
+def test_first_run_scores_only_the_last_window_of_its_backfill(runs):
+    from tracker.config import Config
+    from tracker.pipeline import RunOptions, score_since
+
+    config = Config()
+    as_of = date(2024, 3, 25)
+    options = RunOptions(as_of=as_of)
+    assert score_since(config, runs, options, as_of - timedelta(days=60)) == date(2024, 3, 15)
+    assert score_since(config, runs, RunOptions(as_of=as_of, since=date(2024, 1, 1)), date(2024, 1, 1)) == date(2024, 1, 1)
+    done = runs.start(as_of=date(2024, 3, 18), since=date(2024, 1, 18), until=date(2024, 3, 18), dry_run=True)
+    runs.finish(done, status="ok")
+    assert score_since(config, runs, options, date(2024, 3, 15)) == date(2024, 3, 15)

@@ -56,6 +56,8 @@ class RunReport:
     as_of: date
     since: date
     until: date
+    score_since: date | None = None
+    """First day of the papers scored (the first run fetches a backfill but scores only the last window)."""
     run_id: int = 0
     harvest: HarvestReport | None = None
     papers_in_window: int = 0
@@ -79,7 +81,8 @@ class RunReport:
 
     def summary(self) -> list[str]:
         """The one-screen summary printed at the end of a run."""
-        lines = [f"kd-tracker run as of {self.as_of}: window {self.since}..{self.until}"]
+        lines = [f"kd-tracker run as of {self.as_of}: window {self.since}..{self.until}"
+                 + (f", scoring from {self.score_since}" if self.score_since != self.since else "")]
         if self.learned is not None:
             r = self.learned
             lines.append(
@@ -131,6 +134,14 @@ def pending_since(runs: RunLog, since: date) -> date:
             break
         first = min(first, record.since)
     return first
+
+
+def score_since(config: Config, runs: RunLog, options: RunOptions, since: date) -> date:
+    """First day to score: the fetch window's, except on a first run, whose backfill (all but the last
+    ``arxiv.window_days``) only gives the model its negatives."""
+    if options.since is not None or runs.last_successful(include_dry_runs=True) is not None:
+        return since
+    return max(since, options.as_of - timedelta(days=config.arxiv.window_days))
 
 
 def window_for(config: Config, runs: RunLog, options: RunOptions) -> tuple[date, date]:
@@ -185,7 +196,7 @@ class Pipeline:
 
     def run(self, options: RunOptions) -> RunReport:
         since, until = window_for(self.config, self.runs, options)
-        report = RunReport(options.as_of, since, until)
+        report = RunReport(options.as_of, since, until, score_since=score_since(self.config, self.runs, options, since))
         dry = options.dry_run_dir is not None
         report.run_id = self.runs.start(as_of=options.as_of, since=since, until=until, dry_run=dry)
         log.info("run %d as of %s: window %s..%s%s", report.run_id, options.as_of, since, until, " (dry run)" if dry else "")
@@ -224,7 +235,7 @@ class Pipeline:
         with self._stage(report, "train"):
             model = self._model(document, text, report)
         with self._stage(report, "score"):
-            papers = self.store.papers(pending_since(self.runs, report.since), report.until)
+            papers = self.store.papers(pending_since(self.runs, report.score_since), report.until)
             report.papers_in_window = len(papers)
             scored = model.score(papers)
             rejected = self.labels.rejected_ids() if self.labels is not None else set()
@@ -264,12 +275,12 @@ class Pipeline:
             return model
         rows = document.rows()
         self._look_up_list_papers(rows, report.as_of)
-        before = self.store.papers(until=report.since - timedelta(days=1))
-        train_until: date | None = report.since
+        before = self.store.papers(until=report.score_since - timedelta(days=1))
+        train_until: date | None = report.score_since
         if len(before) < MIN_NEGATIVES:
             log.warning("only %d stored papers before %s: training on the window's papers too "
                         "(import a corpus with `kd-tracker papers import` for a better first model)",
-                        len(before), report.since)
+                        len(before), report.score_since)
             train_until = None
         model = train(rows, self.store.papers(), config=self.config.model, train_until=train_until,
                       extra_labels=labels, list_file=self.config.list.path, list_text=text)
