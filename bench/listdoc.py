@@ -1,6 +1,6 @@
 """Speed of the list document on the real READMEs: parse, render, lint, apply, contains.
 
-Run: ``python -m bench.bench_listdoc --repeat 30``. Reads ``../shared`` in place; prints its inputs, then one table.
+Run: ``python -m bench.listdoc --repeat 30``. Reads ``../shared`` in place; prints its inputs, then one table.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Cost of one publish run against the local GitHub: wall time and requests, by case.
 
-Run: ``python -m bench.bench_publish --repeat 20``. Uses the list's newest README from
+Run: ``python -m bench.publish --repeat 20``. Uses the list's newest README from
 ``../shared`` when present (else the small test list) and the test GitHub server on
 127.0.0.1 (no network); prints its inputs, then one table.
 """
