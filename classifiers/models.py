@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifiers.features import DEFAULT_TERMS, LexiconFeatures, PaperText, Term
 from classifiers.sections import SectionClassifier
+from classifiers.vectorizer import FastTfidfVectorizer
 
 RELEVANCE_DEFAULTS = {
     "C": 1.0,
@@ -32,8 +32,8 @@ RELEVANCE_MODEL_PARAMS = ("C", "title_weight", "lexicon_scale", "min_df", "ngram
 """Keys of the relevance parameters that :func:`make_relevance_model` takes."""
 
 
-def _tfidf(ngram_range: tuple[int, int], min_df: int | float, stop_words: str | None = "english") -> TfidfVectorizer:
-    return TfidfVectorizer(
+def _tfidf(ngram_range: tuple[int, int], min_df: int | float, stop_words: str | None = "english") -> FastTfidfVectorizer:
+    return FastTfidfVectorizer(
         ngram_range=ngram_range,
         min_df=min_df,
         sublinear_tf=True,

@@ -170,8 +170,8 @@ def test_load_refuses_a_model_made_by_another_scikit_learn(model, tmp_path: Path
     with pytest.raises(ModelError) as e:
         load_model(tmp_path / "m")
     assert str(e.value) == (
-        f"model in {tmp_path / 'm'} was made by kd-tracker 0.1.0 / scikit-learn 0.24.2 (model format 1), this is "
-        f"kd-tracker 0.1.0 / scikit-learn {sklearn.__version__} (format 1); retrain with `kd-tracker train`"
+        f"model in {tmp_path / 'm'} was made by kd-tracker 0.1.0 / scikit-learn 0.24.2 (model format 2), this is "
+        f"kd-tracker 0.1.0 / scikit-learn {sklearn.__version__} (format 2); retrain with `kd-tracker train`"
     )
 
 
