@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 import sklearn
 
-from classifiers.evaluation import cross_validate, temporal_replay, truth_from_history
-from classifiers.models import RELEVANCE_DEFAULTS
+from classifiers.evaluation import cross_validate, section_accuracy, temporal_replay, truth_from_history
+from classifiers.labels import build_training_set
+from classifiers.models import RELEVANCE_DEFAULTS, SECTION_DEFAULTS, make_features
 from tracker.config import ModelConfig
 from tracker.corpus import read_corpus
 from tracker.listdoc import ListDocument
@@ -33,9 +34,40 @@ STEPS: list[tuple[str, dict]] = [
     ("+ domain lexicon (x0.3)", {"unlabeled_weight": 1.0}),
     ("+ PU: likely-KD unlabeled x0.5 (final)", {}),
     ("  variant: PU weight 0.1", {"unlabeled_weight": 0.1}),
+    ("  variant: PU weight 0 (likely-KD dropped)", {"unlabeled_weight": 0.0}),
     ("  variant: lexicon x1.0", {"lexicon_scale": 1.0}),
     ("  variant: C=3", {"C": 3.0}),
 ]
+
+
+CORPUS = {"min_df": 1, "reweight": False}
+"""The corpus-wide TF-IDF as it is (every term, no list IDF)."""
+
+SECTION_STEPS: list[tuple[str, dict]] = [
+    ("kNN vote (k=10, cos) on corpus TF-IDF", {"knn_weight": 1.0, "n_neighbors": 10, "similarity_power": 1.0, **CORPUS}),
+    ("kNN vote (k=10, cos^3) on corpus TF-IDF", {"knn_weight": 1.0, "n_neighbors": 10, **CORPUS}),
+    ("centroids on corpus TF-IDF", {"knn_weight": 0.0, **CORPUS}),
+    ("centroids, list vocabulary + list IDF", {"knn_weight": 0.0}),
+    ("kNN (k=20, cos^3), list vocabulary + IDF", {"knn_weight": 1.0}),
+    ("0.9 centroids + 0.1 kNN (final)", {}),
+    ("  variant: 0.5 centroids + 0.5 kNN", {"knn_weight": 0.5}),
+    ("  variant: min_df 1", {"min_df": 1}),
+]
+"""Section-model ablation: out-of-fold top-1/top-3 on the newest list."""
+
+
+def section_steps(rows, papers, config: ModelConfig) -> None:
+    """Print the section-model ablation (one word TF-IDF fit on the corpus, then each variant out of fold)."""
+    training = build_training_set(rows, papers)
+    words = make_features(title_weight=0.0, lexicon_scale=0.0).fit(training.papers).named_transformers["words"]
+    positives = [p for p, label in zip(training.papers, training.y, strict=True) if label == 1]
+    labels = [s for s, label in zip(training.sections, training.y, strict=True) if label == 1]
+    X = words.transform(positives)
+    print(f"\n{'section model':44s} {'top1':>5s} {'top3':>5s}")
+    for name, overrides in SECTION_STEPS:
+        params = {**SECTION_DEFAULTS, **overrides}
+        r = section_accuracy(X, labels, config, base_idf=words[-1].idf_, params=params)
+        print(f"{name:44s} {r['section_top1']:5.2f} {r['section_top3']:5.2f}", flush=True)
 
 
 def rows_of(name: str):
@@ -86,6 +118,8 @@ def main() -> None:
     print("\nreplay, each later addition: model rank / keyword rank within its week")
     for pid, title, week, rank, krank in sorted(replay.truth, key=lambda t: t[3]):
         print(f"  {pid:12s} {week}  model {rank:6.1f}  keyword {krank:6.1f}  {title[:70]}")
+    if args.steps:
+        section_steps(head, papers, config)
 
 
 if __name__ == "__main__":

@@ -133,7 +133,7 @@ def cross_validate(
     keyword_ranks = within_week_ranks(keyword, weeks, targets)
     words = features.named_transformers["words"].transform([docs[i] for i in np.flatnonzero(y == 1)])
     base_idf = features.named_transformers["words"][-1].idf_
-    sec = _section_cv(words, [training.sections[i] for i in np.flatnonzero(y == 1)], config, folds, base_idf)
+    sec = section_accuracy(words, [training.sections[i] for i in np.flatnonzero(y == 1)], config, folds, base_idf)
     advice = recommend_threshold(oof, weeks, y == 1, config.proposals_per_pr)
     return CVReport(
         folds=folds, positives=training.positives, negatives=training.negatives,
@@ -145,17 +145,26 @@ def cross_validate(
     )
 
 
-def _section_cv(
-    words: Any, labels: list[tuple[str, ...]], config: ModelConfig, folds: int, base_idf: np.ndarray | None = None
+def section_accuracy(
+    words: Any,
+    labels: list[tuple[str, ...]],
+    config: ModelConfig,
+    folds: int = 5,
+    base_idf: np.ndarray | None = None,
+    params: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Top-1/top-3 section accuracy out of fold (a hit when any of the paper's sections is ranked there)."""
+    """Top-1/top-3 section accuracy out of fold (a hit when any of the paper's sections is ranked there).
+
+    ``words`` are the list papers' word TF-IDF rows (weighted by ``base_idf``), ``labels`` their sections;
+    ``params`` override :data:`~classifiers.models.SECTION_DEFAULTS`. Majority-section baselines beside.
+    """
     mapping, rolled = roll_up(labels, config.min_section_papers)
     keep = np.asarray([i for i, s in enumerate(rolled) if s])
     hits = {"section_top1": 0, "section_top3": 0, "majority_top1": 0, "majority_top3": 0}
     splitter = KFold(n_splits=min(folds, len(keep)), shuffle=True, random_state=config.random_state)
     for train_idx, test_idx in splitter.split(keep):
         tr, te = keep[train_idx], keep[test_idx]
-        model = make_section_model().fit(words[tr], [rolled[i] for i in tr], base_idf=base_idf)
+        model = make_section_model(**(params or {})).fit(words[tr], [rolled[i] for i in tr], base_idf=base_idf)
         majority = [s for s, _ in sorted(Counter(s for i in tr for s in rolled[i]).items(), key=lambda kv: (-kv[1], kv[0]))]
         for i, ranked in zip(te, model.rank(words[te], 3), strict=True):
             truth = set(rolled[i])

@@ -106,6 +106,8 @@ class SectionClassifier(ClassifierMixin, BaseEstimator):
         Share of the kNN vote in the blend (0: centroids only, 1: kNN only).
     min_df : int, default=2
         A term is kept when at least this many training rows contain it.
+    reweight : bool, default=True
+        Re-weight the kept terms with the list's IDF (False: keep the weights of ``X``).
 
     Attributes
     ----------
@@ -119,11 +121,13 @@ class SectionClassifier(ClassifierMixin, BaseEstimator):
         L2-normalised mean of each section's papers.
     """
 
-    def __init__(self, n_neighbors: int = 20, similarity_power: float = 3.0, knn_weight: float = 0.1, min_df: int = 2) -> None:
+    def __init__(self, n_neighbors: int = 20, similarity_power: float = 3.0, knn_weight: float = 0.1, min_df: int = 2,
+                 reweight: bool = True) -> None:
         self.n_neighbors = n_neighbors
         self.similarity_power = similarity_power
         self.knn_weight = knn_weight
         self.min_df = min_df
+        self.reweight = reweight
 
     def fit(self, X: Any, y: Sequence[Iterable[str]], base_idf: np.ndarray | None = None) -> SectionClassifier:
         """Fit on rows of ``X`` and their label sets ``y``.
@@ -151,7 +155,9 @@ class SectionClassifier(ClassifierMixin, BaseEstimator):
         if len(columns) == 0:
             columns = np.flatnonzero(df > 0)
         idf = np.log((1.0 + X.shape[0]) / (1.0 + df[columns])) + 1.0
-        if base_idf is not None:
+        if not self.reweight:
+            idf = np.ones(len(columns))
+        elif base_idf is not None:
             idf = idf / np.asarray(base_idf, dtype=np.float64)[columns]
         self.n_features_in_ = X.shape[1]
         self.columns_ = columns

@@ -8,6 +8,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from classifiers.explain import Explainer
 from classifiers.features import DEFAULT_TERMS, LexiconFeatures, PaperText, Term, keyword_counts
@@ -111,6 +112,9 @@ def test_section_classifier_uses_the_lists_vocabulary_and_idf():
     own = TfidfVectorizer(sublinear_tf=True, vocabulary=list(vocabulary[clf.columns_])).fit(docs)
     assert np.allclose(clf.train_X_.toarray(), own.transform(docs).toarray(), atol=1e-6)
     assert clf.centroids_.shape == (2, 7)
+    # reweight=False keeps the given weights of the kept columns (row-normalised)
+    plain = SectionClassifier(min_df=2, reweight=False).fit(X, y, base_idf=corpus.idf_)
+    assert np.allclose(plain.column_weights_, 1.0) and np.allclose(plain.train_X_.toarray(), normalize(X[:, clf.columns_]).toarray())
     # deterministic, and a new fit with the same data gives the same probabilities
     again = SectionClassifier(min_df=2).fit(X, y, base_idf=corpus.idf_)
     assert np.array_equal(clf.predict_proba(X), again.predict_proba(X))
