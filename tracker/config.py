@@ -111,7 +111,7 @@ class ModelConfig:
     section_min_score: float = 0.35
     """A second section is added only if its probability is at least this."""
     min_section_papers: int = 4
-    """Leaf sections with fewer papers roll up to their parent heading."""
+    """Sections with fewer papers roll up to the nearest heading above them that has a table (else they stay)."""
     negatives: int = 0
     """Negatives sampled from the corpus for training; 0 uses all of them."""
     random_state: int = 0
