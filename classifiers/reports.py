@@ -92,6 +92,32 @@ class CVReport:
     weeks: list[str] = field(repr=False, default_factory=list)
 
 
+def evaluation_summary(cv: CVReport, replay: ReplayReport | None = None) -> dict[str, object]:
+    """The figures ``model.json`` keeps under ``evaluation`` (JSON-ready, rounded to 4 places)."""
+    out: dict[str, object] = {
+        "cv": {
+            "folds": cv.folds, "positives": cv.positives, "negatives": cv.negatives,
+            "average_precision": round(cv.average_precision, 4), "roc_auc": round(cv.roc_auc, 4),
+            "recall_at": {str(k): round(v, 4) for k, v in cv.recall.items()},
+            "keyword_recall_at": {str(k): round(v, 4) for k, v in cv.keyword_recall.items()},
+            "section_top1": round(cv.section_top1, 4), "section_top3": round(cv.section_top3, 4),
+        },
+    }
+    if cv.advice is not None:
+        out["recommended_threshold"] = {
+            "threshold": round(cv.advice.threshold, 4), "recall": round(cv.advice.recall, 4),
+            "median_per_week": cv.advice.median_per_week, "limit": cv.advice.limit,
+        }
+    if replay is not None:
+        out["replay"] = {
+            "train_until": replay.train_until, "truth": len(replay.truth),
+            "recall_at": {str(k): round(v, 4) for k, v in replay.recall.items()},
+            "keyword_recall_at": {str(k): round(v, 4) for k, v in replay.keyword_recall.items()},
+            "threshold": replay.threshold, "median_proposals": replay.median_proposals,
+        }
+    return out
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths, strict=True)).rstrip()]

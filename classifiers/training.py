@@ -227,6 +227,24 @@ def train(
     return TrainedModel(relevance, sections, metadata)
 
 
+def record_evaluation(directory: str | Path, evaluation: dict[str, Any]) -> Path:
+    """Store ``evaluation`` under ``evaluation`` in the model's ``model.json`` (``model.joblib`` and the version stay)."""
+    meta_path = Path(directory) / META_FILE
+    try:
+        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ModelError(f"no model in {directory} ({META_FILE} expected); train one with `kd-tracker train`") from e
+    except (OSError, ValueError) as e:
+        raise ModelError(f"{meta_path}: unreadable model metadata ({e}); retrain with `kd-tracker train`") from e
+    metadata["evaluation"] = evaluation
+    try:
+        meta_path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise ModelError(f"{meta_path}: cannot write the model metadata ({e.strerror or e}); check the folder is writable") from e
+    log.info("recorded the evaluation in %s", meta_path)
+    return meta_path
+
+
 def load_model(directory: str | Path) -> TrainedModel:
     """Load a saved model; :class:`ModelError` if it is missing, unreadable or made by incompatible versions."""
     directory = Path(directory)

@@ -46,3 +46,35 @@ def test_evaluate_with_a_history_that_misses_the_list_is_an_error(tmp_path: Path
                                       "--folds", "3"])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {history}: none of the list's papers is in this history file; pass --train-until DATE\n"
+
+
+def test_evaluate_with_model_records_the_figures_in_model_json(tmp_path: Path):
+    readme, corpus, _ = setup(tmp_path)
+    model = tmp_path / "m"
+    trained = CliRunner().invoke(cli, ["train", "--list", readme, "--papers", corpus, "--model", str(model), "--offline"])
+    assert trained.exit_code == 0, trained.output
+    before = json.loads((model / "model.json").read_text())
+    assert before["evaluation"] == {}
+    result = CliRunner().invoke(cli, ["evaluate", "--list", readme, "--papers", corpus, "--folds", "3", "--model", str(model)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == f"recorded the evaluation in {model / 'model.json'}"
+    after = json.loads((model / "model.json").read_text())
+    # only the evaluation changed: the model file and its version stay
+    assert {k: v for k, v in after.items() if k != "evaluation"} == {k: v for k, v in before.items() if k != "evaluation"}
+    evaluation = after["evaluation"]
+    assert sorted(evaluation) == ["cv", "recommended_threshold"]
+    cv = evaluation["cv"]
+    assert (cv["folds"], cv["positives"], cv["negatives"]) == (3, 30, 150)
+    assert sorted(cv["recall_at"]) == ["10", "20", "5"]
+    printed = next(line for line in result.stdout.splitlines() if line.startswith("average precision"))
+    assert printed.split()[2] == f"{cv['average_precision']:.3f}"
+    assert evaluation["recommended_threshold"]["limit"] == 15
+
+
+def test_evaluate_with_a_folder_without_a_model_is_an_error(tmp_path: Path):
+    readme, corpus, _ = setup(tmp_path)
+    result = CliRunner().invoke(cli, ["evaluate", "--list", readme, "--papers", corpus, "--folds", "3",
+                                      "--model", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: no model in {tmp_path / 'none'} (model.json expected); "
+                             "train one with `kd-tracker train`\n")

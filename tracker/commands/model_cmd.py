@@ -143,9 +143,11 @@ def score_cmd(config: Config, model_dir: str | None, papers_path: str, out_path:
               help="Replay: the list's date (default: the newest first_seen_date of its papers in --truth).")
 @click.option("--plots", "plots_dir", type=click.Path(file_okay=False), default=None, help="Folder to write PNG plots to.")
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+              help="Model folder whose model.json gets these figures under 'evaluation'.")
 @config_option
 def evaluate_cmd(config: Config, list_path: str, papers_path: str | None, truth_path: str | None,
-                 train_until: date | None, plots_dir: str | None, folds: int) -> None:
+                 train_until: date | None, plots_dir: str | None, folds: int, model_dir: str | None) -> None:
     """Cross-validate on the list's papers and, with --truth, replay the weeks after the list's date.
 
     Prints the model beside the keyword baseline ("distil" match count) and
@@ -163,6 +165,7 @@ def evaluate_cmd(config: Config, list_path: str, papers_path: str | None, truth_
     papers = _papers(config, papers_path)
     report = cross_validate(rows, papers, config=config.model, folds=folds)
     click.echo(format_cv(report))
+    replay = None
     if truth_path is not None:
         until = train_until or list_date(truth_path, rows)
         truth = truth_from_history(truth_path, rows, until)
@@ -175,3 +178,8 @@ def evaluate_cmd(config: Config, list_path: str, papers_path: str | None, truth_
         threshold = report.advice.threshold if report.advice else config.model.threshold
         for path in write_plots(report, plots_dir, threshold):
             click.echo(f"wrote {path}")
+    if model_dir is not None:
+        from classifiers.reports import evaluation_summary
+        from classifiers.training import record_evaluation
+
+        click.echo(f"recorded the evaluation in {record_evaluation(model_dir, evaluation_summary(report, replay))}")
