@@ -34,7 +34,7 @@ STEPS: list[tuple[str, dict]] = [
     ("+ domain lexicon (x0.3)", {"unlabeled_weight": 1.0}),
     ("+ PU: likely-KD unlabeled x0.5 (final)", {}),
     ("  variant: PU weight 0.1", {"unlabeled_weight": 0.1}),
-    ("  variant: PU weight 0 (likely-KD dropped)", {"unlabeled_weight": 0.0}),
+    ("  variant: PU weight 0", {"unlabeled_weight": 0.0}),
     ("  variant: lexicon x1.0", {"lexicon_scale": 1.0}),
     ("  variant: C=3", {"C": 3.0}),
 ]
@@ -110,7 +110,7 @@ def main() -> None:
                 f"{cv.roc_auc:6.3f}  {cv.section_top1:8.2f} {cv.section_top3:5.2f}  {seconds:5.0f}")
         print(line, flush=True)
         lines.append((name, replay, cv))
-    name, replay, cv = lines[-1]
+    name, replay, cv = next(line for line in lines if "(final)" in line[0])
     advice = cv.advice
     print(f"\nfinal model: recommended threshold {advice.threshold:.3f} (cv recall {advice.recall:.2f}, median "
           f"{advice.median_per_week:g} proposals/week, limit {advice.limit}); replay 'prop/wk' is at threshold {config.threshold}")
