@@ -12,6 +12,8 @@ import datetime
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import platform
 import time
 import warnings
@@ -88,25 +90,40 @@ class TrainedModel:
         """The relevance features and the word features (a block of them) of ``papers``, tokenizing once."""
         union = self.relevance[0]
         weights = union.transformer_weights or {}
-        blocks = {name: sp.csr_matrix(step.transform(papers)) for name, step in union.transformer_list if step != "drop"}
+        blocks = self._blocks(papers)
         stacked = sp.hstack([blocks[name] * weights.get(name, 1.0) for name in blocks], format="csr", dtype=np.float32)
         return stacked, blocks["words"]
 
+    def _blocks(self, papers: Sequence[Paper]) -> dict[str, sp.csr_matrix]:
+        union = self.relevance[0]
+        return {name: sp.csr_matrix(step.transform(papers)) for name, step in union.transformer_list if step != "drop"}
+
     def score(self, papers: Sequence[Paper]) -> list[ScoredPaper]:
-        """Score, rank sections and explain each paper, in the order given."""
+        """Score, rank sections and explain each paper, in the order given.
+
+        Tokenizing dominates; from :data:`PARALLEL_MIN` papers on the work is split across the CPUs
+        (forked workers inherit the model and the papers, and send back only scores, sections and terms).
+        """
         papers = list(papers)
         if not papers:
             return []
+        parts = _in_forked_workers(self, papers) or [self._score_slice(papers)]
+        proba = [p for part in parts for p in part[0]]
+        ranked = [r for part in parts for r in part[1]]
+        terms = [t for part in parts for t in part[2]]
+        return [
+            ScoredPaper(paper, float(p), tuple(SectionScore(s, round(v, 6)) for s, v in r), t)
+            for paper, p, r, t in zip(papers, proba, ranked, terms, strict=True)
+        ]
+
+    def _score_slice(self, papers: Sequence[Paper]) -> tuple[list[float], list, list]:
         features, words = self.features(papers)
         clf = self.relevance[-1]
         proba = clf.predict_proba(features)[:, list(clf.classes_).index(1)]
         terms = self.explainer.top_terms(features, int(self.metadata.get("top_terms", 5)))
         shown = int(self.metadata.get("sections_shown", 4))
         ranked = self.sections.rank(words, shown) if self.sections is not None else [[] for _ in papers]
-        return [
-            ScoredPaper(paper, float(p), tuple(SectionScore(s, round(v, 6)) for s, v in r), t)
-            for paper, p, r, t in zip(papers, proba, ranked, terms, strict=True)
-        ]
+        return proba.tolist(), list(ranked), list(terms)
 
     def save(self, directory: str | Path) -> Path:
         """Write ``model.joblib`` and ``model.json`` into ``directory`` (created if needed); returns it."""
@@ -124,6 +141,35 @@ class TrainedModel:
             raise ModelError(f"{directory}: cannot write the model ({e.strerror or e}); check the folder is writable") from e
         log.info("saved model %s to %s", self.version, directory)
         return directory
+
+
+PARALLEL_MIN = 20000
+"""Score at least this many papers at once and the feature extraction runs in one process per CPU."""
+
+_FORKED: tuple[TrainedModel, Sequence[Paper]] | None = None
+"""The model and papers forked workers read (set just before the pool starts)."""
+
+
+def _score_of_slice(bounds: tuple[int, int]) -> tuple[list[float], list, list]:
+    assert _FORKED is not None
+    model, papers = _FORKED
+    return model._score_slice(papers[bounds[0]:bounds[1]])
+
+
+def _in_forked_workers(model: TrainedModel, papers: Sequence[Paper]) -> list[tuple[list[float], list, list]] | None:
+    """Per-slice results from forked workers, or None where that doesn't pay (small input, one CPU, no fork)."""
+    global _FORKED
+    workers = min(os.cpu_count() or 1, 8)
+    if len(papers) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    step = -(-len(papers) // workers)
+    bounds = [(i, min(i + step, len(papers))) for i in range(0, len(papers), step)]
+    _FORKED = (model, papers)
+    try:
+        with multiprocessing.get_context("fork").Pool(len(bounds)) as pool:
+            return pool.map(_score_of_slice, bounds)
+    finally:
+        _FORKED = None
 
 
 def library_versions() -> dict[str, str]:
