@@ -260,3 +260,20 @@ def test_review_of_a_merged_pr_feeds_the_next_run(setup, github):
         from tracker.labels import LabelStore
 
         assert LabelStore(store).rejected_ids() >= removed
+
+
+def test_a_lost_store_is_rebuilt_from_github_without_reproposing_rejected_papers(setup, github):
+    first = run(setup, "--as-of", "2024-03-18")
+    assert first.exit_code in (0, 2), first.output
+    rejected = set(pr_proposals(github))
+    (pull,) = github.repo(REPO).open_pulls()
+    github.repo(REPO).pulls[pull.number].state = "closed"  # the maintainers close the PR unmerged
+    # the Actions cache is lost: no store, no run log, no labels
+    for leftover in setup.parent.glob("kd.db*"):
+        leftover.unlink()
+
+    again = run(setup, "--as-of", "2024-03-18")
+    assert again.exit_code in (0, 2), again.output
+    assert f"rejected {len(rejected)};" in again.stdout
+    later = set(pr_proposals(github)) if github.repo(REPO).open_pulls() else set()
+    assert not rejected & later
