@@ -277,3 +277,18 @@ def test_a_lost_store_is_rebuilt_from_github_without_reproposing_rejected_papers
     assert f"rejected {len(rejected)};" in again.stdout
     later = set(pr_proposals(github)) if github.repo(REPO).open_pulls() else set()
     assert not rejected & later
+
+
+def test_without_a_token_learn_reads_few_list_commits(setup, github, tmp_path, monkeypatch):
+    """GitHub allows 60 anonymous requests an hour: a dry run must not read the list's whole history."""
+    text = BEFORE.read_text(encoding="utf-8")
+    for n in range(8):
+        text += f"\n<!-- edit {n} -->\n"
+        github.push_commit(REPO, "main", {"README.md": text}, message=f"Edit {n}")
+    monkeypatch.delenv("GITHUB_TOKEN")
+    result = run(setup, "--as-of", "2024-03-18", "--dry-run", str(tmp_path / "preview"))
+    assert result.exit_code in (0, 2), result.output
+    contents_at_commits = {r.query.get("ref") for r in github.requests
+                           if r.method == "GET" and r.path.endswith("/contents/README.md") and r.query.get("ref")}
+    # the list at 5 commits, the parent of the oldest, and the head: not at all 10
+    assert len(contents_at_commits) == 7, contents_at_commits

@@ -346,13 +346,18 @@ def run_weekly(
     repo_name = repo or config.list.repo
     with run_lock(config.store.path), Store(config.store.path) as store:
         publisher = Publisher(build_github(config, token), repo_name, config)
-        learner, labels = _review_hooks(config, store, publisher, repo_name)
+        learner, labels = _review_hooks(config, store, publisher, repo_name, anonymous=token is None)
         pipeline = Pipeline(config, store, publisher, progress=progress, learner=learner, labels=labels,
                             on_stage=on_stage)
         return pipeline.run(options)
 
 
-def _review_hooks(config: Config, store: Store, publisher: Publisher, repo_name: str) -> tuple[Any, Any]:
+ANONYMOUS_LIST_COMMITS = 5
+"""Without a token GitHub allows 60 requests an hour: a run reads at most this many list commits per learn."""
+
+
+def _review_hooks(config: Config, store: Store, publisher: Publisher, repo_name: str, *,
+                  anonymous: bool) -> tuple[Any, Any]:
     """The learning step and the label store, when the review module is installed."""
     try:
         from tracker.labels import LabelStore
@@ -361,6 +366,8 @@ def _review_hooks(config: Config, store: Store, publisher: Publisher, repo_name:
         return None, None
 
     def learner() -> Any:
+        if anonymous:
+            return learn(publisher.github, repo_name, config, store, max_commits=ANONYMOUS_LIST_COMMITS)
         return learn(publisher.github, repo_name, config, store)
 
     return learner, LabelStore(store)
