@@ -166,8 +166,11 @@ def _in_forked_workers(model: TrainedModel, papers: Sequence[Paper]) -> list[tup
     bounds = [(i, min(i + step, len(papers))) for i in range(0, len(papers), step)]
     _FORKED = (model, papers)
     try:
-        with multiprocessing.get_context("fork").Pool(len(bounds)) as pool:
-            return pool.map(_score_of_slice, bounds)
+        # the main process scores the first slice while forked workers score the others
+        with multiprocessing.get_context("fork").Pool(len(bounds) - 1) as pool:
+            others = pool.map_async(_score_of_slice, bounds[1:])
+            first = _score_of_slice(bounds[0])
+            return [first, *others.get()]
     finally:
         _FORKED = None
 
