@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
 from tracker.errors import StoreError
 from tracker.labels import Label, LabelStore
-from tracker.learn import iso_week, weekly
+from tracker.learn import WeekRecord, iso_week, weekly
 from tracker.markdown_safe import escape_cell, safe_url
 from tracker.store import Store
 
@@ -27,27 +27,15 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class RecordWeek:
-    """One ISO week of the bot's record."""
+class RecordWeek(WeekRecord):
+    """One ISO week of the bot's record: the reviewed PRs' counts, plus its runs, scores and misses."""
 
-    week: str
-    runs: int
-    scored: int
+    runs: int = 0
+    scored: int = 0
     """Papers scored by the week's runs."""
-    prs: int
-    proposed: int
-    """Rows proposed in the week's reviewed PRs."""
-    kept: int
-    moved: int
-    removed: int
-    rejected: int
-    misses: int
-    scores: tuple[float, ...]
+    misses: int = 0
+    scores: tuple[float, ...] = ()
     """Every score of the week's runs (for the distribution)."""
-
-    @property
-    def precision(self) -> float | None:
-        return self.kept / self.proposed if self.proposed else None
 
     def quantile(self, q: float) -> float | None:
         return float(np.quantile(self.scores, q)) if self.scores else None
@@ -104,11 +92,9 @@ def build_record(store: Store, threshold: float) -> BotRecord:
     weeks = []
     for week in sorted(set(scores) | set(run_weeks) | set(reviews) | set(miss_weeks)):
         r = reviews.get(week)
-        weeks.append(RecordWeek(
-            week, run_weeks.get(week, 0), len(scores.get(week, ())), r.prs if r else 0, r.proposed if r else 0,
-            r.kept if r else 0, r.moved if r else 0, r.removed if r else 0, r.rejected if r else 0,
-            miss_weeks.get(week, 0), tuple(scores.get(week, ())),
-        ))
+        reviewed = asdict(r) if r else asdict(WeekRecord(week, 0, 0, 0, 0, 0, 0))
+        weeks.append(RecordWeek(**reviewed, runs=run_weeks.get(week, 0), scored=len(scores.get(week, ())),
+                                misses=miss_weeks.get(week, 0), scores=tuple(scores.get(week, ()))))
     return BotRecord(tuple(weeks), misses, tuple(sorted(rejected.values(), key=lambda lb: (lb.date, lb.arxiv_id))),
                      threshold)
 
