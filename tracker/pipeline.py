@@ -202,11 +202,9 @@ class Pipeline:
         log.info("run %d as of %s: window %s..%s%s", report.run_id, options.as_of, since, until, " (dry run)" if dry else "")
         try:
             self._run(options, report)
-        except TrackerError as e:
-            self.runs.finish(report.run_id, status="failed", error=str(e), model_version=report.model_version)
-            raise
         except BaseException as e:
-            self.runs.finish(report.run_id, status="failed", error=f"{type(e).__name__}: {e}")
+            error = str(e) if isinstance(e, TrackerError) else f"{type(e).__name__}: {e}"
+            self.runs.finish(report.run_id, status="failed", error=error, model_version=report.model_version)
             raise
         outcome = report.outcome
         self.runs.finish(
