@@ -56,7 +56,7 @@ class RunReport:
     as_of: date
     since: date
     until: date
-    score_since: date | None = None
+    score_since: date
     """First day of the papers scored (the first run fetches a backfill but scores only the last window)."""
     run_id: int = 0
     harvest: HarvestReport | None = None
@@ -273,14 +273,15 @@ class Pipeline:
             return model
         rows = document.rows()
         self._look_up_list_papers(rows, report.as_of)
-        before = self.store.papers(until=report.score_since - timedelta(days=1))
+        papers = self.store.papers()
+        before = sum(1 for p in papers if p.day < report.score_since.isoformat())
         train_until: date | None = report.score_since
-        if len(before) < MIN_NEGATIVES:
+        if before < MIN_NEGATIVES:
             log.warning("only %d stored papers before %s: training on the window's papers too "
                         "(import a corpus with `kd-tracker papers import` for a better first model)",
-                        len(before), report.score_since)
+                        before, report.score_since)
             train_until = None
-        model = train(rows, self.store.papers(), config=self.config.model, train_until=train_until,
+        model = train(rows, papers, config=self.config.model, train_until=train_until,
                       extra_labels=labels, list_file=self.config.list.path, list_text=text)
         model.metadata["training_key"] = key
         model.save(path)

@@ -41,8 +41,9 @@ def select(
     rejected: Collection[str] = (),
 ) -> Selection:
     """Split ``scored`` into proposals and near-misses by ``model.threshold``."""
-    known_ids = {row.arxiv_id for row in document.rows() if row.arxiv_id}
-    known_titles = {normalise_title(row.title) for row in document.rows()}
+    rows = document.rows()
+    known_ids = {row.arxiv_id for row in rows if row.arxiv_id}
+    known_titles = {normalise_title(row.title) for row in rows}
     tables = [section.path for section in document.sections()]
     ranked = sorted(scored, key=lambda s: (-s.score, s.paper.arxiv_id))
     above: list[Proposal] = []

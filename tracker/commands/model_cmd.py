@@ -14,6 +14,7 @@ from tracker.config import Config
 from tracker.corpus import read_corpus
 from tracker.errors import ListFormatError, SourceError, StoreError
 from tracker.records import Paper
+from tracker.sources.arxiv_api import ArxivSource
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +53,6 @@ def _look_up_missing(config: Config, rows: list, papers: list[Paper]) -> list[Pa
 
     ids = missing_ids(rows, papers)
     if not ids:
-        return []
-    try:
-        from tracker.sources.arxiv_api import ArxivSource
-    except ImportError as e:  # the harvest module is optional for training
-        log.warning("cannot look up %d list papers missing from the papers (%s); training without them", len(ids), e)
         return []
     try:
         found = ArxivSource.from_config(config.arxiv).fetch_ids(ids)
