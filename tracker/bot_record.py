@@ -62,11 +62,9 @@ class BotRecord:
 def build_record(store: Store, threshold: float) -> BotRecord:
     """Collect the record from the store."""
     labels = LabelStore(store)
-    with store._errors("read"):
-        scored = store._conn.execute(
-            "SELECT r.as_of, s.arxiv_id, s.score FROM run_scores s JOIN runs r ON r.id = s.run_id "
-            "WHERE r.dry_run = 0 ORDER BY r.as_of, s.arxiv_id").fetchall()
-        runs = store._conn.execute("SELECT as_of FROM runs WHERE dry_run = 0 AND status IN ('ok', 'warnings')").fetchall()
+    scored = store.query("SELECT r.as_of, s.arxiv_id, s.score FROM run_scores s JOIN runs r ON r.id = s.run_id "
+                         "WHERE r.dry_run = 0 ORDER BY r.as_of, s.arxiv_id")
+    runs = store.query("SELECT as_of FROM runs WHERE dry_run = 0 AND status IN ('ok', 'warnings')")
     scores: dict[str, list[float]] = defaultdict(list)
     best: dict[str, tuple[float, str]] = {}
     for as_of, pid, score in scored:

@@ -113,7 +113,7 @@ class LabelStore:
     def add(self, labels: Iterable[Label]) -> int:
         """Insert the labels not stored yet (by natural key); returns how many were new."""
         rows = [(*_values(label), _now()) for label in labels]
-        with self.store._transaction("write labels to") as conn:
+        with self.store.transaction("write labels to") as conn:
             before = conn.total_changes
             conn.executemany(
                 f"INSERT OR IGNORE INTO labels ({_LABEL_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
@@ -127,7 +127,7 @@ class LabelStore:
         labels of that source no longer in ``labels`` are deleted.
         """
         wanted = {label.key: label for label in labels}
-        with self.store._transaction("write labels to") as conn:
+        with self.store.transaction("write labels to") as conn:
             stored = {tuple(r[1:]): r[0] for r in conn.execute(
                 "SELECT id, arxiv_id, section, kind, source, ref FROM labels WHERE source = ? AND ref = ?", (source, ref))}
             stale = [row_id for key, row_id in stored.items() if key not in wanted]
@@ -140,8 +140,7 @@ class LabelStore:
 
     def all(self) -> list[Label]:
         """Every label, oldest signal first (by date, then insertion)."""
-        with self.store._errors("read"):
-            rows = self.store._conn.execute(f"SELECT {_LABEL_COLUMNS} FROM labels ORDER BY date, id").fetchall()
+        rows = self.store.query(f"SELECT {_LABEL_COLUMNS} FROM labels ORDER BY date, id")
         return [Label(r[0], int(r[1]), r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
 
     def rejected_ids(self) -> set[str]:
@@ -171,7 +170,7 @@ class LabelStore:
         values = (review.pr_number, review.state, review.closed_at, review.as_of, review.model_version,
                   review.proposed, review.kept, review.moved, review.removed, review.rejected,
                   json.dumps([round(s, 6) for s in review.scores]))
-        with self.store._transaction("write reviews to") as conn:
+        with self.store.transaction("write reviews to") as conn:
             old = conn.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE pr_number = ?", (review.pr_number,)).fetchone()
             if old == values:
                 return False
@@ -180,19 +179,17 @@ class LabelStore:
 
     def reviews(self) -> list[StoredReview]:
         """Every reviewed bot PR, by number."""
-        with self.store._errors("read"):
-            rows = self.store._conn.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews ORDER BY pr_number").fetchall()
+        rows = self.store.query(f"SELECT {_REVIEW_COLUMNS} FROM reviews ORDER BY pr_number")
         return [StoredReview(*r[:10], scores=tuple(json.loads(r[10]))) for r in rows]
 
     # cursor ------------------------------------------------------------------------------------------------
     def state(self, key: str) -> str | None:
         """A value the learning step keeps between runs (e.g. the last list commit read)."""
-        with self.store._errors("read"):
-            row = self.store._conn.execute("SELECT value FROM learn_state WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        rows = self.store.query("SELECT value FROM learn_state WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
 
     def set_state(self, key: str, value: str) -> None:
-        with self.store._transaction("write to") as conn:
+        with self.store.transaction("write to") as conn:
             conn.execute("INSERT OR REPLACE INTO learn_state (key, value) VALUES (?, ?)", (key, value))
 
 

@@ -80,7 +80,7 @@ class RunLog:
 
     def start(self, *, as_of: date, since: date, until: date, dry_run: bool) -> int:
         """Open a run; returns its id."""
-        with self.store._transaction("record a run in") as conn:
+        with self.store.transaction("record a run in") as conn:
             cursor = conn.execute(
                 "INSERT INTO runs (as_of, since, until, started_at, dry_run) VALUES (?, ?, ?, ?, ?)",
                 (as_of.isoformat(), since.isoformat(), until.isoformat(), _now(), int(dry_run)),
@@ -104,7 +104,7 @@ class RunLog:
         """Close a run with its outcome."""
         if status not in STATUSES[1:]:
             raise ValueError(f"unknown run status {status!r}")
-        with self.store._transaction("record a run in") as conn:
+        with self.store.transaction("record a run in") as conn:
             conn.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, outcome = ?, pr_number = ?, pr_url = ?, "
                 "papers_read = ?, proposals = ?, gaps = ?, model_version = ?, error = ? WHERE id = ?",
@@ -122,7 +122,7 @@ class RunLog:
              int(s.paper.arxiv_id in chosen))
             for s in scored
         ]
-        with self.store._transaction("record scores in") as conn:
+        with self.store.transaction("record scores in") as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO run_scores (run_id, arxiv_id, score, section, proposed) VALUES (?, ?, ?, ?, ?)",
                 rows,
@@ -133,20 +133,17 @@ class RunLog:
         sql = f"SELECT {_COLUMNS} FROM runs WHERE status IN ('ok', 'warnings')"
         if not include_dry_runs:
             sql += " AND dry_run = 0"
-        with self.store._errors("read"):
-            row = self.store._conn.execute(sql + " ORDER BY until DESC, id DESC LIMIT 1").fetchone()
-        return _record(row) if row else None
+        rows = self.store.query(sql + " ORDER BY until DESC, id DESC LIMIT 1")
+        return _record(rows[0]) if rows else None
 
     def runs(self) -> list[RunRecord]:
         """Every run, oldest first."""
-        with self.store._errors("read"):
-            rows = self.store._conn.execute(f"SELECT {_COLUMNS} FROM runs ORDER BY id").fetchall()
+        rows = self.store.query(f"SELECT {_COLUMNS} FROM runs ORDER BY id")
         return [_record(r) for r in rows]
 
     def best_scores(self, arxiv_ids: Iterable[str] | None = None) -> dict[str, tuple[float, bool]]:
         """Per paper, its highest score over all runs and whether any run proposed it."""
         sql = "SELECT arxiv_id, MAX(score), MAX(proposed) FROM run_scores GROUP BY arxiv_id"
-        with self.store._errors("read"):
-            rows = self.store._conn.execute(sql).fetchall()
+        rows = self.store.query(sql)
         wanted = None if arxiv_ids is None else set(arxiv_ids)
         return {r[0]: (float(r[1]), bool(r[2])) for r in rows if wanted is None or r[0] in wanted}

@@ -150,7 +150,8 @@ class Store:
             ) from e
 
     @contextmanager
-    def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+    def transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a sqlite error is a StoreError saying it could not ``action`` the store."""
         with self._errors(action):
             self._conn.execute("BEGIN")
             try:
@@ -159,6 +160,11 @@ class Store:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of a read-only ``sql`` (for the modules that own the store's other tables)."""
+        with self._errors("read"):
+            return self._conn.execute(sql, params).fetchall()
 
     @property
     def schema_version(self) -> int:
@@ -177,7 +183,7 @@ class Store:
             else:
                 incoming[paper.arxiv_id] = paper
         new = updated = unchanged = 0
-        with self._transaction("write to"):
+        with self.transaction("write to"):
             ids = list(incoming)
             rows: list[tuple[Any, ...]] = []
             touched: list[tuple[str, str]] = []
@@ -252,7 +258,7 @@ class Store:
         """Record that ``source`` saw ``count`` papers of ``category`` for ``day`` (replaces an earlier count)."""
         day_text = day if isinstance(day, str) else day.isoformat()
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self._transaction("write to"):
+        with self.transaction("write to"):
             self._conn.execute(
                 "INSERT OR REPLACE INTO fetch_log (day, category, source, count, fetched_at) VALUES (?, ?, ?, ?, ?)",
                 (day_text, category, source, int(count), now),
