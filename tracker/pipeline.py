@@ -22,6 +22,7 @@ from tracker.errors import ModelError, TrackerError
 from tracker.harvest import HarvestReport, harvest
 from tracker.listdoc import ListDocument
 from tracker.publish import PublishContext, Publisher, PublishOutcome
+from tracker.publish_records import thresholds_in_force
 from tracker.records import Paper, Proposal
 from tracker.run_log import RunLog
 from tracker.selection import Selection, select
@@ -309,9 +310,7 @@ class Pipeline:
             until=report.until,
             days_read=(report.until - report.since).days + 1,
             gaps=tuple(d.isoformat() for d in report.gaps),
-            thresholds={"relevance": self.config.model.threshold,
-                        "second section": self.config.model.section_min_score,
-                        "papers per PR": self.config.model.proposals_per_pr},
+            thresholds=thresholds_in_force(self.config.model),
             model_version=report.model_version,
             near_misses=selection.near_misses,
         )

@@ -13,7 +13,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tracker.config import ModelConfig
 from tracker.records import Proposal
+
+
+def thresholds_in_force(model: ModelConfig) -> dict[str, float]:
+    """The thresholds a PR body shows, by name, from the model settings."""
+    return {"relevance": model.threshold, "second section": model.section_min_score,
+            "papers per PR": model.proposals_per_pr}
+
 
 Status = Literal["created", "updated", "unchanged", "closed", "blocked"]
 

@@ -13,6 +13,7 @@ from tracker.errors import ConfigError, PublishError
 from tracker.github_client import build_github
 from tracker.proposals import read_proposals
 from tracker.publish import PublishContext, Publisher
+from tracker.publish_records import thresholds_in_force
 
 from .options import config_option
 
@@ -71,8 +72,7 @@ def publish_command(config: Config, proposals_file: Path, outdir: Path | None, a
         as_of=as_of.date() if as_of else dt.date.today(),
         since=since,
         until=until,
-        thresholds={"relevance": config.model.threshold, "second section": config.model.section_min_score,
-                    "papers per PR": config.model.proposals_per_pr},
+        thresholds=thresholds_in_force(config.model),
         model_version=model_version,
         near_misses=read_proposals(near_misses) if near_misses else (),
     )
