@@ -33,6 +33,8 @@ STEPS: list[tuple[str, dict]] = [
     ("+ title block (x0.5)", {"lexicon_scale": 0.0, "unlabeled_weight": 1.0}),
     ("+ domain lexicon (x0.3)", {"unlabeled_weight": 1.0}),
     ("+ PU: likely-KD unlabeled x0.5 (final)", {}),
+    ("  variant: list headings as documents x1", {"heading_weight": 1.0}),
+    ("  variant: list headings as documents x0.3", {"heading_weight": 0.3}),
     ("  variant: PU weight 0.1", {"unlabeled_weight": 0.1}),
     ("  variant: PU weight 0", {"unlabeled_weight": 0.0}),
     ("  variant: lexicon x1.0", {"lexicon_scale": 1.0}),

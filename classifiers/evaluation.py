@@ -107,22 +107,27 @@ def cross_validate(
 
     The features (TF-IDF vocabulary and IDF) are fitted once on all papers
     without labels; the classifier, its calibration and the section model are
-    refitted in every fold, so no label crosses folds.
+    refitted in every fold, so no label crosses folds. The list's heading
+    documents join every fold's fit (they are not papers, so never scored).
     """
     options = _params(params)
     training = build_training_set(rows, papers, unlabeled_weight=float(options["unlabeled_weight"]),
+                                  heading_weight=float(options["heading_weight"]),
                                   negatives=config.negatives, random_state=config.random_state)
-    y, weight, docs = training.y, training.sample_weight, training.papers
+    y, docs = training.y, training.papers
     if training.positives < folds * 2:
         raise ModelError(f"only {training.positives} list papers among the given papers; cross-validation needs {folds * 2}")
     features = make_features(**{k: v for k, v in options.items() if k in RELEVANCE_MODEL_PARAMS and k != "C"})
-    X = features.fit_transform(docs).tocsr()
+    fit_docs, fit_y, fit_weight = training.fit_data()
+    X_all = features.fit_transform(fit_docs).tocsr()
+    X, extra = X_all[:len(docs)], np.arange(len(docs), len(fit_docs))
     oof = np.zeros(len(y))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.random_state)
     dummy = np.zeros(len(y))
     for train_idx, test_idx in splitter.split(np.zeros(len(y)), y):
         clf = make_classifier(C=options["C"], random_state=config.random_state)
-        clf.fit(X[train_idx], y[train_idx], sample_weight=weight[train_idx])
+        fit_idx = np.r_[train_idx, extra]
+        clf.fit(X_all[fit_idx], fit_y[fit_idx], sample_weight=fit_weight[fit_idx])
         oof[test_idx] = clf.predict_proba(X[test_idx])[:, list(clf.classes_).index(1)]
         base = DummyClassifier(strategy="prior", random_state=config.random_state).fit(X[train_idx], y[train_idx])
         dummy[test_idx] = base.predict_proba(X[test_idx])[:, 1]

@@ -10,6 +10,10 @@ Positive-unlabeled learning: the "negatives" are really unlabeled, and some of
 them are papers the list would take. Unlabeled papers that look like
 distillation of LLMs (see :data:`LIKELY_POSITIVE`) get ``unlabeled_weight``
 instead of 1, so they pull the model down less; explicit rejections keep weight 1.
+
+The list's section headings (:mod:`classifiers.headings`) join the relevance
+fit as positive documents of weight ``heading_weight`` (:meth:`TrainingSet.fit_data`);
+they are not papers, so counts, sections and evaluations leave them out.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from classifiers.features import DISTIL, LLM_CONTEXT, paper_text
+from classifiers.headings import heading_documents
 from tracker.listdoc import normalise_title
 from tracker.records import Paper
 
@@ -87,6 +92,10 @@ class TrainingSet:
     """Sections of each paper (empty for negatives)."""
     unmatched: list[ListPaper]
     """Papers of the list that none of the given papers matched (left out)."""
+    headings: list[Paper] = field(default_factory=list)
+    """The list's section headings as documents (see :mod:`classifiers.headings`)."""
+    heading_weight: float = 0.0
+    """Weight of each heading document in the relevance fit."""
 
     @property
     def positives(self) -> int:
@@ -95,6 +104,17 @@ class TrainingSet:
     @property
     def negatives(self) -> int:
         return int(len(self.y) - self.y.sum())
+
+    def fit_data(self) -> tuple[list[Paper], np.ndarray, np.ndarray]:
+        """Papers, labels and weights for the relevance fit: the papers, then the heading documents as positives."""
+        if not self.headings or self.heading_weight <= 0:
+            return self.papers, self.y, self.sample_weight
+        n = len(self.headings)
+        return (
+            self.papers + self.headings,
+            np.r_[self.y, np.ones(n, dtype=np.int8)],
+            np.r_[self.sample_weight, np.full(n, self.heading_weight)],
+        )
 
 
 def list_papers(rows: Iterable[RowLike]) -> list[ListPaper]:
@@ -127,6 +147,7 @@ def build_training_set(
     extra_labels: Iterable[Any] = (),
     negatives: int = 0,
     unlabeled_weight: float = 1.0,
+    heading_weight: float = 0.0,
     random_state: int = 0,
 ) -> TrainingSet:
     """Match the list to ``papers`` and label everything; see the module docstring."""
@@ -185,7 +206,8 @@ def build_training_set(
     if unmatched:
         log.info("%d list papers are not among the given papers: %s", len(unmatched),
                  "; ".join((lp.arxiv_id or lp.title[:40]) for lp in unmatched[:5]))
-    return TrainingSet(chosen, y, weight, labels, unmatched)
+    headings = heading_documents(s for lp in wanted for s in lp.sections) if heading_weight > 0 else []
+    return TrainingSet(chosen, y, weight, labels, unmatched, headings, heading_weight)
 
 
 def sections_of(training: TrainingSet) -> Sequence[tuple[str, ...]]:

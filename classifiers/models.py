@@ -22,10 +22,11 @@ RELEVANCE_DEFAULTS = {
     "lexicon_scale": 0.3,
     "min_df": 2,
     "unlabeled_weight": 0.5,
+    "heading_weight": 0.0,
 }
 """Hyper-parameters of the relevance model, chosen by cross-validation (``python -m bench.quality``).
 
-``unlabeled_weight`` belongs to the training set (:mod:`classifiers.labels`); the rest to :func:`make_relevance_model`.
+``unlabeled_weight`` and ``heading_weight`` belong to the training set (:mod:`classifiers.labels`); the rest to :func:`make_relevance_model`.
 """
 
 RELEVANCE_MODEL_PARAMS = ("C", "title_weight", "lexicon_scale", "min_df", "ngram_range", "terms")

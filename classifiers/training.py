@@ -201,7 +201,8 @@ def fit_models(
     relevance = make_relevance_model(random_state=config.random_state, **options)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)  # stop-word list vs token pattern
-        relevance.fit(training.papers, training.y, clf__sample_weight=training.sample_weight)
+        papers, y, weight = training.fit_data()
+        relevance.fit(papers, y, clf__sample_weight=weight)
     sections, mapping = fit_sections(relevance, training, config)
     return relevance, sections, mapping
 
@@ -246,6 +247,7 @@ def train(
         extra_labels=extra_labels,
         negatives=config.negatives,
         unlabeled_weight=float(options["unlabeled_weight"]),
+        heading_weight=float(options["heading_weight"]),
         random_state=config.random_state,
     )
     relevance, sections, mapping = fit_models(training, config, options)
@@ -260,6 +262,7 @@ def train(
         "train_until": train_until.isoformat() if train_until else None,
         "positives": training.positives,
         "negatives": training.negatives,
+        "heading_documents": len(training.headings),
         "unmatched_list_papers": [lp.arxiv_id or lp.title for lp in training.unmatched],
         "vocabulary": vocabulary,
         "sections": dict(sorted(counts.items())),

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import sklearn
 
+from classifiers.headings import heading_documents
 from classifiers.labels import ExtraLabel, build_training_set, list_papers, missing_ids
 from classifiers.training import META_FILE, MODEL_FILE, load_model, train
 from tracker.config import ModelConfig
@@ -107,6 +108,26 @@ def test_training_set_extra_labels_add_reject_and_correct_sections(corpus):
     assert ts.negatives == 21  # 20 sampled + the rejected one, always kept
 
 
+def test_heading_documents_one_per_distinct_path_leaf_as_title():
+    docs = heading_documents(["KD Algorithms > Knowledge Elicitation > Self-Knowledge", "",
+                              "KD Algorithms >Knowledge Elicitation> Self-Knowledge", "Verticalization Distillation > Law"])
+    assert [d.arxiv_id for d in docs] == ["heading:KD Algorithms > Knowledge Elicitation > Self-Knowledge",
+                                          "heading:Verticalization Distillation > Law"]
+    assert (docs[0].title, docs[0].abstract) == ("Self-Knowledge", "KD Algorithms. Knowledge Elicitation. Self-Knowledge")
+
+
+def test_heading_documents_join_the_relevance_fit_but_not_the_counts(corpus):
+    papers, rows = corpus
+    plain = build_training_set(rows, papers)
+    ts = build_training_set(rows, papers, heading_weight=2.0)
+    assert (ts.positives, ts.negatives, ts.sections) == (plain.positives, plain.negatives, plain.sections)
+    assert [d.title for d in ts.headings] == ["Labeling", "Feature"]
+    fit_papers, y, weight = ts.fit_data()
+    assert fit_papers[-2:] == ts.headings and fit_papers[:-2] == ts.papers
+    assert y[-2:].tolist() == [1, 1] and weight[-2:].tolist() == [2.0, 2.0] and len(y) == len(weight) == len(fit_papers)
+    assert plain.fit_data()[0] is plain.papers  # without heading weight the fit sees the papers alone
+
+
 def test_missing_ids_lists_list_papers_absent_from_the_papers(corpus):
     papers, rows = corpus
     # in list order: the Labeling table (even ids) comes before the Feature table (odd ids)
@@ -115,7 +136,7 @@ def test_missing_ids_lists_list_papers_absent_from_the_papers(corpus):
 
 def test_train_fits_both_models_with_metadata(model):
     meta = model.metadata
-    assert (meta["positives"], meta["negatives"]) == (30, 150)
+    assert (meta["positives"], meta["negatives"], meta["heading_documents"]) == (30, 150, 0)
     assert meta["sections"] == {"KD Algorithms > Knowledge Elicitation > Feature": 15,
                                 "KD Algorithms > Knowledge Elicitation > Labeling": 15}
     assert meta["versions"]["scikit_learn"] == sklearn.__version__
