@@ -19,6 +19,7 @@ import numpy as np
 import sklearn
 
 from classifiers.evaluation import cross_validate, section_accuracy, temporal_replay, truth_from_history
+from classifiers.headings import heading_features
 from classifiers.labels import build_training_set
 from classifiers.models import RELEVANCE_DEFAULTS, SECTION_DEFAULTS, make_features
 from tracker.config import ModelConfig
@@ -46,12 +47,16 @@ CORPUS = {"min_df": 1, "reweight": False}
 """The corpus-wide TF-IDF as it is (every term, no list IDF)."""
 
 SECTION_STEPS: list[tuple[str, dict]] = [
-    ("kNN vote (k=10, cos) on corpus TF-IDF", {"knn_weight": 1.0, "n_neighbors": 10, "similarity_power": 1.0, **CORPUS}),
-    ("kNN vote (k=10, cos^3) on corpus TF-IDF", {"knn_weight": 1.0, "n_neighbors": 10, **CORPUS}),
-    ("centroids on corpus TF-IDF", {"knn_weight": 0.0, **CORPUS}),
-    ("centroids, list vocabulary + list IDF", {"knn_weight": 0.0}),
-    ("kNN (k=20, cos^3), list vocabulary + IDF", {"knn_weight": 1.0}),
-    ("0.9 centroids + 0.1 kNN (final)", {}),
+    ("kNN vote (k=10, cos) on corpus TF-IDF", {"knn_weight": 1.0, "n_neighbors": 10, "similarity_power": 1.0, **CORPUS, "heading_weight": 0.0}),
+    ("kNN vote (k=10, cos^3) on corpus TF-IDF", {"knn_weight": 1.0, "n_neighbors": 10, **CORPUS, "heading_weight": 0.0}),
+    ("centroids on corpus TF-IDF", {"knn_weight": 0.0, **CORPUS, "heading_weight": 0.0}),
+    ("centroids, list vocabulary + list IDF", {"knn_weight": 0.0, "heading_weight": 0.0}),
+    ("kNN (k=20, cos^3), list vocabulary + IDF", {"knn_weight": 1.0, "heading_weight": 0.0}),
+    ("0.9 centroids + 0.1 kNN", {"heading_weight": 0.0}),
+    ("+ centroids moved to the headings x0.5 (final)", {}),
+    ("  variant: headings x0.3", {"heading_weight": 0.3}),
+    ("  variant: headings x0.8", {"heading_weight": 0.8}),
+    ("  variant: headings, centroids only", {"knn_weight": 0.0}),
     ("  variant: 0.5 centroids + 0.5 kNN", {"knn_weight": 0.5}),
     ("  variant: min_df 1", {"min_df": 1}),
 ]
@@ -65,11 +70,12 @@ def section_steps(rows, papers, config: ModelConfig) -> None:
     positives = [p for p, label in zip(training.papers, training.y, strict=True) if label == 1]
     labels = [s for s, label in zip(training.sections, training.y, strict=True) if label == 1]
     X = words.transform(positives)
-    print(f"\n{'section model':44s} {'top1':>5s} {'top3':>5s}")
+    headings = heading_features((s for row in labels for s in row), words)
+    print(f"\n{'section model':48s} {'top1':>5s} {'top3':>5s}")
     for name, overrides in SECTION_STEPS:
         params = {**SECTION_DEFAULTS, **overrides}
-        r = section_accuracy(X, labels, config, base_idf=words[-1].idf_, params=params)
-        print(f"{name:44s} {r['section_top1']:5.2f} {r['section_top3']:5.2f}", flush=True)
+        r = section_accuracy(X, labels, config, base_idf=words[-1].idf_, params=params, headings=headings)
+        print(f"{name:48s} {r['section_top1']:5.3f} {r['section_top3']:5.3f}", flush=True)
 
 
 def rows_of(name: str):

@@ -20,6 +20,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from classifiers.features import keyword_counts
+from classifiers.headings import heading_features
 from classifiers.labels import RowLike, build_training_set, list_papers
 from classifiers.models import (
     RELEVANCE_DEFAULTS,
@@ -136,9 +137,11 @@ def cross_validate(
     ranks = within_week_ranks(oof, weeks, targets)
     keyword = keyword_counts(docs)
     keyword_ranks = within_week_ranks(keyword, weeks, targets)
-    words = features.named_transformers["words"].transform([docs[i] for i in np.flatnonzero(y == 1)])
-    base_idf = features.named_transformers["words"][-1].idf_
-    sec = section_accuracy(words, [training.sections[i] for i in np.flatnonzero(y == 1)], config, folds, base_idf)
+    vectorizer = features.named_transformers["words"]
+    words = vectorizer.transform([docs[i] for i in np.flatnonzero(y == 1)])
+    labels = [training.sections[i] for i in np.flatnonzero(y == 1)]
+    headings = heading_features((s for row in labels for s in row), vectorizer)
+    sec = section_accuracy(words, labels, config, folds, vectorizer[-1].idf_, headings=headings)
     advice = recommend_threshold(oof, weeks, y == 1, config.proposals_per_pr)
     return CVReport(
         folds=folds, positives=training.positives, negatives=training.negatives,
@@ -157,10 +160,12 @@ def section_accuracy(
     folds: int = 5,
     base_idf: np.ndarray | None = None,
     params: dict[str, Any] | None = None,
+    headings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Top-1/top-3 section accuracy out of fold (a hit when any of the paper's sections is ranked there).
 
-    ``words`` are the list papers' word TF-IDF rows (weighted by ``base_idf``), ``labels`` their sections;
+    ``words`` are the list papers' word TF-IDF rows (weighted by ``base_idf``), ``labels`` their sections,
+    ``headings`` the sections' heading documents in the same columns;
     ``params`` override :data:`~classifiers.models.SECTION_DEFAULTS`. Majority-section baselines beside.
     """
     mapping, rolled = roll_up(labels, config.min_section_papers)
@@ -169,7 +174,8 @@ def section_accuracy(
     splitter = KFold(n_splits=min(folds, len(keep)), shuffle=True, random_state=config.random_state)
     for train_idx, test_idx in splitter.split(keep):
         tr, te = keep[train_idx], keep[test_idx]
-        model = make_section_model(**(params or {})).fit(words[tr], [rolled[i] for i in tr], base_idf=base_idf)
+        model = make_section_model(**(params or {})).fit(words[tr], [rolled[i] for i in tr], base_idf=base_idf,
+                                                         headings=headings)
         majority = [s for s, _ in sorted(Counter(s for i in tr for s in rolled[i]).items(), key=lambda kv: (-kv[1], kv[0]))]
         for i, ranked in zip(te, model.rank(words[te], 3), strict=True):
             truth = set(rolled[i])

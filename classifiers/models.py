@@ -104,7 +104,7 @@ def make_plain_model(*, C: float = 1.0, random_state: int = 0) -> Pipeline:
     )
 
 
-SECTION_DEFAULTS = {"n_neighbors": 20, "similarity_power": 3.0, "knn_weight": 0.1, "min_df": 2}
+SECTION_DEFAULTS = {"n_neighbors": 20, "similarity_power": 3.0, "knn_weight": 0.1, "min_df": 2, "heading_weight": 0.5}
 """Hyper-parameters of the section model, chosen by out-of-fold top-1/top-3 accuracy (``python -m bench.quality``)."""
 
 
@@ -112,7 +112,8 @@ def make_section_model(**params: float) -> SectionClassifier:
     """Sections: a centroid vote on the list's vocabulary blended with a kNN vote (:class:`SectionClassifier`).
 
     It is applied to the relevance model's fitted ``features__words`` TF-IDF
-    (pass that vectorizer's ``idf_`` as ``base_idf`` to ``fit``), so scoring
-    tokenizes each paper once.
+    (pass that vectorizer's ``idf_`` as ``base_idf`` to ``fit``, and the
+    sections' heading documents in the same space as ``headings``, see
+    :func:`classifiers.headings.heading_features`), so scoring tokenizes each paper once.
     """
     return SectionClassifier(**{**SECTION_DEFAULTS, **params})

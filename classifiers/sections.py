@@ -108,6 +108,10 @@ class SectionClassifier(ClassifierMixin, BaseEstimator):
         A term is kept when at least this many training rows contain it.
     reweight : bool, default=True
         Re-weight the kept terms with the list's IDF (False: keep the weights of ``X``).
+    heading_weight : float, default=0.5
+        How far each centroid moves towards its section's heading document
+        (``headings`` in :meth:`fit`): the unit-length centroid plus this
+        times the unit-length heading, renormalised. 0: headings are ignored.
 
     Attributes
     ----------
@@ -122,19 +126,29 @@ class SectionClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, n_neighbors: int = 20, similarity_power: float = 3.0, knn_weight: float = 0.1, min_df: int = 2,
-                 reweight: bool = True) -> None:
+                 reweight: bool = True, heading_weight: float = 0.5) -> None:
         self.n_neighbors = n_neighbors
         self.similarity_power = similarity_power
         self.knn_weight = knn_weight
         self.min_df = min_df
         self.reweight = reweight
+        self.heading_weight = heading_weight
 
-    def fit(self, X: Any, y: Sequence[Iterable[str]], base_idf: np.ndarray | None = None) -> SectionClassifier:
+    def fit(
+        self,
+        X: Any,
+        y: Sequence[Iterable[str]],
+        base_idf: np.ndarray | None = None,
+        headings: Mapping[str, Any] | None = None,
+    ) -> SectionClassifier:
         """Fit on rows of ``X`` and their label sets ``y``.
 
         ``base_idf`` is the IDF the columns of ``X`` were already weighted by
         (``TfidfVectorizer.idf_``); the list's IDF replaces it. Without it the
-        list's IDF multiplies the given weights.
+        list's IDF multiplies the given weights. ``headings`` maps section
+        names to their heading document as one row in ``X``'s columns
+        (:func:`classifiers.headings.heading_features`); sections without one
+        keep the plain centroid.
         """
         if not 0.0 <= self.knn_weight <= 1.0:
             raise ValueError(f"knn_weight must be in [0, 1], got {self.knn_weight}")
@@ -164,8 +178,17 @@ class SectionClassifier(ClassifierMixin, BaseEstimator):
         self.column_weights_ = idf.astype(np.float32)
         self.train_X_ = self._project(X)
         self.train_Y_ = Y
-        self.centroids_ = normalize(sp.csr_matrix(Y.T) @ self.train_X_).astype(np.float32)
+        centroids = normalize(sp.csr_matrix(Y.T) @ self.train_X_)
+        if headings and self.heading_weight > 0:
+            centroids = centroids + self.heading_weight * self._heading_rows(headings)
+        self.centroids_ = normalize(centroids).astype(np.float32)
         return self
+
+    def _heading_rows(self, headings: Mapping[str, Any]) -> sp.csr_matrix:
+        """Unit-length heading document of each class in ``classes_`` order (a zero row where there is none)."""
+        empty = sp.csr_matrix((1, self.n_features_in_), dtype=np.float32)
+        rows = [sp.csr_matrix(headings[c], dtype=np.float32) if c in headings else empty for c in self.classes_]
+        return self._project(sp.vstack(rows, format="csr"))
 
     def _project(self, X: Any) -> sp.csr_matrix:
         """Keep the list's vocabulary, re-weight it, L2-normalise each row."""

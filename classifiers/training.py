@@ -33,6 +33,7 @@ from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.pipeline import Pipeline
 
 from classifiers.explain import Explainer
+from classifiers.headings import heading_features
 from classifiers.labels import RowLike, TrainingSet, build_training_set
 from classifiers.models import (
     RELEVANCE_DEFAULTS,
@@ -48,7 +49,7 @@ from tracker.records import Paper, ScoredPaper, SectionScore
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 """Bumped whenever the saved layout or the pipelines' classes change incompatibly."""
 MODEL_FILE = "model.joblib"
 META_FILE = "model.json"
@@ -210,7 +211,8 @@ def fit_models(
 def fit_sections(
     relevance: Pipeline, training: TrainingSet, config: ModelConfig
 ) -> tuple[SectionClassifier | None, dict[str, str]]:
-    """Fit the section model on the positives' word features (sections rolled up by ``min_section_papers``)."""
+    """Fit the section model on the positives' word features (sections rolled up by ``min_section_papers``),
+    each section's centroid moved towards its heading."""
     positives = [p for p, label in zip(training.papers, training.y, strict=True) if label == 1]
     labels = [s for s, label in zip(training.sections, training.y, strict=True) if label == 1]
     mapping, rolled = roll_up(labels, config.min_section_papers)
@@ -219,7 +221,9 @@ def fit_sections(
         return None, mapping
     words = relevance.named_steps["features"].named_transformers["words"]
     model = make_section_model()
-    model.fit(words.transform([positives[i] for i in keep]), [rolled[i] for i in keep], base_idf=words[-1].idf_)
+    headings = heading_features((sec for i in keep for sec in rolled[i]), words)
+    model.fit(words.transform([positives[i] for i in keep]), [rolled[i] for i in keep], base_idf=words[-1].idf_,
+              headings=headings)
     return model, mapping
 
 

@@ -8,10 +8,12 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import normalize
 
 from classifiers.explain import Explainer
 from classifiers.features import DEFAULT_TERMS, LexiconFeatures, PaperText, Term, keyword_counts
+from classifiers.headings import heading_features
 from classifiers.models import make_plain_model, make_relevance_model
 from classifiers.sections import SectionClassifier, apply_roll_up, roll_up
 from tracker.records import Paper
@@ -126,6 +128,41 @@ def test_section_classifier_uses_the_lists_vocabulary_and_idf():
         clf.predict_proba(sp.csr_matrix(np.ones((1, 2))))
     with pytest.raises(ValueError, match="no row of y has a section"):
         SectionClassifier().fit(X, [()] * 5)
+
+
+def test_section_centroids_move_towards_their_headings():
+    docs = ["teacher medical labels", "teacher medical rationale", "teacher legal labels", "teacher legal rationale",
+            "teacher labels rationale"]
+    y = [("Med",), ("Med",), ("Law",), ("Law",), ("Law", "Med")]
+    corpus = TfidfVectorizer().fit(docs + ["medical law"])
+    X = corpus.transform(docs)
+    headings = {"Med": corpus.transform(["medical"]), "Law": corpus.transform(["legal"])}
+    plain = SectionClassifier(knn_weight=0.0, min_df=1).fit(X, y)
+    moved = SectionClassifier(knn_weight=0.0, min_df=1).fit(X, y, headings=headings)
+    medical = list(corpus.get_feature_names_out()[moved.columns_]).index("medical")
+    med = list(moved.classes_).index("Med")
+    # the heading's word weighs more in its own centroid, centroids stay unit length
+    assert moved.centroids_[med, medical] > plain.centroids_[med, medical]
+    assert np.allclose(sp.linalg.norm(moved.centroids_, axis=1), 1.0, atol=1e-6)
+    # a paper with both sections' words now leans to the section whose heading it shares
+    query = corpus.transform(["medical legal"])
+    only_med = SectionClassifier(knn_weight=0.0, min_df=1).fit(X, y, headings={"Med": headings["Med"]})
+    assert only_med.predict_proba(query)[0, med] > plain.predict_proba(query)[0, med]
+    # weight 0, no headings, or a section without a heading: the plain centroids
+    assert np.allclose(SectionClassifier(knn_weight=0.0, min_df=1, heading_weight=0.0).fit(X, y, headings=headings)
+                       .centroids_.toarray(), plain.centroids_.toarray())
+    only_law = SectionClassifier(knn_weight=0.0, min_df=1).fit(X, y, headings={"Law": headings["Law"]})
+    assert np.allclose(only_law.centroids_[med].toarray(), plain.centroids_[med].toarray())
+
+
+def test_heading_features_one_row_per_named_section():
+    vectorizer = TfidfVectorizer().fit(["self knowledge elicitation", "medical healthcare law"])
+    rows = heading_features(["KD > Self-Knowledge", "", "KD > Self-Knowledge", "Verticalization > Law"],
+                            Pipeline([("text", PaperText("all").fit([])), ("tfidf", vectorizer)]))
+    assert list(rows) == ["KD > Self-Knowledge", "Verticalization > Law"]
+    assert rows["Verticalization > Law"].shape == (1, len(vectorizer.vocabulary_))
+    assert rows["Verticalization > Law"][0, vectorizer.vocabulary_["law"]] > 0
+    assert heading_features([""], vectorizer) == {}
 
 
 def test_relevance_pipeline_predict_proba_and_explanations():

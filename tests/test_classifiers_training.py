@@ -14,7 +14,7 @@ import sklearn
 
 from classifiers.headings import heading_documents
 from classifiers.labels import ExtraLabel, build_training_set, list_papers, missing_ids
-from classifiers.training import META_FILE, MODEL_FILE, load_model, train
+from classifiers.training import META_FILE, MODEL_FILE, MODEL_FORMAT, load_model, train
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
 from tracker.listdoc import ListDocument
@@ -191,8 +191,8 @@ def test_load_refuses_a_model_made_by_another_scikit_learn(model, tmp_path: Path
     with pytest.raises(ModelError) as e:
         load_model(tmp_path / "m")
     assert str(e.value) == (
-        f"model in {tmp_path / 'm'} was made by kd-tracker 0.1.0 / scikit-learn 0.24.2 (model format 2), this is "
-        f"kd-tracker 0.1.0 / scikit-learn {sklearn.__version__} (format 2); retrain with `kd-tracker train`"
+        f"model in {tmp_path / 'm'} was made by kd-tracker 0.1.0 / scikit-learn 0.24.2 (model format {MODEL_FORMAT}), this is "
+        f"kd-tracker 0.1.0 / scikit-learn {sklearn.__version__} (format {MODEL_FORMAT}); retrain with `kd-tracker train`"
     )
 
 
