@@ -59,20 +59,39 @@ class Explainer:
                 out[name] = out.get(name, 0.0) + push
         return out
 
+    @property
+    def terms(self) -> list[str]:
+        """The distinct display names, sorted: what :meth:`top_term_ids` indexes."""
+        self._merge()
+        return self._terms
+
     def top_terms(self, X: sp.spmatrix, n: int = 5) -> list[tuple[str, ...]]:
         """The ``n`` terms that pushed each row's score up the most, strongest first (ties by name)."""
+        return self.term_names(self.top_term_ids(X, n))
+
+    def term_names(self, ids: np.ndarray) -> list[tuple[str, ...]]:
+        """Rows of :meth:`top_term_ids` as tuples of display names."""
+        names = self.terms
+        counts = np.count_nonzero(ids >= 0, axis=1).tolist()
+        return [tuple(map(names.__getitem__, row[:k])) for row, k in zip(ids.tolist(), counts, strict=True)]
+
+    def top_term_ids(self, X: sp.spmatrix, n: int = 5) -> np.ndarray:
+        """:meth:`top_terms` as indices into :attr:`terms`, one row per row of ``X``, padded with -1."""
         merged = self._merge()
         pushes = sp.csr_matrix(sp.csr_matrix(X, dtype=np.float64).multiply(self.coef[None, :])) @ merged
         pushes = sp.csr_matrix(pushes)
-        result = []
-        for i in range(pushes.shape[0]):
-            start, end = pushes.indptr[i], pushes.indptr[i + 1]
-            values, terms = pushes.data[start:end], pushes.indices[start:end]
-            keep = values > 0
-            values, terms = values[keep], terms[keep]
-            order = np.lexsort((self._term_rank[terms], -values))[:n]
-            result.append(tuple(self._terms[t] for t in terms[order]))
-        return result
+        rows = np.repeat(np.arange(pushes.shape[0]), np.diff(pushes.indptr))
+        keep = pushes.data > 0
+        values, terms, rows = pushes.data[keep], pushes.indices[keep], rows[keep]
+        top = _among_largest(values, rows, n)
+        values, terms, rows = values[top], terms[top], rows[top]
+        order = np.lexsort((self._term_rank[terms], -values, rows))
+        terms, rows = terms[order], rows[order]
+        place = np.arange(len(rows)) - np.searchsorted(rows, rows)  # position of each term within its row
+        shown = place < n
+        out = np.full((pushes.shape[0], max(n, 0)), -1, dtype=np.int64)
+        out[rows[shown], place[shown]] = terms[shown]
+        return out
 
     def _merge(self) -> sp.csr_matrix:
         """Feature columns -> distinct display names (a 0/1 matrix), built once."""
@@ -85,3 +104,21 @@ class Explainer:
                 (np.ones(len(cols)), (np.arange(len(cols)), cols)), shape=(len(cols), len(self._terms))
             )
         return self._merged
+
+
+def _among_largest(values: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Mask of the values that are among the ``n`` largest distinct values of their row (``rows`` sorted).
+
+    At least the ``n`` largest values of each row (more on ties), so a sort of the masked values finds each
+    row's top ``n``; ``n`` vectorised passes instead of one sort per row.
+    """
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+    segment = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(rows))))
+    threshold = np.full(len(starts), np.inf)
+    for _ in range(n):
+        below = np.where(values < threshold[segment], values, -np.inf)
+        best = np.maximum.reduceat(below, starts)
+        threshold = np.where(best > -np.inf, best, threshold)  # a row out of distinct values keeps its last one
+    return values >= threshold[segment]

@@ -235,9 +235,15 @@ class SectionClassifier(ClassifierMixin, BaseEstimator):
 
     def rank(self, X: Any, n: int | None = None) -> list[list[tuple[str, float]]]:
         """For each row, the ``n`` best sections (all when None) with their probabilities, best first."""
+        order, proba = self.rank_indices(X, n)
+        names = [str(c) for c in self.classes_]
+        return [[(names[j], p) for j, p in zip(idx, row, strict=True)]
+                for idx, row in zip(order.tolist(), proba.tolist(), strict=True)]
+
+    def rank_indices(self, X: Any, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`rank` as arrays: the indices into ``classes_`` of each row's ``n`` best sections, and their probabilities."""
         proba = self.predict_proba(X)
         n = proba.shape[1] if n is None else min(n, proba.shape[1])
         # classes_ are sorted, so a stable sort on -proba breaks ties by name
         order = np.argsort(-proba, axis=1, kind="stable")[:, :n]
-        names = [str(c) for c in self.classes_]
-        return [[(names[j], float(row[j])) for j in idx] for row, idx in zip(proba, order, strict=True)]
+        return order, np.take_along_axis(proba, order, axis=1)

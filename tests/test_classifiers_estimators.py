@@ -8,8 +8,9 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import normalize
+from sklearn.preprocessing import FunctionTransformer, normalize
 
 from classifiers.explain import Explainer
 from classifiers.features import DEFAULT_TERMS, LexiconFeatures, PaperText, Term, keyword_counts
@@ -178,3 +179,61 @@ def test_relevance_pipeline_predict_proba_and_explanations():
     assert all(explainer.pushes(model[:-1].transform([P1]))[t] > 0 for t in terms[0])
     plain = make_plain_model().fit(papers, y)
     assert plain.predict_proba(papers).shape == (24, 2)
+
+
+def test_section_rank_indices_are_the_ranking_as_arrays():
+    X, y = _section_data()
+    clf = SectionClassifier(n_neighbors=3).fit(X, y)
+    proba = clf.predict_proba(X)
+    order, scores = clf.rank_indices(X, 1)
+    assert order.shape == scores.shape == (9, 1)
+    assert np.array_equal(scores[:, 0], proba.max(axis=1)) and np.array_equal(order[:, 0], proba.argmax(axis=1))
+    ranked = clf.rank(X)
+    order, scores = clf.rank_indices(X)
+    assert ranked == [[(str(clf.classes_[j]), float(p)) for j, p in zip(o, s, strict=True)]
+                      for o, s in zip(order, scores, strict=True)]
+    # ties keep the classes' (sorted) order
+    empty = sp.csr_matrix((1, X.shape[1]))
+    assert clf.predict_proba(empty).tolist() == [[0.5, 0.5]] and clf.rank_indices(empty)[0].tolist() == [[0, 1]]
+
+
+def _explainer(names: list[str], coef: np.ndarray) -> Explainer:
+    """An explainer of a linear model over columns ``names`` (``block__term``) with coefficients ``coef``."""
+    features = Pipeline([("f", FunctionTransformer(feature_names_out=lambda *_: np.asarray(names, dtype=object)))])
+    features.fit(np.zeros((1, len(names))))
+    clf = LogisticRegression().fit(np.eye(2, len(names)), [0, 1])
+    clf.coef_ = coef[None, :]
+    return Explainer(Pipeline([*features.steps, ("clf", clf)]))
+
+
+def _reference_top_terms(explainer: Explainer, X: sp.csr_matrix, n: int) -> list[tuple[str, ...]]:
+    """One row at a time: every push merged by name (in column order), the positive ones strongest first, ties by name."""
+    out = []
+    for i in range(X.shape[0]):
+        merged: dict[str, float] = {}
+        for j, value in zip(X[i].indices, X[i].data, strict=True):
+            merged[explainer.names[j]] = merged.get(explainer.names[j], 0.0) + float(value) * explainer.coef[j]
+        top = sorted((kv for kv in merged.items() if kv[1] > 0), key=lambda kv: (-kv[1], kv[0]))
+        out.append(tuple(name for name, _ in top[:n]))
+    return out
+
+
+@pytest.mark.parametrize("integers", [True, False])
+def test_top_terms_vectorised_equal_one_row_at_a_time(integers):
+    rng = np.random.default_rng(0)
+    words = [f"w{i:02d}" for i in range(40)]
+    # the title block and the lexicon repeat some words: their pushes are added to the word's
+    names = [f"words__{w}" for w in words] + [f"title__{w}" for w in words[::3]] + ["lexicon__w00", "lexicon__distil"]
+    coef = rng.choice([-2.0, -1.0, 1.0, 2.0], len(names)) if integers else rng.normal(size=len(names))
+    explainer = _explainer(names, coef)
+    dense = rng.integers(0, 3, (60, len(names))) * (rng.random((60, len(names))) < 0.3)
+    dense[5] = 0  # a row with no terms
+    X = sp.csr_matrix(dense.astype(np.float32) if integers else dense * rng.random(dense.shape).astype(np.float32))
+    for n in (0, 1, 3, 5, 100):
+        got = explainer.top_terms(X, n)
+        assert got == _reference_top_terms(explainer, X, n)
+        ids = explainer.top_term_ids(X, n)
+        assert ids.shape == (60, n) and explainer.term_names(ids) == got
+    assert explainer.top_terms(X[5]) == [()] and explainer.top_terms(X[:0]) == []
+    if integers:  # pushes tie: the order among them is by name
+        assert any(len(set(row.data)) < row.nnz for row in (X[i].multiply(explainer.coef) for i in range(60)))
