@@ -9,6 +9,7 @@ for a retrain when they do not match.
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import json
 import logging
@@ -18,11 +19,12 @@ import platform
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import joblib
 import numpy as np
@@ -30,7 +32,7 @@ import scipy
 import scipy.sparse as sp
 import sklearn
 from sklearn.exceptions import InconsistentVersionWarning
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifiers.explain import Explainer
 from classifiers.headings import heading_features
@@ -42,6 +44,7 @@ from classifiers.models import (
     make_section_model,
 )
 from classifiers.sections import SectionClassifier, apply_roll_up, roll_up
+from classifiers.vectorizer import FastTfidfVectorizer
 from tracker import __version__
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
@@ -103,28 +106,52 @@ class TrainedModel:
         """Score, rank sections and explain each paper, in the order given.
 
         Tokenizing dominates; from :data:`PARALLEL_MIN` papers on the work is split across the CPUs
-        (forked workers inherit the model and the papers, and send back only scores, sections and terms).
+        (forked workers inherit the model and the papers, and send back only arrays of scores, section and
+        term indices; the main process turns them into :class:`ScoredPaper` objects).
         """
         papers = list(papers)
         if not papers:
             return []
-        parts = _in_forked_workers(self, papers) or [self._score_slice(papers)]
-        proba = [p for part in parts for p in part[0]]
-        ranked = [r for part in parts for r in part[1]]
-        terms = [t for part in parts for t in part[2]]
-        return [
-            ScoredPaper(paper, float(p), tuple(SectionScore(s, round(v, 6)) for s, v in r), t)
-            for paper, p, r, t in zip(papers, proba, ranked, terms, strict=True)
-        ]
+        # scoring makes hundreds of thousands of objects but no reference cycles: collections in between
+        # would only walk the model's and the papers' objects again and again
+        with _gc_paused():
+            scored = _in_forked_workers(self, papers)
+            return scored if scored is not None else self._scored_papers(papers, self._score_slice(papers))
 
-    def _score_slice(self, papers: Sequence[Paper]) -> tuple[list[float], list, list]:
+    def _prepare(self) -> None:
+        """Build what scoring builds on first use (the explainer's terms, the vectorizers' token tables) now.
+
+        Called before forking: workers then inherit it, instead of each building it again (and copying the
+        pages of the vocabulary it reads, since reading Python objects writes their reference counts).
+        """
+        _ = self.explainer.terms
+        for step in _steps(self.relevance[0]):
+            if isinstance(step, FastTfidfVectorizer):
+                step.prepare()
+
+    def _score_slice(self, papers: Sequence[Paper]) -> SliceScores:
         features, words = self.features(papers)
         clf = self.relevance[-1]
         proba = clf.predict_proba(features)[:, list(clf.classes_).index(1)]
-        terms = self.explainer.top_terms(features, int(self.metadata.get("top_terms", 5)))
-        shown = int(self.metadata.get("sections_shown", 4))
-        ranked = self.sections.rank(words, shown) if self.sections is not None else [[] for _ in papers]
-        return proba.tolist(), list(ranked), list(terms)
+        terms = self.explainer.top_term_ids(features, int(self.metadata.get("top_terms", 5)))
+        if self.sections is not None:
+            sections, section_scores = self.sections.rank_indices(words, int(self.metadata.get("sections_shown", 4)))
+        else:
+            sections, section_scores = np.zeros((len(papers), 0), dtype=np.int64), np.zeros((len(papers), 0))
+        return SliceScores(np.asarray(proba, dtype=np.float64), sections, section_scores, terms)
+
+    def _scored_papers(self, papers: Sequence[Paper], scores: SliceScores) -> list[ScoredPaper]:
+        """``papers`` with their :class:`SliceScores` as :class:`ScoredPaper` objects."""
+        names = [str(c) for c in self.sections.classes_] if self.sections is not None else []
+        sections = [
+            tuple(SectionScore(names[j], round(v, 6)) for j, v in zip(idx, values, strict=True))
+            for idx, values in zip(scores.sections.tolist(), scores.section_scores.tolist(), strict=True)
+        ]
+        terms = self.explainer.term_names(scores.terms)
+        return [
+            ScoredPaper(paper, p, s, t)
+            for paper, p, s, t in zip(papers, scores.proba.tolist(), sections, terms, strict=True)
+        ]
 
     def save(self, directory: str | Path) -> Path:
         """Write ``model.joblib`` and ``model.json`` into ``directory`` (created if needed); returns it."""
@@ -151,27 +178,68 @@ _FORKED: tuple[TrainedModel, Sequence[Paper]] | None = None
 """The model and papers forked workers read (set just before the pool starts)."""
 
 
-def _score_of_slice(bounds: tuple[int, int]) -> tuple[list[float], list, list]:
+class SliceScores(NamedTuple):
+    """What scoring a slice of papers gives, as arrays (cheap to send back from a worker)."""
+
+    proba: np.ndarray
+    """P(belongs in the list) of each paper."""
+    sections: np.ndarray
+    """Indices into the section model's ``classes_`` of each paper's best sections, best first (papers x shown)."""
+    section_scores: np.ndarray
+    """Probabilities of those sections."""
+    terms: np.ndarray
+    """Indices into the explainer's ``terms`` of each paper's top terms, strongest first, padded with -1."""
+
+
+def _steps(estimator: Any) -> Iterator[Any]:
+    """``estimator`` and every estimator inside it (pipeline steps, feature-union transformers)."""
+    yield estimator
+    if isinstance(estimator, Pipeline):
+        for _, step in estimator.steps:
+            yield from _steps(step)
+    elif isinstance(estimator, FeatureUnion):
+        for _, step in estimator.transformer_list:
+            yield from _steps(step)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (re-enabled after, if it was on)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _score_of_slice(bounds: tuple[int, int]) -> SliceScores:
     assert _FORKED is not None
     model, papers = _FORKED
     return model._score_slice(papers[bounds[0]:bounds[1]])
 
 
-def _in_forked_workers(model: TrainedModel, papers: Sequence[Paper]) -> list[tuple[list[float], list, list]] | None:
-    """Per-slice results from forked workers, or None where that doesn't pay (small input, one CPU, no fork)."""
+def _in_forked_workers(model: TrainedModel, papers: Sequence[Paper]) -> list[ScoredPaper] | None:
+    """The scored papers, from forked workers, or None where that doesn't pay (small input, one CPU, no fork)."""
     global _FORKED
     workers = min(os.cpu_count() or 1, 8)
     if len(papers) < PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
+    # equal numbers of papers: the section model scores blocks of rows in float32, and its last bits depend on
+    # how rows are grouped, so other bounds would change a few rounded section scores
     step = -(-len(papers) // workers)
     bounds = [(i, min(i + step, len(papers))) for i in range(0, len(papers), step)]
+    model._prepare()
     _FORKED = (model, papers)
     try:
-        # the main process scores the first slice while forked workers score the others
+        # the main process scores (and turns into objects) the first slice while forked workers score the others
         with multiprocessing.get_context("fork").Pool(len(bounds) - 1) as pool:
-            others = pool.map_async(_score_of_slice, bounds[1:])
-            first = _score_of_slice(bounds[0])
-            return [first, *others.get()]
+            others = pool.imap(_score_of_slice, bounds[1:])
+            scored = model._scored_papers(papers[:bounds[0][1]], _score_of_slice(bounds[0]))
+            for (start, end), scores in zip(bounds[1:], others, strict=True):
+                scored += model._scored_papers(papers[start:end], scores)
+            return scored
     finally:
         _FORKED = None
 
