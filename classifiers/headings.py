@@ -29,7 +29,12 @@ ID_PREFIX = "heading:"
 
 
 def heading_document(section: str) -> Paper | None:
-    """The document of one section path (None for an empty path)."""
+    """The document of one section path (None for an empty path).
+
+    The path is split on ``>`` as :mod:`tracker.listdoc` joins it, so a heading
+    that itself holds ``>`` ("Teacher -> Student") gives two parts; its words
+    all stay in the text.
+    """
     parts = [part.strip() for part in section.split(">") if part.strip()]
     if not parts:
         return None

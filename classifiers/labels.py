@@ -206,7 +206,11 @@ def build_training_set(
     if unmatched:
         log.info("%d list papers are not among the given papers: %s", len(unmatched),
                  "; ".join((lp.arxiv_id or lp.title[:40]) for lp in unmatched[:5]))
-    headings = heading_documents(s for lp in wanted for s in lp.sections) if heading_weight > 0 else []
+    if heading_weight < 0:
+        raise ValueError(f"heading_weight must be at least 0, got {heading_weight}")
+    # the list's sections, and those review labels put papers in
+    named = [s for lp in wanted for s in lp.sections] + [s for found in sections.values() for s in found]
+    headings = heading_documents(named) if heading_weight > 0 else []
     return TrainingSet(chosen, y, weight, labels, unmatched, headings, heading_weight)
 
 

@@ -152,6 +152,8 @@ class SectionClassifier(ClassifierMixin, BaseEstimator):
         """
         if not 0.0 <= self.knn_weight <= 1.0:
             raise ValueError(f"knn_weight must be in [0, 1], got {self.knn_weight}")
+        if self.heading_weight < 0:
+            raise ValueError(f"heading_weight must be at least 0, got {self.heading_weight}")
         y = [tuple(labels) for labels in y]
         X = sp.csr_matrix(X, dtype=np.float32)
         if X.shape[0] != len(y):

@@ -140,6 +140,7 @@ class TokenTable:
             lists = [words.split() for words in spaced]
             lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
             ids = np.fromiter(map(get, chain.from_iterable(lists), repeat(UNKNOWN)), dtype=np.int64, count=int(lengths.sum()))
+            ids[ids == BOUNDARY] = UNKNOWN  # here the separator is a word of a document: unknown, it breaks bigrams
             doc = np.repeat(np.arange(len(docs)), lengths)
         keep = ids >= UNKNOWN
         return ids[keep], doc[keep]
@@ -172,7 +173,15 @@ class FastTfidfVectorizer(TfidfVectorizer):
     """``TfidfVectorizer`` with a faster word analyzer and ``transform``; same parameters, same results."""
 
     def _fast(self) -> bool:
-        return self.analyzer == "word" and self.input == "content"
+        return self.analyzer == "word" and self.input == "content" and self.ngram_range[0] >= 1
+
+    def fit(self, raw_documents: Iterable[Any], y: Any = None) -> FastTfidfVectorizer:
+        self.__dict__.pop("_token_table", None)  # the old vocabulary's table goes with it
+        return super().fit(raw_documents, y)
+
+    def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
+        self.__dict__.pop("_token_table", None)
+        return super().fit_transform(raw_documents, y)
 
     def _tabled(self) -> bool:
         """Whether ``transform`` can count with a :class:`TokenTable`: default tokens, n-grams of at most two words."""
@@ -228,9 +237,8 @@ class FastTfidfVectorizer(TfidfVectorizer):
         return kept[2] if kept[1] == frozenset(self.get_stop_words() or ()) else None
 
     def __getstate__(self) -> dict[str, Any]:
-        state = super().__getstate__()
-        state.pop("_token_table", None)
-        return state
+        # scikit-learn may return the instance's own __dict__: copy it, so pickling keeps this object's table
+        return {k: v for k, v in super().__getstate__().items() if k != "_token_table"}
 
     def transform(self, raw_documents: Iterable[Any]) -> sp.csr_matrix:
         """TF-IDF matrix of ``raw_documents`` with the fitted vocabulary and IDF."""
@@ -281,7 +289,7 @@ class FastTfidfVectorizer(TfidfVectorizer):
     def _count_matrix(self, rows: np.ndarray, cols: np.ndarray, n_docs: int) -> sp.csr_matrix:
         """Counts of each (row, column) pair, as a canonical CSR matrix (sorted indices, no duplicates)."""
         counts = sp.coo_matrix(
-            (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(n_docs, len(self.vocabulary_))
+            (np.ones(len(rows), dtype=self.dtype), (rows, cols)), shape=(n_docs, len(self.vocabulary_))
         ).tocsr()
         counts.sum_duplicates()
         return counts

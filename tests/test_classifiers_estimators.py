@@ -154,6 +154,12 @@ def test_section_centroids_move_towards_their_headings():
                        .centroids_.toarray(), plain.centroids_.toarray())
     only_law = SectionClassifier(knn_weight=0.0, min_df=1).fit(X, y, headings={"Law": headings["Law"]})
     assert np.allclose(only_law.centroids_[med].toarray(), plain.centroids_[med].toarray())
+    # exactly: each unit centroid plus heading_weight x its heading in the list's columns, renormalised
+    projected = moved._project(sp.vstack([headings[c] for c in moved.classes_])).toarray()
+    expected = normalize(plain.centroids_.toarray() + 0.5 * projected)
+    assert np.allclose(moved.centroids_.toarray(), expected, atol=1e-6)
+    with pytest.raises(ValueError, match="heading_weight must be at least 0, got -1"):
+        SectionClassifier(heading_weight=-1).fit(X, y, headings=headings)
 
 
 def test_heading_features_one_row_per_named_section():

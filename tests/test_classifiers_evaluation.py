@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from classifiers import evaluation
 from classifiers.evaluation import (
     cross_validate,
     list_date,
@@ -73,6 +74,32 @@ def test_cross_validate_reports_model_keyword_and_sections(small):
     text = format_cv(report)
     assert text.splitlines()[0] == "cross-validation: 3 folds, 30 list papers, 150 others; sections: 30 papers in 2 sections"
     assert text.splitlines()[1].split() == ["measure", "model", "keyword", "baseline"]
+
+
+def test_cross_validate_fits_heading_documents_and_section_headings(small, monkeypatch: pytest.MonkeyPatch):
+    papers, rows = small
+    config = ModelConfig(min_section_papers=2)
+    fits, sections = [], []
+    make_classifier, section_accuracy = evaluation.make_classifier, evaluation.section_accuracy
+
+    def spy_classifier(**kwargs):
+        clf = make_classifier(**kwargs)
+        fit = clf.fit
+        clf.fit = lambda X, y, sample_weight=None: (fits.append((X.shape[0], int(y.sum()), sample_weight[-2:].tolist())),
+                                                    fit(X, y, sample_weight=sample_weight))[1]
+        return clf
+
+    def spy_sections(*args, **kwargs):
+        sections.append(sorted(kwargs["headings"]))
+        return section_accuracy(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "make_classifier", spy_classifier)
+    monkeypatch.setattr(evaluation, "section_accuracy", spy_sections)
+    report = cross_validate(rows, papers, config=config, folds=3, params={"heading_weight": 2.0})
+    # every fold's fit holds two thirds of the 180 papers plus the 2 heading documents, as positives of weight 2
+    assert [(n, w) for n, _, w in fits] == [(122, [2.0, 2.0])] * 3
+    assert (report.positives, report.scores.shape) == (30, (180,))  # headings are neither counted nor scored
+    assert sections == [["KD Algorithms > Knowledge Elicitation > Feature", "KD Algorithms > Knowledge Elicitation > Labeling"]]
 
 
 def test_cross_validate_needs_enough_list_papers(small):

@@ -50,6 +50,16 @@ def test_scoring_pauses_the_collector_and_restores_it(model, corpus, monkeypatch
         gc.enable()
 
 
+def test_scoring_restores_the_collector_after_an_error(model, corpus, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
+    def broken(self, papers):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(training.TrainedModel, "_score_slice", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        model.score(corpus[0][:3])
+    assert gc.isenabled()
+
+
 def test_forked_workers_share_the_tables_built_before_forking(model, corpus, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
     vectorizers = [step for step in training._steps(model.relevance) if isinstance(step, FastTfidfVectorizer)]
     assert len(vectorizers) == 2

@@ -14,6 +14,7 @@ import sklearn
 
 from classifiers.headings import heading_documents
 from classifiers.labels import ExtraLabel, build_training_set, list_papers, missing_ids
+from classifiers.sections import SectionClassifier
 from classifiers.training import META_FILE, MODEL_FILE, MODEL_FORMAT, load_model, train
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
@@ -126,6 +127,11 @@ def test_heading_documents_join_the_relevance_fit_but_not_the_counts(corpus):
     assert fit_papers[-2:] == ts.headings and fit_papers[:-2] == ts.papers
     assert y[-2:].tolist() == [1, 1] and weight[-2:].tolist() == [2.0, 2.0] and len(y) == len(weight) == len(fit_papers)
     assert plain.fit_data()[0] is plain.papers  # without heading weight the fit sees the papers alone
+    # a section only a review label names gets its heading too
+    moved = build_training_set(rows, papers, heading_weight=1.0, extra_labels=[("2401.00003", 1, "KD Algorithms > Agent")])
+    assert [d.title for d in moved.headings] == ["Labeling", "Feature", "Agent"]
+    with pytest.raises(ValueError, match="heading_weight must be at least 0, got -1"):
+        build_training_set(rows, papers, heading_weight=-1)
 
 
 def test_missing_ids_lists_list_papers_absent_from_the_papers(corpus):
@@ -144,6 +150,23 @@ def test_train_fits_both_models_with_metadata(model):
     assert meta["list_sha256"] == hashlib.sha256(b"x").hexdigest()
     assert meta["vocabulary"] == sum(len(step[-1].vocabulary_) for name, step in model.relevance[0].transformer_list
                                      if name in ("words", "title"))
+
+
+def test_training_gives_the_section_model_the_lists_headings(corpus, monkeypatch: pytest.MonkeyPatch):
+    papers, rows = corpus
+    given = []
+    fit = SectionClassifier.fit
+
+    def spy(self, X, y, base_idf=None, headings=None):
+        given.append(headings)
+        return fit(self, X, y, base_idf=base_idf, headings=headings)
+
+    monkeypatch.setattr(SectionClassifier, "fit", spy)
+    trained = train(rows, papers, config=ModelConfig(min_section_papers=2))
+    (headings,) = given
+    assert sorted(headings) == ["KD Algorithms > Knowledge Elicitation > Feature", "KD Algorithms > Knowledge Elicitation > Labeling"]
+    words = trained.relevance.named_steps["features"].named_transformers["words"]
+    assert all(row.shape == (1, len(words[-1].vocabulary_)) for row in headings.values())
 
 
 def test_score_ranks_list_like_papers_first_with_sections_and_terms(model, corpus):
@@ -194,6 +217,15 @@ def test_load_refuses_a_model_made_by_another_scikit_learn(model, tmp_path: Path
         f"model in {tmp_path / 'm'} was made by kd-tracker 0.1.0 / scikit-learn 0.24.2 (model format {MODEL_FORMAT}), this is "
         f"kd-tracker 0.1.0 / scikit-learn {sklearn.__version__} (format {MODEL_FORMAT}); retrain with `kd-tracker train`"
     )
+
+
+def test_load_refuses_a_model_of_an_older_format(model, tmp_path: Path):
+    model.save(tmp_path / "m")
+    meta_path = tmp_path / "m" / META_FILE
+    meta_path.write_text(json.dumps({**json.loads(meta_path.read_text()), "format": MODEL_FORMAT - 1}))
+    with pytest.raises(ModelError, match=rf"\(model format {MODEL_FORMAT - 1}\), this is .* \(format {MODEL_FORMAT}\); "
+                                         r"retrain with `kd-tracker train`$"):
+        load_model(tmp_path / "m")
 
 
 def test_load_without_a_model_names_the_folder(tmp_path: Path):

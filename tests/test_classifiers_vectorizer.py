@@ -42,10 +42,18 @@ def test_same_vocabulary_and_matrix_as_tfidf_vectorizer(params):
     assert fast.fit(DOCS) is fast
     assert fast.vocabulary_ == reference.vocabulary_
     assert np.array_equal(fast.idf_, reference.idf_) if params.get("use_idf", True) else True
-    expected, got = reference.transform(DOCS + NEW), fast.transform(DOCS + NEW)
+    assert_same(fast.transform(DOCS + NEW), reference.transform(DOCS + NEW))
+    assert_same(fast.fit_transform(DOCS), reference.fit_transform(DOCS))
+
+
+def assert_same(got, expected):
+    """The same sparse matrix, bit for bit: structure, values and dtype."""
+    got, expected = got.tocsr(), expected.tocsr()
+    got.sort_indices()
+    expected.sort_indices()
     assert got.dtype == expected.dtype and got.shape == expected.shape
-    assert np.allclose(got.toarray(), expected.toarray(), atol=1e-6)
-    assert np.allclose(fast.fit_transform(DOCS).toarray(), reference.fit_transform(DOCS).toarray(), atol=1e-6)
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
 
 
 def test_analyzer_orders_ngrams_as_scikit_learn():
@@ -97,15 +105,27 @@ def _counts(vectorizer, docs, tabled):
     ],
 )
 def test_token_table_counts_equal_the_analyzer_counts(params):
-    fast = FastTfidfVectorizer(**params).fit(DOCS + TRICKY)
-    assert fast._tabled()
+    fast = FastTfidfVectorizer(**params).fit(DOCS + TRICKY[:5])
+    assert fast._tabled() and fast.token_table().joinable
     for docs in (DOCS + NEW + TRICKY, TRICKY[:-3], [TRICKY[5]], []):
         tabled, analyzed = _counts(fast, docs, True), _counts(fast, docs, False)
         assert tabled.shape == analyzed.shape
         assert np.array_equal(tabled.indptr, analyzed.indptr) and np.array_equal(tabled.indices, analyzed.indices)
         assert np.array_equal(tabled.data, analyzed.data)
-    reference = TfidfVectorizer(**params).fit(DOCS + TRICKY)
-    assert np.allclose(fast.transform(TRICKY + NEW).toarray(), reference.transform(TRICKY + NEW).toarray(), atol=1e-6)
+    reference = TfidfVectorizer(**params).fit(DOCS + TRICKY[:5])
+    assert_same(fast.transform(TRICKY + NEW), reference.transform(TRICKY + NEW))
+
+
+def test_a_document_holding_the_separator_is_counted_like_scikit_learn():
+    # the separator is then an ordinary unknown word: it breaks the bigram around it
+    params = {"ngram_range": (1, 2), "stop_words": "english", "norm": None, "use_idf": False}
+    fit = ["teacher student model", "student teacher distil"]
+    docs = ["teacher QQKDTRACKERDOCUMENTBOUNDARYQQ student", "student teacher", "teacher student"]
+    fast, reference = FastTfidfVectorizer(**params).fit(fit), TfidfVectorizer(**params).fit(fit)
+    assert fast.token_table().joinable
+    assert_same(_counts(fast, docs, True), _counts(fast, docs, False))
+    assert_same(fast.transform(docs), reference.transform(docs))
+    assert fast.transform(docs)[0, fast.vocabulary_["teacher student"]] == 0
 
 
 def test_token_table_with_a_given_vocabulary_counts_only_what_scikit_learn_counts():
@@ -124,8 +144,11 @@ def test_token_table_is_kept_per_fit_and_not_pickled():
     table = fast.token_table()
     assert fast.token_table() is table
     assert "_token_table" not in pickle.loads(pickle.dumps(fast)).__dict__
+    assert fast._kept_table() is table  # pickling leaves the live object's table alone
     fast.fit(DOCS[:2])
+    assert "_token_table" not in fast.__dict__  # a refit lets the old table go
     assert fast.token_table() is not table and "zygote" not in fast.token_table().ids
+    assert not FastTfidfVectorizer(ngram_range=(0, 2))._fast()  # scikit-learn's own path for 0-grams
     trigrams = FastTfidfVectorizer(ngram_range=(1, 3)).fit(DOCS)
     trigrams.prepare()
     assert not trigrams._tabled() and trigrams._kept_table() is None
@@ -138,7 +161,8 @@ def test_spaced_words_split_like_the_default_token_pattern(docs):
     pattern = re.compile(DEFAULT_TOKEN_PATTERN)
     for doc in docs:
         assert [w for w in spaced_words(doc).split() if len(w) > 1] == pattern.findall(doc)
-    fast = FastTfidfVectorizer(ngram_range=(1, 2), min_df=1, stop_words="english").fit(DOCS + TRICKY)
+    fast = FastTfidfVectorizer(ngram_range=(1, 2), min_df=1, stop_words="english").fit(DOCS + TRICKY[:5])
+    assert fast.token_table().joinable  # the one-split path; documents may still hold the separator (TRICKY[5])
     tabled, analyzed = _counts(fast, docs, True), _counts(fast, docs, False)
     assert (tabled != analyzed).nnz == 0 and np.array_equal(tabled.indices, analyzed.indices)
 
