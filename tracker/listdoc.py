@@ -91,12 +91,16 @@ class ListDocument:
 
     def contains(self, paper_id_or_title: str, section: str | None = None) -> bool:
         """Whether a row has this arXiv id (any link form) or this normalised title, in ``section`` or anywhere."""
-        ids, titles = self._keys[self.find_section(section).path if section is not None else None]
+        ids, titles = self.paper_keys(section)
         arxiv_id = normalise_arxiv_id(paper_id_or_title)
         if arxiv_id is not None and arxiv_id in ids:
             return True
         title = normalise_title(paper_id_or_title)
         return bool(title) and title in titles
+
+    def paper_keys(self, section: str | None = None) -> tuple[frozenset[str], frozenset[str]]:
+        """The arXiv ids and normalised titles of the rows in ``section`` (a path), or of every row."""
+        return self._keys[self.find_section(section).path if section is not None else None]
 
     @functools.cached_property
     def _keys(self) -> dict[str | None, tuple[frozenset[str], frozenset[str]]]:
@@ -159,14 +163,15 @@ class ListDocument:
         return tuple(tables)
 
     def _build_sections(self) -> tuple[Section, ...]:
+        rows_under: dict[int, list[Row]] = {}
+        for table in self.tables:
+            owner = _owning_heading(self.headings, table.table.header)
+            if owner is not None and self.heading_paths[owner]:
+                rows_under.setdefault(owner, []).extend(table.rows)
         sections = []
-        for position, heading in enumerate(self.headings):
-            parts = self.heading_paths[position]
-            under = [t for t in self.tables if _owning_heading(self.headings, t.table.header) == position]
-            if not under or not parts:
-                continue
-            rows = tuple(row for table in under for row in table.rows)
-            sections.append(Section(" > ".join(parts), parts, heading.level, heading.index + 1, rows))
+        for position, rows in sorted(rows_under.items()):
+            heading, parts = self.headings[position], self.heading_paths[position]
+            sections.append(Section(" > ".join(parts), parts, heading.level, heading.index + 1, tuple(rows)))
         return tuple(sections)
 
 

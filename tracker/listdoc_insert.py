@@ -92,7 +92,7 @@ def apply_proposals(
     lines = doc.lines
     crlf = sum(line.endswith("\r") for line in lines) > len(lines) // 2
     work: dict[str, _TableWork] = {}
-    votes: dict[int, StyleVotes] = {}
+    votes: dict[int | None, StyleVotes] = {}
     known: dict[str, tuple[set[str], set[str]]] = {}
     inserted: list[tuple[Proposal, str]] = []
     skipped: list[tuple[Proposal, str]] = []
@@ -101,10 +101,10 @@ def apply_proposals(
         title = normalise_title(proposal.title)
         for wanted in dict.fromkeys(proposal.sections):
             section = doc.find_section(wanted)
-            ids, titles = known.setdefault(
-                section.path,
-                ({row.arxiv_id for row in section.rows if row.arxiv_id}, {normalise_title(r.title) for r in section.rows}),
-            )
+            if section.path not in known:
+                ids, titles = doc.paper_keys(section.path)
+                known[section.path] = (set(ids), set(titles))
+            ids, titles = known[section.path]
             if (paper_id and paper_id in ids) or (title and title in titles):
                 log.debug("already in %s: %s", section.path, _short(proposal.title))
                 skipped.append((proposal, section.path))
@@ -141,11 +141,12 @@ def apply_proposals(
     return Applied("\n".join(out), tuple(inserted), tuple(skipped), log_line)
 
 
-def _start_work(doc: ListDocument, section: str, crlf: bool, votes: dict[int, StyleVotes]) -> _TableWork:
+def _start_work(doc: ListDocument, section: str, crlf: bool, votes: dict[int | None, StyleVotes]) -> _TableWork:
     position, table = next((i, t) for i, t in enumerate(doc.tables) if t.section == section)
     if not votes:
         votes.update({i: count_style(t.rows, t.columns) for i, t in enumerate(doc.tables)})
-    style = learn_style(votes[position], sum(votes.values(), StyleVotes()), crlf)
+        votes[None] = sum(votes.values(), StyleVotes())
+    style = learn_style(votes[position], votes[None], crlf)
     keys = {row.line - 1: date_key(row.date) for row in table.rows}
     body = [_Entry(doc.lines[i], keys.get(i), i) for i in range(table.table.body_start, table.table.body_end)]
     return _TableWork(table, style, body)

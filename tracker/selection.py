@@ -41,9 +41,7 @@ def select(
     rejected: Collection[str] = (),
 ) -> Selection:
     """Split ``scored`` into proposals and near-misses by ``model.threshold``."""
-    rows = document.rows()
-    known_ids = {row.arxiv_id for row in rows if row.arxiv_id}
-    known_titles = {normalise_title(row.title) for row in rows}
+    known_ids, known_titles = document.paper_keys()
     tables = [section.path for section in document.sections()]
     ranked = sorted(scored, key=lambda s: (-s.score, s.paper.arxiv_id))
     above: list[Proposal] = []
