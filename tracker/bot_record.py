@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from tracker.errors import StoreError
-from tracker.labels import Label, LabelStore
+from tracker.labels import Label, LabelStore, rejected_among
 from tracker.learn import WeekRecord, iso_week, weekly
 from tracker.markdown_safe import escape_cell, safe_url
 from tracker.store import Store
@@ -82,7 +82,7 @@ def build_record(store: Store, threshold: float) -> BotRecord:
     for _, _, week in misses:
         miss_weeks[week] += 1
     reviews = {w.week: w for w in weekly(labels.reviews())}
-    rejected_ids = labels.rejected_ids()
+    rejected_ids = rejected_among(everything)
     rejected: dict[str, Label] = {}
     for lb in everything:
         if lb.arxiv_id in rejected_ids and lb.label == 0 and not lb.section:

@@ -145,20 +145,17 @@ class LabelStore:
 
     def rejected_ids(self) -> set[str]:
         """Papers never to propose again: their newest whole-paper signal is a rejection or removal."""
-        latest: dict[str, Label] = {}
-        for label in self.all():
-            if label.kind in POSITIVE_WHOLE or (label.label == 0 and not label.section):
-                latest[label.arxiv_id] = label
-        return {pid for pid, label in latest.items() if label.label == 0}
+        return rejected_among(self.all())
 
     def training_labels(self) -> list[ExtraLabel]:
         """The labels as :class:`~classifiers.labels.ExtraLabel`\\ s, one per (paper, label, section).
 
         A rejection lifted by a later hand-added label is left out.
         """
-        rejected = self.rejected_ids()
+        stored = self.all()
+        rejected = rejected_among(stored)
         out: dict[tuple[str, int, str], ExtraLabel] = {}
-        for label in self.all():
+        for label in stored:
             if label.label == 0 and not label.section and label.arxiv_id not in rejected:
                 continue
             out.setdefault((label.arxiv_id, label.label, label.section), label.to_extra())
@@ -191,6 +188,15 @@ class LabelStore:
     def set_state(self, key: str, value: str) -> None:
         with self.store.transaction("write to") as conn:
             conn.execute("INSERT OR REPLACE INTO learn_state (key, value) VALUES (?, ?)", (key, value))
+
+
+def rejected_among(labels: Iterable[Label]) -> set[str]:
+    """Papers whose newest whole-paper signal among ``labels`` (oldest first) is a rejection or removal."""
+    latest: dict[str, Label] = {}
+    for label in labels:
+        if label.kind in POSITIVE_WHOLE or (label.label == 0 and not label.section):
+            latest[label.arxiv_id] = label
+    return {pid for pid, label in latest.items() if label.label == 0}
 
 
 def _values(label: Label) -> tuple[str, int, str, str, str, str, str, str]:

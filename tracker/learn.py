@@ -28,8 +28,16 @@ from github import Github
 
 from tracker.config import Config
 from tracker.errors import ListFormatError
-from tracker.labels import Label, LabelStore, StoredReview
-from tracker.review import PaperIndex, bot_papers, changes_over, history_labels, index_of, review_pull
+from tracker.labels import Label, LabelStore, StoredReview, rejected_among
+from tracker.review import (
+    OUTCOMES,
+    PaperIndex,
+    bot_papers,
+    changes_over,
+    history_labels,
+    index_of,
+    review_pull,
+)
 from tracker.review_github import ReviewReader
 from tracker.run_log import RunLog
 from tracker.store import Store
@@ -96,6 +104,11 @@ class LearnReport:
         return self.prs_merged + self.prs_closed
 
     @property
+    def precision(self) -> float | None:
+        """Kept rows over proposed rows."""
+        return self.kept / self.proposed if self.proposed else None
+
+    @property
     def recall(self) -> float | None:
         """Papers the bot found over papers it found or missed."""
         seen = self.found + len(self.misses)
@@ -106,7 +119,6 @@ class LearnReport:
         def ratio(value: float | None) -> str:
             return "-" if value is None else f"{value:.2f}"
 
-        precision = self.kept / self.proposed if self.proposed else None
         lines = [
             f"PRs read        {self.prs} ({self.prs_merged} merged, {self.prs_closed} closed; "
             f"{self.prs_open} open, not reviewed yet)",
@@ -118,7 +130,7 @@ class LearnReport:
             f"list commits    {self.commits}",
             f"history labels  {self.history}",
             f"misses          {len(self.misses)} (added by hand, scored below {self.threshold:g})",
-            f"precision       {ratio(precision)} (kept / proposed)",
+            f"precision       {ratio(self.precision)} (kept / proposed)",
             f"recall          {ratio(self.recall)} ({self.found} found by the bot, {len(self.misses)} missed)",
             f"labels          +{self.added} -{self.dropped}, {self.total} stored; "
             f"{self.rejected_for_good} papers rejected for good",
@@ -183,7 +195,7 @@ def learn(github: Github | None, repo_name: str, config: Config, store: Store, *
             labels.save_review(review.stored())
             metadata.append(pull.metadata)
             counts[pull.state] += 1
-            for outcome in ("kept", "moved", "removed", "rejected"):
+            for outcome in OUTCOMES:
                 counts[outcome] += review.count(outcome)
             counts["proposed"] += len(review.rows)
         added += _read_commits(reader, labels, repo_name, max_commits, counts)
@@ -207,7 +219,7 @@ def learn(github: Github | None, repo_name: str, config: Config, store: Store, *
         prs_merged=counts["merged"], prs_closed=counts["closed"], prs_open=counts["open"], proposed=counts["proposed"],
         kept=counts["kept"], moved=counts["moved"], removed=counts["removed"], rejected=counts["rejected"],
         commits=counts["commits"], history=counts["history"], misses=misses, found=found, added=added,
-        dropped=dropped, total=len(stored), rejected_for_good=len(labels.rejected_ids()),
+        dropped=dropped, total=len(stored), rejected_for_good=len(rejected_among(stored)),
         threshold=config.model.threshold, weeks=weekly(labels.reviews()),
     )
     log.info("learned: %d PRs, %d list commits, %d history labels; %d labels added, %d dropped, %d stored",
