@@ -1,4 +1,4 @@
-"""The weekly job: learn → fetch → (re)train → score → select → publish; wiring only.
+"""The weekly job: read the list → learn → fetch → (re)train → score → select → publish; wiring only.
 
 Each stage logs what it did with counts and its time; :class:`RunReport` is what
 the CLI prints as the one-screen summary. A failed stage fails the run (the run
@@ -169,7 +169,7 @@ class Pipeline:
         api: ArxivSource | None = None,
         rss: RssSource | None = None,
         progress: Callable[[PageEvent], None] | None = None,
-        learner: Callable[[], Any] | None = None,
+        learner: Callable[[str], Any] | None = None,
         labels: Any = None,
         on_stage: Callable[[str], None] | None = None,
     ) -> None:
@@ -180,6 +180,7 @@ class Pipeline:
         self.rss = rss
         self.progress = progress
         self.learner = learner
+        """Called with the list's text at the head of the default branch (read once per run)."""
         self.labels = labels
         self.on_stage = on_stage
         """Called with each stage's name as it starts (the CLI's progress bar)."""
@@ -222,15 +223,15 @@ class Pipeline:
         return report
 
     def _run(self, options: RunOptions, report: RunReport) -> None:
-        if self.learner is not None:
-            with self._stage(report, "learn"):
-                report.learned = self.learner()
-        with self._stage(report, "fetch"):
-            report.harvest = self._fetch(options, report)
         with self._stage(report, "list"):
             text = self.publisher.read_list()
             document = ListDocument.parse(text, name=self.config.list.path)
             log.info("list: %d sections, %d rows", len(document.sections()), len(document.rows()))
+        if self.learner is not None:
+            with self._stage(report, "learn"):
+                report.learned = self.learner(text)
+        with self._stage(report, "fetch"):
+            report.harvest = self._fetch(options, report)
         with self._stage(report, "train"):
             model = self._model(document, text, report)
         with self._stage(report, "score"):
@@ -342,30 +343,21 @@ def run_weekly(
     from tracker.run_lock import run_lock
 
     repo_name = repo or config.list.repo
+    from tracker.labels import LabelStore
+    from tracker.learn import MAX_COMMITS, learn
+
+    repo_name = repo or config.list.repo
+    max_commits = MAX_COMMITS if token is not None else ANONYMOUS_LIST_COMMITS
     with run_lock(config.store.path), Store(config.store.path) as store:
         publisher = Publisher(build_github(config, token), repo_name, config)
-        learner, labels = _review_hooks(config, store, publisher, repo_name, anonymous=token is None)
-        pipeline = Pipeline(config, store, publisher, progress=progress, learner=learner, labels=labels,
+
+        def learner(list_text: str) -> Any:
+            return learn(publisher.github, repo_name, config, store, readme_text=list_text, max_commits=max_commits)
+
+        pipeline = Pipeline(config, store, publisher, progress=progress, learner=learner, labels=LabelStore(store),
                             on_stage=on_stage)
         return pipeline.run(options)
 
 
 ANONYMOUS_LIST_COMMITS = 5
 """Without a token GitHub allows 60 requests an hour: a run reads at most this many list commits per learn."""
-
-
-def _review_hooks(config: Config, store: Store, publisher: Publisher, repo_name: str, *,
-                  anonymous: bool) -> tuple[Any, Any]:
-    """The learning step and the label store, when the review module is installed."""
-    try:
-        from tracker.labels import LabelStore
-        from tracker.learn import learn
-    except ImportError:
-        return None, None
-
-    def learner() -> Any:
-        if anonymous:
-            return learn(publisher.github, repo_name, config, store, max_commits=ANONYMOUS_LIST_COMMITS)
-        return learn(publisher.github, repo_name, config, store)
-
-    return learner, LabelStore(store)

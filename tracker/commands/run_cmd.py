@@ -25,7 +25,7 @@ EXIT_WARNINGS = 2
 class StageBar:
     """A tqdm bar over the run's stages on stderr (fetch and training can take minutes)."""
 
-    STAGES = ("learn", "fetch", "list", "train", "score", "publish")
+    STAGES = ("list", "learn", "fetch", "train", "score", "publish")
 
     def __init__(self) -> None:
         from tqdm import tqdm
