@@ -195,11 +195,11 @@ def parse_config(text: str, source: str = "config.yaml") -> Config:
         return Config(source=source)
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{source}:{node.start_mark.line + 1}: the config must be a mapping of sections")
+    section_fields = {f.name: f for f in dataclasses.fields(Config) if f.name != "source"}
     sections = {}
     for key_node, value_node in node.value:
         name = key_node.value
         line = key_node.start_mark.line + 1
-        section_fields = {f.name: f for f in dataclasses.fields(Config) if f.name != "source"}
         if name not in section_fields:
             raise ConfigError(_unknown(source, line, name, list(section_fields)))
         section_cls = section_fields[name].default_factory

@@ -116,7 +116,10 @@ class PaperIndex:
     title_of: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, document: ListDocument) -> PaperIndex:
+    def of(cls, document: ListDocument | PaperIndex) -> PaperIndex:
+        """The index of ``document`` (an index is returned as it is)."""
+        if isinstance(document, PaperIndex):
+            return document
         index = cls()
         for row in document.rows():
             if not row.arxiv_id:
@@ -144,7 +147,7 @@ def review_pull(number: int, state: str, date: str, metadata: PrMetadata, curren
     """Compare the rows a bot PR proposed with the list ``current`` (now, on the default branch)."""
     if state not in ("merged", "closed"):
         raise ValueError(f"PR #{number} is {state}: only merged or closed PRs are reviewed")
-    index = current if isinstance(current, PaperIndex) else PaperIndex.of(current)
+    index = PaperIndex.of(current)
     rows: list[RowOutcome] = []
     for paper in metadata.papers:
         pid = _paper_id(paper) or index.find("", paper.title) or ""
@@ -172,8 +175,7 @@ def review_pull(number: int, state: str, date: str, metadata: PrMetadata, curren
 def list_changes(old: ListDocument | PaperIndex, new: ListDocument | PaperIndex, *, ref: str, date: str,
                  source: str = "commit") -> list[Label]:
     """Labels for what changed between two versions of the list (rows removed or moved)."""
-    before = old if isinstance(old, PaperIndex) else PaperIndex.of(old)
-    after = new if isinstance(new, PaperIndex) else PaperIndex.of(new)
+    before, after = PaperIndex.of(old), PaperIndex.of(new)
     out: list[Label] = []
     for pid, was in before.sections.items():
         title = before.title_of.get(pid, "")
