@@ -29,10 +29,11 @@ This module and :mod:`tracker.github_client` are the only ones importing ``githu
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,20 +107,16 @@ class Publisher:
     # -- public API ----------------------------------------------------------------------------------------
     def publish(self, proposals: Sequence[Proposal], context: PublishContext) -> PublishOutcome:
         """Bring the branch and the PR up to date with ``proposals``; see the module docstring."""
-        try:
+        with self._publish_errors():
             return self._publish(proposals, context)
-        except (GithubException, requests.RequestException) as e:
-            raise to_publish_error(e, action=self._step, repo=self.repo_name, config=self.config) from e
 
     def read_list(self) -> str:
         """The list file at the head of the default branch (reads only; no token needed for a public repo)."""
-        try:
+        with self._publish_errors():
             self._step = "read the repository"
             repo = self.github.get_repo(self.repo_name)
             self._step = f"read {self.config.list.path} at {repo.default_branch}"
             text = self._read_file(repo, repo.default_branch)
-        except (GithubException, requests.RequestException) as e:
-            raise to_publish_error(e, action=self._step, repo=self.repo_name, config=self.config) from e
         if text is None:
             raise PublishError(f"{self.config.list.path} not found in {self.repo_name}; check list.path in the config")
         return text
@@ -134,10 +131,8 @@ class Publisher:
         at all: the status is then ``created`` when something would be
         inserted, else ``unchanged``.
         """
-        try:
+        with self._publish_errors():
             outcome = self._preview(proposals, context, readme_text)
-        except (GithubException, requests.RequestException) as e:
-            raise to_publish_error(e, action=self._step, repo=self.repo_name, config=self.config) from e
         out = Path(outdir)
         out.mkdir(parents=True, exist_ok=True)
         for name, text in (("README.md", outcome.readme_text), ("README.diff", outcome.diff),
@@ -145,6 +140,14 @@ class Publisher:
             (out / name).write_text(text, encoding="utf-8", newline="")
         log.info("dry run: wrote README.md, README.diff and PR_BODY.md to %s", out)
         return outcome
+
+    @contextlib.contextmanager
+    def _publish_errors(self) -> Iterator[None]:
+        """PyGithub and network errors as one-line :class:`PublishError`\\ s naming the step that failed."""
+        try:
+            yield
+        except (GithubException, requests.RequestException) as e:
+            raise to_publish_error(e, action=self._step, repo=self.repo_name, config=self.config) from e
 
     # -- reading -------------------------------------------------------------------------------------------
     def _snapshot(self) -> _Snapshot:
