@@ -9,7 +9,8 @@ import pytest
 
 from tests.servers.github_server import GithubServer
 from tracker.config import Config, GithubConfig, ListConfig
-from tracker.publish import PublishContext
+from tracker.github_client import build_github
+from tracker.publish import PublishContext, Publisher
 from tracker.records import Proposal, SectionScore
 
 REPO = "Tebmer/Awesome-KD"
@@ -67,6 +68,12 @@ def config_for(server: GithubServer, **github: object) -> Config:
     settings = {"api_url": server.url, "write_delay_seconds": 0.0, "retries": 2,
                 "rate_limit_max_wait_seconds": 5.0, "timeout_seconds": 5.0, **github}
     return Config(list=ListConfig(repo=REPO), github=GithubConfig(**settings))
+
+
+def publisher(server: GithubServer, token: str | None = TOKEN, **github_settings: object) -> Publisher:
+    """A :class:`Publisher` for the sample repository on ``server``, as the bot (or with ``token``)."""
+    config = config_for(server, **github_settings)
+    return Publisher(build_github(config, token), REPO, config)
 
 
 @pytest.fixture(name="github")

@@ -19,25 +19,19 @@ from tests.publish_sample import (
     REPO,
     TOKEN,
     ZETA,
-    config_for,
     context,
     github_fixture,  # noqa: F401 - fixture
+    publisher,
 )
 from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.servers.github_state import Identity
-from tracker.github_client import build_github
 from tracker.pr_body import parse_pr_metadata
-from tracker.publish import BOT_TRAILER, Publisher
+from tracker.publish import BOT_TRAILER
 from tracker.records import Proposal
 
 EMAIL = "kd-tracker@users.noreply.github.com"
 EPSILON_ROW = ("| [**Epsilon: Distilling Rationales**](https://arxiv.org/abs/2403.00005) | arXiv | 2024-03 | "
                "[Github](https://github.com/x/epsilon) |")
-
-
-def publisher(server: GithubServer, token: str | None = TOKEN, **github_settings: object) -> Publisher:
-    config = config_for(server, **github_settings)
-    return Publisher(build_github(config, token), REPO, config)
 
 
 def writes(server: GithubServer, since: int = 0) -> list[str]:

@@ -23,6 +23,7 @@ from tests.publish_sample import (
     config_for,
     context,
     github_fixture,  # noqa: F401 - fixture
+    publisher,
 )
 from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.servers.github_state import Identity, Pull
@@ -34,11 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PULLS = f"/repos/{REPO}/pulls"
 REFS = f"/repos/{REPO}/git/refs"
 BRANCH_REF = f"/repos/{REPO}/git/refs/heads/{BRANCH}"
-
-
-def publisher(server: GithubServer, token: str | None = TOKEN, **github_settings: object) -> Publisher:
-    config = config_for(server, **github_settings)
-    return Publisher(build_github(config, token), REPO, config)
 
 
 def calls(server: GithubServer, since: int = 0) -> list[str]:
