@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import SHARED
+from tests.conftest import SHARED, requires_shared
 from tests.servers.arxiv_server import ArxivServer, Fault, corpus_slice
 from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tracker.cli import cli
@@ -23,7 +23,7 @@ from tracker.pr_body import parse_pr_metadata
 from tracker.run_log import RunLog
 from tracker.store import Store
 
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is absent (public clone)")
+pytestmark = requires_shared
 
 REPO = "Tebmer/Awesome-Knowledge-Distillation-of-LLMs"
 TOKEN = "ghp_e2eSecretToken_9f8e7d6c5b4a3210"
