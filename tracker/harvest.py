@@ -10,7 +10,8 @@ RSS feed that is empty, or lacks a watched category, on a weekday.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
@@ -95,14 +96,6 @@ def watched_category(paper: Paper, categories: Sequence[str]) -> str:
     return next((c for c in paper.categories if c in categories), paper.primary_category)
 
 
-def _count(papers: Iterable[Paper], categories: Sequence[str], day_of: Callable[[Paper], str]) -> dict[tuple[str, str], int]:
-    counts: dict[tuple[str, str], int] = {}
-    for paper in papers:
-        key = (day_of(paper), watched_category(paper, categories))
-        counts[key] = counts.get(key, 0) + 1
-    return counts
-
-
 def harvest(
     config: Config,
     store: Store,
@@ -139,10 +132,8 @@ def harvest(
         else:
             counts = store.upsert_papers(window.papers, seen=today)
             part.papers, part.new, part.updated, part.requests = len(window.papers), counts.new, counts.updated, window.requests
-            seen = _count(window.papers, categories, lambda p: p.published)
-            for day in window.per_day:
-                for category in categories:
-                    store.log_fetch(day, category, "api", seen.get((day, category), 0))
+            seen = Counter((p.published, watched_category(p, categories)) for p in window.papers)
+            store.log_fetches("api", {(day, c): seen[day, c] for day in window.per_day for c in categories})
             checked_until = min(until, today - timedelta(days=1))
             if since <= checked_until:
                 for row in coverage(store, since, checked_until, categories).rows:
@@ -163,16 +154,15 @@ def harvest(
             part.scope = f"feed of {day}"
             counts = store.upsert_papers(feed.papers, seen=today)
             part.papers, part.new, part.updated, part.requests = len(feed.papers), counts.new, counts.updated, feed.requests
-            seen = _count(feed.papers, categories, lambda p: day.isoformat())
-            for category in categories:
-                store.log_fetch(day, category, "rss", seen.get((day.isoformat(), category), 0))
+            seen = Counter(watched_category(p, categories) for p in feed.papers)
+            store.log_fetches("rss", {(day, c): seen[c] for c in categories})
             if is_listing_day(day):
                 if not feed.papers:
-                    report.gaps.setdefault(day, []).append("rss: empty feed")
+                    missing = ["rss: empty feed"]
                 else:
-                    for category in categories:
-                        if not seen.get((day.isoformat(), category)):
-                            report.gaps.setdefault(day, []).append(f"rss: no {category} papers")
+                    missing = [f"rss: no {c} papers" for c in categories if not seen[c]]
+                if missing:
+                    report.gaps.setdefault(day, []).extend(missing)
         finally:
             if own_session:
                 rss.session.close()

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -71,7 +71,7 @@ def _pick(preferred: Any, other: Any) -> Any:
 
 
 def _earliest(a: str, b: str) -> str:
-    return min(x for x in (a, b) if x) if (a or b) else ""
+    return min((x for x in (a, b) if x), default="")
 
 
 def merge(old: Paper, new: Paper) -> Paper:
@@ -178,10 +178,8 @@ class Store:
         seen_text = seen.isoformat()
         incoming: dict[str, Paper] = {}
         for paper in papers:
-            if paper.arxiv_id in incoming:
-                incoming[paper.arxiv_id] = merge(incoming[paper.arxiv_id], paper)
-            else:
-                incoming[paper.arxiv_id] = paper
+            kept = incoming.get(paper.arxiv_id)
+            incoming[paper.arxiv_id] = paper if kept is None else merge(kept, paper)
         new = updated = unchanged = 0
         with self.transaction("write to"):
             ids = list(incoming)
@@ -256,12 +254,18 @@ class Store:
 
     def log_fetch(self, day: date | str, category: str, source: str, count: int) -> None:
         """Record that ``source`` saw ``count`` papers of ``category`` for ``day`` (replaces an earlier count)."""
-        day_text = day if isinstance(day, str) else day.isoformat()
+        self.log_fetches(source, {(day, category): count})
+
+    def log_fetches(self, source: str, counts: Mapping[tuple[date | str, str], int]) -> None:
+        """:meth:`log_fetch` for every ``(day, category): count`` of ``counts``, in one transaction."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        rows = [
+            (day if isinstance(day, str) else day.isoformat(), category, source, int(count), now)
+            for (day, category), count in counts.items()
+        ]
         with self.transaction("write to"):
-            self._conn.execute(
-                "INSERT OR REPLACE INTO fetch_log (day, category, source, count, fetched_at) VALUES (?, ?, ?, ?, ?)",
-                (day_text, category, source, int(count), now),
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO fetch_log (day, category, source, count, fetched_at) VALUES (?, ?, ?, ?, ?)", rows
             )
 
     def fetch_log(self, since: date | None = None, until: date | None = None) -> list[FetchLogRow]:
@@ -289,7 +293,7 @@ def _day_range(since: date | None, until: date | None) -> tuple[str, list[str]]:
 def _to_row(paper: Paper, seen: str) -> tuple[Any, ...]:
     values = []
     for name in _COLUMNS:
-        value = paper.arxiv_id if name == "arxiv_id" else getattr(paper, name)
+        value = getattr(paper, name)
         values.append(json.dumps(list(value), ensure_ascii=False) if name in _JSON_COLUMNS else value)
     return (*values, seen, paper.day)
 
