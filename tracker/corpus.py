@@ -6,7 +6,6 @@ Every command that reads papers works on the store and on such a file alike.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from tracker.records import Paper
 
 def _open(path: Path, mode: str) -> IO[str]:
     if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, mode.replace("t", "") + "b"), encoding="utf-8")
+        return gzip.open(path, mode, encoding="utf-8")
     return open(path, mode, encoding="utf-8")
 
 
