@@ -67,7 +67,7 @@ class WindowResult:
     """Sum of ``opensearch:totalResults`` over the queries run."""
 
 
-def paper_from_result(result: arxiv.Result, source: str = "api") -> Paper:
+def paper_from_result(result: arxiv.Result) -> Paper:
     """Convert an :class:`arxiv.Result` (the API's entry) into a :class:`Paper` (versionless id, dates as days)."""
     short = _SHORT_ID.match(result.get_short_id())
     assert short is not None  # the pattern matches any non-empty string
@@ -86,7 +86,7 @@ def paper_from_result(result: arxiv.Result, source: str = "api") -> Paper:
         comment=result.comment or "",
         journal_ref=result.journal_ref or "",
         doi=result.doi or "",
-        source=source,
+        source="api",
     )
 
 
@@ -190,7 +190,7 @@ class ArxivSource:
                 ) from e
             if not e.retryable:
                 raise SourceError(
-                    f"arXiv API refused window {window} ({e.status}{': ' + e.detail if e.detail else ''}); "
+                    f"arXiv API refused window {window} ({e.reason}); "
                     f"nothing stored; check arxiv.api_url and arxiv.categories"
                 ) from e
             raise SourceError(
@@ -242,7 +242,7 @@ class ArxivSource:
                 except ArxivRequestError as e:
                     if not e.retryable:
                         raise SourceError(
-                            f"arXiv API refused id_list={shown} ({e.status}{': ' + e.detail if e.detail else ''}); check the ids"
+                            f"arXiv API refused id_list={shown} ({e.reason}); check the ids"
                         ) from e
                     raise SourceError(
                         f"arXiv API failed for id_list={shown} after {e.tries} tries (last status: {e.status}); retry later"

@@ -53,7 +53,12 @@ class ArxivRequestError(arxiv.ArxivError):
         self.tries = tries
         self.detail = detail
         self.retryable = retryable
-        super().__init__(url, tries - 1, f"{status}{': ' + detail if detail else ''} after {tries} tries")
+        super().__init__(url, tries - 1, f"{self.reason} after {tries} tries")
+
+    @property
+    def reason(self) -> str:
+        """The status, with arXiv's error text when there is one (``HTTP 400: incorrect id format``)."""
+        return f"{self.status}{': ' + self.detail if self.detail else ''}"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (self.__class__, (self.url, self.tries, self.status, self.detail, self.retryable))
@@ -137,8 +142,9 @@ class ArxivClient(arxiv.Client):
                 detail = _error_text(self._session.last_response)
                 if detail:
                     raise ArxivRequestError(url, attempt + 1, "error feed", detail, retryable=False)
-                if not (first_page and not feed.results and self.retry_empty_first_page) or attempt + 1 == tries:
-                    if first_page and not feed.results and self.retry_empty_first_page:
+                suspect = first_page and not feed.results and self.retry_empty_first_page
+                if not suspect or attempt + 1 == tries:
+                    if suspect:
                         log.warning("first page still empty after %d tries, taken as empty: %s", tries, url)
                     if self.on_page is not None:
                         self.on_page(url, feed)
