@@ -32,12 +32,13 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
+from tests.servers.local_http import LocalHttpServer
 from tracker.records import Paper
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "arxiv"
@@ -233,27 +234,18 @@ class ArxivServer:
         """No search result is served at or past this index (the API's cap)."""
         self.recordings = _recordings()
         self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http: LocalHttpServer | None = None
 
     # life cycle
 
     def start(self) -> ArxivServer:
-        handler = type("Handler", (_Handler,), {"server_state": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+        self._http = LocalHttpServer(type("Handler", (_Handler,), {"server_state": self}), "arxiv-server")
         return self
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            assert self._thread is not None
-            self._thread.join()
-            self._httpd = None
+        if self._http is not None:
+            self._http.stop()
+            self._http = None
 
     def __enter__(self) -> ArxivServer:
         return self.start()
@@ -263,8 +255,8 @@ class ArxivServer:
 
     @property
     def url(self) -> str:
-        assert self._httpd is not None, "server not started"
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        assert self._http is not None, "server not started"
+        return self._http.url
 
     @property
     def api_url(self) -> str:

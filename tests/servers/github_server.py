@@ -27,12 +27,11 @@ import itertools
 import json
 import math
 import re
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
@@ -41,6 +40,7 @@ import pytest
 from tests.servers import github_shapes as shapes
 from tests.servers.github_routes import ROUTES, Request
 from tests.servers.github_state import Identity, Repo
+from tests.servers.local_http import LocalHttpServer
 
 RATE_LIMIT_MESSAGE = ("API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, "
                       "please include the request ID 0000:0000:0000000:0000000:00000000.")
@@ -97,29 +97,21 @@ class GithubServer:
         self._ids = itertools.count(100001)
         self._used: dict[str | None, int] = {}
         self._reset = int(time.time()) + 3600
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http: LocalHttpServer | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------------
     def start(self) -> GithubServer:
-        handler = type("GithubHandler", (_Handler,), {"github": self})
-        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="github-server",
-                                        daemon=True)
-        self._thread.start()
+        self._http = LocalHttpServer(type("GithubHandler", (_Handler,), {"github": self}), "github-server")
         return self
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._http is not None:
+            self._http.stop()
 
     @property
     def url(self) -> str:
-        assert self._httpd is not None, "start() the server first"
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        assert self._http is not None, "start() the server first"
+        return self._http.url
 
     # -- set-up helpers --------------------------------------------------------------------------------------
     def now_iso(self) -> str:
@@ -301,15 +293,6 @@ def _paginate(base: str, rec: RecordedRequest, items: list[Any]) -> tuple[list[A
             query = urlencode({**rec.query, "page": str(number)})
             links.append(f'<{base}{rec.path}?{query}>; rel="{rel}"')
     return items[(page - 1) * per_page: page * per_page], ", ".join(links)
-
-
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # a client killed mid-request (the crash tests) leaves a broken pipe: not worth a traceback
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
