@@ -162,7 +162,8 @@ def venue_hint(comment: str = "", journal_ref: str = "") -> str:
     """
     for text, is_ref in ((comment or "", False), (journal_ref or "", True)):
         for match in _VENUE_RE.finditer(text):
-            name = next(_VENUES[int(key[1:])][1] for key, value in match.groupdict().items() if value)
+            assert match.lastgroup is not None  # the venue alternatives are the pattern's only groups
+            name = _VENUES[int(match.lastgroup[1:])][1]
             start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, match.start())), default=0)
             end_match = _CLAUSE_END.search(text, match.end())
             clause = text[start : end_match.start() if end_match else len(text)]
