@@ -201,6 +201,11 @@ _CAT = re.compile(r"cat:([\w.\-]+)")
 _RANGE = re.compile(r"submittedDate:\[(\d{12}) TO (\d{12})\]")
 
 
+def _recorded(record: dict[str, Any]) -> tuple[int, bytes]:
+    """The status and body of a ``*.recorded.json`` fixture."""
+    return int(record["status_code"]), record["body"].encode()
+
+
 def _recordings() -> dict[tuple[str, str, str], tuple[int, bytes]]:
     """The fixture recordings, by their ``(search_query, id_list, start)``."""
     found: dict[tuple[str, str, str], tuple[int, bytes]] = {}
@@ -210,7 +215,7 @@ def _recordings() -> dict[tuple[str, str, str], tuple[int, bytes]]:
         record = json.loads(path.read_text())
         params = parse_qs(urlsplit(record["url"]).query, keep_blank_values=True)
         key = tuple(params.get(name, [""])[0] for name in ("search_query", "id_list", "start"))
-        found[key] = (int(record["status_code"]), record["body"].encode())  # type: ignore[index]
+        found[key] = _recorded(record)  # type: ignore[index]
     return found
 
 
@@ -359,8 +364,7 @@ class _Handler(BaseHTTPRequestHandler):
             name = parts.path.split("/", 2)[2]
             status, body = 200, (FIXTURES / name).read_bytes()
             if name.endswith(".recorded.json"):
-                record = json.loads(body)
-                status, body = int(record["status_code"]), record["body"].encode()
+                status, body = _recorded(json.loads(body))
         elif parts.path == "/api/query":
             status, body = state.api_answer(params, fault)
         elif parts.path.startswith(("/rss/", "/atom/")):
