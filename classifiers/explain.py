@@ -85,7 +85,7 @@ class Explainer:
         values, terms, rows = pushes.data[keep], pushes.indices[keep], rows[keep]
         top = _among_largest(values, rows, n)
         values, terms, rows = values[top], terms[top], rows[top]
-        order = np.lexsort((self._term_rank[terms], -values, rows))
+        order = np.lexsort((terms, -values, rows))  # terms are indices into the sorted names: ties by name
         terms, rows = terms[order], rows[order]
         place = np.arange(len(rows)) - np.searchsorted(rows, rows)  # position of each term within its row
         shown = place < n
@@ -95,10 +95,9 @@ class Explainer:
 
     def _merge(self) -> sp.csr_matrix:
         """Feature columns -> distinct display names (a 0/1 matrix), built once."""
-        if getattr(self, "_merged", None) is None:
+        if self._merged is None:
             self._terms = sorted(set(self.names))
             index = {t: k for k, t in enumerate(self._terms)}
-            self._term_rank = np.arange(len(self._terms))
             cols = np.asarray([index[name] for name in self.names])
             self._merged = sp.csr_matrix(
                 (np.ones(len(cols)), (np.arange(len(cols)), cols)), shape=(len(cols), len(self._terms))
