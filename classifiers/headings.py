@@ -57,8 +57,8 @@ def heading_features(sections: Iterable[str], vectorizer: Any) -> dict[str, sp.c
     ``vectorizer`` turns papers into features (the relevance model's fitted
     ``features__words`` step), so the rows live in the section model's input space.
     """
-    names = [s for s in dict.fromkeys(sections) if heading_document(s) is not None]
-    if not names:
+    docs = {s: doc for s in dict.fromkeys(sections) if (doc := heading_document(s)) is not None}
+    if not docs:
         return {}
-    X = sp.csr_matrix(vectorizer.transform([heading_document(s) for s in names]))
-    return {name: X[i] for i, name in enumerate(names)}
+    X = sp.csr_matrix(vectorizer.transform(list(docs.values())))
+    return {name: X[i] for i, name in enumerate(docs)}

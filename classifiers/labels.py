@@ -151,6 +151,8 @@ def build_training_set(
     random_state: int = 0,
 ) -> TrainingSet:
     """Match the list to ``papers`` and label everything; see the module docstring."""
+    if heading_weight < 0:
+        raise ValueError(f"heading_weight must be at least 0, got {heading_weight}")
     wanted = list_papers(rows)
     extras = [ExtraLabel.coerce(e) for e in extra_labels]
     pool: dict[str, Paper] = {}
@@ -206,8 +208,6 @@ def build_training_set(
     if unmatched:
         log.info("%d list papers are not among the given papers: %s", len(unmatched),
                  "; ".join((lp.arxiv_id or lp.title[:40]) for lp in unmatched[:5]))
-    if heading_weight < 0:
-        raise ValueError(f"heading_weight must be at least 0, got {heading_weight}")
     # the list's sections, and those review labels put papers in
     named = [s for lp in wanted for s in lp.sections] + [s for found in sections.values() for s in found]
     headings = heading_documents(named) if heading_weight > 0 else []
