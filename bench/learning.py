@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime
 import tempfile
 import time
 from pathlib import Path
@@ -25,41 +24,23 @@ from pathlib import Path
 import numpy as np
 import sklearn
 
-from classifiers.evaluation import recall_at, truth_from_history, week_of, within_week_ranks
+from bench.quality import CUT, SHARED, rows_of
+from classifiers.evaluation import temporal_replay, truth_from_history, week_of, within_week_ranks
 from classifiers.training import TrainedModel, train
 from tracker.config import Config, ModelConfig
 from tracker.corpus import read_corpus
 from tracker.labels import LabelStore
 from tracker.learn import learn
-from tracker.listdoc import ListDocument
 from tracker.records import Paper
 from tracker.store import Store
-
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-CUT = datetime.date(2024, 2, 20)
-
-
-def rows_of(shared: Path, name: str):
-    return ListDocument.parse((shared / "fixtures" / "kd-list" / name).read_text(encoding="utf-8")).rows()
 
 
 def replay(rows, papers: list[Paper], truth_ids: list[str], labels, config: ModelConfig) -> tuple[dict, float, float]:
     """recall@k of the truth papers within their weeks, median proposals/week after the cut, seconds."""
     started = time.perf_counter()
-    held_out = set(truth_ids)
-    model = train(rows, [p for p in papers if p.arxiv_id not in held_out], config=config, train_until=CUT,
-                  extra_labels=labels)
-    by_id = {p.arxiv_id: p for p in papers}
-    first = week_of(CUT.isoformat())
-    following = sorted({week_of(p.day) for p in papers if p.day and week_of(p.day) >= first})[:9]
-    wanted = set(following) | {week_of(by_id[t].day) for t in truth_ids}
-    ranked = [p for p in papers if p.day and week_of(p.day) in wanted]
-    scores = model.relevance_scores(ranked)
-    weeks = [week_of(p.day) for p in ranked]
-    position = {p.arxiv_id: i for i, p in enumerate(ranked)}
-    ranks = within_week_ranks(scores, weeks, [position[t] for t in truth_ids])
-    per_week = [int((scores[np.asarray([w == x for x in weeks])] >= config.threshold).sum()) for w in following]
-    return recall_at(ranks), float(np.median(per_week)), time.perf_counter() - started
+    report = temporal_replay(rows, papers, [{"arxiv_id": pid} for pid in truth_ids], config=config, train_until=CUT,
+                             extra_labels=labels)
+    return report.recall, report.median_proposals, time.perf_counter() - started
 
 
 def sections_of(model: TrainedModel, paper: Paper) -> dict[str, float]:

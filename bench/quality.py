@@ -20,8 +20,8 @@ import sklearn
 
 from classifiers.evaluation import cross_validate, section_accuracy, temporal_replay, truth_from_history
 from classifiers.headings import heading_features
-from classifiers.labels import build_training_set
-from classifiers.models import RELEVANCE_DEFAULTS, SECTION_DEFAULTS, make_features
+from classifiers.labels import build_training_set, sections_of
+from classifiers.models import make_features
 from tracker.config import ModelConfig
 from tracker.corpus import read_corpus
 from tracker.listdoc import ListDocument
@@ -29,7 +29,7 @@ from tracker.listdoc import ListDocument
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CUT = datetime.date(2024, 2, 20)
 
-STEPS: list[tuple[str, dict]] = [
+STEPS: list[tuple[str, dict]] = [  # overrides of RELEVANCE_DEFAULTS
     ("plain TF-IDF + LR (calibrated)", {"title_weight": 0.0, "lexicon_scale": 0.0, "unlabeled_weight": 1.0}),
     ("+ title block (x0.5)", {"lexicon_scale": 0.0, "unlabeled_weight": 1.0}),
     ("+ domain lexicon (x0.3)", {"unlabeled_weight": 1.0}),
@@ -46,7 +46,7 @@ STEPS: list[tuple[str, dict]] = [
 CORPUS = {"min_df": 1, "reweight": False}
 """The corpus-wide TF-IDF as it is (every term, no list IDF)."""
 
-SECTION_STEPS: list[tuple[str, dict]] = [
+SECTION_STEPS: list[tuple[str, dict]] = [  # overrides of SECTION_DEFAULTS
     ("kNN vote (k=10, cos) on corpus TF-IDF", {"knn_weight": 1.0, "n_neighbors": 10, "similarity_power": 1.0, **CORPUS, "heading_weight": 0.0}),
     ("kNN vote (k=10, cos^3) on corpus TF-IDF", {"knn_weight": 1.0, "n_neighbors": 10, **CORPUS, "heading_weight": 0.0}),
     ("centroids on corpus TF-IDF", {"knn_weight": 0.0, **CORPUS, "heading_weight": 0.0}),
@@ -68,18 +68,17 @@ def section_steps(rows, papers, config: ModelConfig) -> None:
     training = build_training_set(rows, papers)
     words = make_features(title_weight=0.0, lexicon_scale=0.0).fit(training.papers).named_transformers["words"]
     positives = [p for p, label in zip(training.papers, training.y, strict=True) if label == 1]
-    labels = [s for s, label in zip(training.sections, training.y, strict=True) if label == 1]
+    labels = list(sections_of(training))
     X = words.transform(positives)
     headings = heading_features((s for row in labels for s in row), words)
     print(f"\n{'section model':48s} {'top1':>5s} {'top3':>5s}")
     for name, overrides in SECTION_STEPS:
-        params = {**SECTION_DEFAULTS, **overrides}
-        r = section_accuracy(X, labels, config, base_idf=words[-1].idf_, params=params, headings=headings)
+        r = section_accuracy(X, labels, config, base_idf=words[-1].idf_, params=overrides, headings=headings)
         print(f"{name:48s} {r['section_top1']:5.3f} {r['section_top3']:5.3f}", flush=True)
 
 
-def rows_of(name: str):
-    return ListDocument.parse((SHARED / "fixtures" / "kd-list" / name).read_text(encoding="utf-8")).rows()
+def rows_of(shared: Path, name: str):
+    return ListDocument.parse((shared / "fixtures" / "kd-list" / name).read_text(encoding="utf-8")).rows()
 
 
 def main() -> None:
@@ -90,7 +89,7 @@ def main() -> None:
     config = ModelConfig()
     t0 = time.perf_counter()
     papers = list(read_corpus(args.shared / "data" / "arxiv_corpus.jsonl.gz"))
-    first, head = rows_of("README.2024-02-20.first.md"), rows_of("README.2025-03-09.head.md")
+    first, head = rows_of(args.shared, "README.2024-02-20.first.md"), rows_of(args.shared, "README.2025-03-09.head.md")
     truth = truth_from_history(args.shared / "data" / "list_history.jsonl", first, CUT)
     print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, seed {config.random_state}, "
           f"{len(papers)} papers, {len(truth)} later additions in the history; loaded in {time.perf_counter() - t0:.1f} s")
@@ -99,8 +98,7 @@ def main() -> None:
               f"{'AP':>6s} {'AUC':>6s}  {'sec top1':>8s} {'top3':>5s}  {'s':>5s}")
     lines = []
     keyword_line = None
-    for name, overrides in steps:
-        params = {**RELEVANCE_DEFAULTS, **overrides}
+    for name, params in steps:
         t = time.perf_counter()
         replay = temporal_replay(first, papers, truth, config=config, train_until=CUT, params=params)
         cv = cross_validate(head, papers, config=config, params=params)

@@ -21,7 +21,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from classifiers.features import keyword_counts
 from classifiers.headings import heading_features
-from classifiers.labels import RowLike, build_training_set, list_papers
+from classifiers.labels import RowLike, build_training_set, list_papers, sections_of
 from classifiers.models import (
     RELEVANCE_DEFAULTS,
     RELEVANCE_MODEL_PARAMS,
@@ -92,10 +92,6 @@ def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.n
     return ThresholdAdvice(float(candidates[best]), recalls[best], medians[best], limit, candidates, recalls_a, medians_a)
 
 
-def _params(params: dict[str, Any] | None) -> dict[str, Any]:
-    return {**RELEVANCE_DEFAULTS, **(params or {})}
-
-
 def cross_validate(
     rows: Sequence[RowLike],
     papers: Sequence[Paper],
@@ -111,7 +107,7 @@ def cross_validate(
     refitted in every fold, so no label crosses folds. The list's heading
     documents join every fold's fit (they are not papers, so never scored).
     """
-    options = _params(params)
+    options = {**RELEVANCE_DEFAULTS, **(params or {})}
     training = build_training_set(rows, papers, unlabeled_weight=float(options["unlabeled_weight"]),
                                   heading_weight=float(options["heading_weight"]),
                                   negatives=config.negatives, random_state=config.random_state)
@@ -132,14 +128,15 @@ def cross_validate(
         oof[test_idx] = clf.predict_proba(X[test_idx])[:, list(clf.classes_).index(1)]
         base = DummyClassifier(strategy="prior", random_state=config.random_state).fit(X[train_idx], y[train_idx])
         dummy[test_idx] = base.predict_proba(X[test_idx])[:, 1]
+    positives = np.flatnonzero(y == 1)
     weeks = [week_of(p.day) for p in docs]
-    targets = [i for i in np.flatnonzero(y == 1) if weeks[i]]
+    targets = [i for i in positives if weeks[i]]
     ranks = within_week_ranks(oof, weeks, targets)
     keyword = keyword_counts(docs)
     keyword_ranks = within_week_ranks(keyword, weeks, targets)
     vectorizer = features.named_transformers["words"]
-    words = vectorizer.transform([docs[i] for i in np.flatnonzero(y == 1)])
-    labels = [training.sections[i] for i in np.flatnonzero(y == 1)]
+    words = vectorizer.transform([docs[i] for i in positives])
+    labels = list(sections_of(training))
     headings = heading_features((s for row in labels for s in row), vectorizer)
     sec = section_accuracy(words, labels, config, folds, vectorizer[-1].idf_, headings=headings)
     advice = recommend_threshold(oof, weeks, y == 1, config.proposals_per_pr)
@@ -249,10 +246,12 @@ def temporal_replay(
     weeks_after: int = 9,
     params: dict[str, Any] | None = None,
     threshold: float | None = None,
+    extra_labels: Iterable[Any] = (),
 ) -> ReplayReport:
     """Train on ``rows`` and the papers before ``train_until``; rank the following weeks and each truth paper's week.
 
     Truth papers (the list's later additions) are held out of training: they are the test set.
+    ``extra_labels`` are review labels for training (:func:`classifiers.training.train`).
     """
     by_id = {p.arxiv_id: p for p in papers}
     by_title = {normalise_title(p.title): p.arxiv_id for p in papers}
@@ -263,15 +262,17 @@ def temporal_replay(
             truth_ids.append(pid)
     truth_ids = list(dict.fromkeys(truth_ids))
     held_out = set(truth_ids)
-    model = train(rows, [p for p in papers if p.arxiv_id not in held_out], config=config, train_until=train_until, params=params)
+    model = train(rows, [p for p in papers if p.arxiv_id not in held_out], config=config, train_until=train_until,
+                  extra_labels=extra_labels, params=params)
     threshold = config.threshold if threshold is None else threshold
     first_week = week_of(train_until.isoformat())
-    following = sorted({week_of(p.day) for p in papers if p.day and week_of(p.day) >= first_week})[:weeks_after]
+    dated = [(p, week_of(p.day)) for p in papers if p.day]
+    following = sorted({w for _, w in dated if w >= first_week})[:weeks_after]
     wanted = set(following) | {week_of(by_id[t].day) for t in truth_ids}
-    ranked = [p for p in papers if p.day and week_of(p.day) in wanted]
+    ranked = [p for p, w in dated if w in wanted]
+    weeks = [w for _, w in dated if w in wanted]
     scores = model.relevance_scores(ranked)
     keyword = keyword_counts(ranked)
-    weeks = [week_of(p.day) for p in ranked]
     position = {p.arxiv_id: i for i, p in enumerate(ranked)}
     targets = [position[t] for t in truth_ids]
     model_ranks = within_week_ranks(scores, weeks, targets)

@@ -36,7 +36,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifiers.explain import Explainer
 from classifiers.headings import heading_features
-from classifiers.labels import RowLike, TrainingSet, build_training_set
+from classifiers.labels import RowLike, TrainingSet, build_training_set, sections_of
 from classifiers.models import (
     RELEVANCE_DEFAULTS,
     RELEVANCE_MODEL_PARAMS,
@@ -282,8 +282,7 @@ def fit_sections(
     """Fit the section model on the positives' word features (sections rolled up by ``min_section_papers``),
     each section's centroid moved towards its heading."""
     positives = [p for p, label in zip(training.papers, training.y, strict=True) if label == 1]
-    labels = [s for s, label in zip(training.sections, training.y, strict=True) if label == 1]
-    mapping, rolled = roll_up(labels, config.min_section_papers)
+    mapping, rolled = roll_up(sections_of(training), config.min_section_papers)
     keep = [i for i, s in enumerate(rolled) if s]
     if not keep:
         return None, mapping
@@ -324,7 +323,7 @@ def train(
     )
     relevance, sections, mapping = fit_models(training, config, options)
     vocabulary = sum(len(step[-1].vocabulary_) for name, step in relevance[0].transformer_list if name in ("words", "title"))
-    counts = Counter(s for labels in training.sections for s in apply_roll_up(labels, mapping))
+    counts = Counter(s for labels in sections_of(training) for s in apply_roll_up(labels, mapping))
     metadata: dict[str, Any] = {
         "format": MODEL_FORMAT,
         "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
