@@ -44,13 +44,13 @@ TOKEN = "bench-token-0123456789"
 STAGES = ("learn", "fetch", "list", "train", "score", "publish")
 
 
-def config_for(arxiv: ArxivServer, github: GithubServer, folder: Path, delay: float, page_size: int) -> Config:
+def config_for(arxiv: ArxivServer, github: GithubServer, folder: Path, model_dir: Path, delay: float, page_size: int) -> Config:
     return Config(
         list=ListConfig(repo=REPO),
         arxiv=ArxivConfig(api_url=arxiv.api_url, rss_url=arxiv.url, categories=("cs.CL", "cs.AI"),
                           delay_seconds=delay, page_size=page_size, backoff_seconds=0, timeout_seconds=30),
         github=replace(GithubConfig(), api_url=github.url, write_delay_seconds=0.0),
-        model=ModelConfig(path=str(folder / "model")),
+        model=ModelConfig(path=str(model_dir)),
         store=StoreConfig(path=str(folder / "kd.db")),
     )
 
@@ -71,8 +71,7 @@ def one_run(as_of: date, days: int, delay: float, model_dir: Path, page_size: in
             github.add_token(TOKEN, "bot")
             github.add_repo(REPO, {"README.md": README.read_text(encoding="utf-8")})
             folder = Path(tmp)
-            config = config_for(arxiv, github, folder, delay, page_size)
-            config = replace(config, model=replace(config.model, path=str(model_dir)))
+            config = config_for(arxiv, github, folder, model_dir, delay, page_size)
             with Store(config.store.path) as store:
                 before = [p for p in papers if p.day < since.isoformat()]
                 store.upsert_papers(before, seen=since)
