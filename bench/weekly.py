@@ -41,7 +41,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 README = SHARED / "fixtures" / "kd-list" / "README.2024-03-19.before-weekly.md"
 REPO = "owner/list"
 TOKEN = "bench-token-0123456789"
-STAGES = ("learn", "fetch", "list", "train", "score", "publish")
+STAGES = ("list", "learn", "fetch", "train", "score", "publish")
 
 
 def config_for(arxiv: ArxivServer, github: GithubServer, folder: Path, model_dir: Path, delay: float, page_size: int) -> Config:

@@ -36,16 +36,9 @@ from tracker.config import ModelConfig
 from tracker.errors import ModelError
 from tracker.listdoc import normalise_title
 from tracker.records import Paper
+from tracker.records import iso_week as week_of
 
 log = logging.getLogger(__name__)
-
-
-def week_of(day: str) -> str:
-    """ISO week of a ``YYYY-MM-DD`` day, ``2024-W08``; empty for an unknown day."""
-    if not day:
-        return ""
-    year, week, _ = datetime.date.fromisoformat(day[:10]).isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def within_week_ranks(scores: np.ndarray, weeks: Sequence[str], targets: Iterable[int]) -> np.ndarray:

@@ -19,8 +19,9 @@ import numpy as np
 
 from tracker.errors import StoreError
 from tracker.labels import Label, LabelStore, rejected_among
-from tracker.learn import WeekRecord, iso_week, weekly
+from tracker.learn import WeekRecord, weekly
 from tracker.markdown_safe import escape_cell, safe_url
+from tracker.records import iso_week
 from tracker.store import Store
 
 log = logging.getLogger(__name__)

@@ -29,6 +29,7 @@ from github import Github
 from tracker.config import Config
 from tracker.errors import ListFormatError
 from tracker.labels import Label, LabelStore, StoredReview, rejected_among
+from tracker.records import iso_week
 from tracker.review import (
     OUTCOMES,
     PaperIndex,
@@ -141,15 +142,6 @@ class LearnReport:
             lines += [f"{w.week:<9} {w.prs:>3} {w.proposed:>8} {w.kept:>4} {w.moved:>5} {w.removed:>7} {w.rejected:>8} "
                       f"{ratio(w.precision):>9}" for w in self.weeks]
         return "\n".join(lines)
-
-
-def iso_week(day: str) -> str:
-    """``2024-03-19`` -> ``2024-W12`` (``""`` for an empty or bad date)."""
-    try:
-        year, week, _ = dt.date.fromisoformat(day[:10]).isocalendar()
-    except ValueError:
-        return ""
-    return f"{year}-W{week:02d}"
 
 
 def weekly(reviews: Sequence[StoredReview]) -> tuple[WeekRecord, ...]:

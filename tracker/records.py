@@ -6,10 +6,19 @@ document); everything in between passes these dataclasses.
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+
+def iso_week(day: str) -> str:
+    """ISO week of a ``YYYY-MM-DD`` day: ``2024-03-19`` -> ``2024-W12`` (``""`` for an empty or bad date)."""
+    try:
+        year, week, _ = datetime.date.fromisoformat(day[:10]).isocalendar()
+    except ValueError:
+        return ""
+    return f"{year}-W{week:02d}"
 
 @dataclass(frozen=True, slots=True)
 class Paper:
