@@ -18,6 +18,7 @@ import bisect
 import datetime
 import difflib
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -44,7 +45,8 @@ class ListDocument:
         found = scan(list(self.lines))
         self.headings: tuple[Heading, ...] = found.headings
         """Every ATX heading outside code and HTML blocks, in file order."""
-        self.heading_paths: tuple[tuple[str, ...], ...] = _heading_paths(found.headings)
+        paper_tables = [t.header for t in found.tables if columns_of(t.header_cells) is not None]
+        self.heading_paths: tuple[tuple[str, ...], ...] = _heading_paths(found.headings, paper_tables)
         """Section path parts of each heading in :attr:`headings` (the document title is left out)."""
         self.tables: tuple[PaperTable, ...] = self._paper_tables(found)
         """Paper tables (tables with a Title column), in file order."""
@@ -69,10 +71,12 @@ class ListDocument:
 
     def find_section(self, path: str) -> Section:
         """The section at ``path`` (``A > B > C``); :class:`ProposalError` naming the closest one if unknown."""
-        wanted = " > ".join(part.strip() for part in str(path).split(">"))
-        for section in self._sections:
-            if section.path == wanted:
-                return section
+        wanted = " ".join(str(path).split())
+        found = next((s for s in self._sections if s.path == wanted), None)
+        if found is None:  # written with other spacing around the separators ("A>B > C")
+            found = next((s for s in self._sections if _path_key(s.path) == _path_key(wanted)), None)
+        if found is not None:
+            return found
         if not self._sections:
             raise ProposalError(f"unknown section {path!r}: {self.name} has no paper tables (no table with a Title column)")
         raise ProposalError(f"unknown section {path!r}; did you mean {self.closest_section(wanted)!r}?")
@@ -80,7 +84,7 @@ class ListDocument:
     def closest_section(self, path: str) -> str:
         """The existing section path most like ``path`` (whole path or last part)."""
         wanted = path.lower()
-        leaf = wanted.split(">")[-1].strip()
+        leaf = wanted.rsplit(" > ", 1)[-1].strip()
 
         def similarity(section: Section) -> float:
             full = difflib.SequenceMatcher(None, wanted, section.path.lower()).ratio()
@@ -106,8 +110,8 @@ class ListDocument:
     def _keys(self) -> dict[str | None, tuple[frozenset[str], frozenset[str]]]:
         """arXiv ids and normalised titles by section path (``None``: the whole document)."""
         groups: dict[str | None, list[Row]] = {None: self.rows()}
-        for section in self._sections:
-            groups.setdefault(section.path, list(section.rows))
+        for section in self._sections:  # two headings with one path (a repeated "Misc") share their rows' keys
+            groups.setdefault(section.path, []).extend(section.rows)
         return {
             path: (frozenset(r.arxiv_id for r in rows if r.arxiv_id), frozenset(normalise_title(r.title) for r in rows))
             for path, rows in groups.items()
@@ -204,14 +208,13 @@ class ApplyResult:
         return len({paper_key(proposal) for proposal, _ in self.inserted})
 
 
-def _heading_paths(headings: tuple[Heading, ...]) -> tuple[tuple[str, ...], ...]:
-    """Section path parts for each heading; a lone level-1 heading at the top is the document title, not a part."""
-    level_one = [h for h in headings if h.level == 1]
-    title = headings[0] if headings and len(level_one) == 1 and headings[0].level == 1 else None
+def _heading_paths(headings: tuple[Heading, ...], paper_tables: Iterable[int] = ()) -> tuple[tuple[str, ...], ...]:
+    """Section path parts for each heading; the document title (see :func:`_title_heading`) is not a part."""
+    title = _title_heading(headings, paper_tables)
     paths = []
     stack: list[tuple[int, str]] = []
-    for heading in headings:
-        if heading is title:
+    for position, heading in enumerate(headings):
+        if position == title:
             paths.append(())
             continue
         while stack and stack[-1][0] >= heading.level:
@@ -225,3 +228,27 @@ def _owning_heading(headings: tuple[Heading, ...], line_index: int) -> int | Non
     """Position in ``headings`` of the last heading above ``line_index``."""
     position = bisect.bisect_left([heading.index for heading in headings], line_index) - 1
     return position if position >= 0 else None
+
+
+def _title_heading(headings: tuple[Heading, ...], paper_tables: Iterable[int]) -> int | None:
+    """Position of the document title: a first heading of level 1 whose papers all sit under subheadings of its own.
+
+    Papers under a later level-1 heading ("# KD Algorithms", "# Skill Distillation")
+    make the level-1 headings sections; a later one without papers ("# Star History",
+    "# License") does not, so adding one renames nothing. A paper table right
+    under the first heading makes it a section too.
+    """
+    if not headings or headings[0].level != 1:
+        return None
+    for line in paper_tables:
+        owner = _owning_heading(headings, line)
+        if owner == 0:
+            return None
+        if owner is not None and max(p for p in range(owner + 1) if headings[p].level == 1) != 0:
+            return None
+    return 0
+
+
+def _path_key(path: str) -> str:
+    """``path`` without the spacing around its ``>`` separators, for matching a path typed by hand."""
+    return re.sub(r"\s*>\s*", ">", path)
