@@ -32,6 +32,14 @@ from tracker.arxiv_ids import normalise_arxiv_id
         ("https://arxiv.org/abs/hep-th/9901001v2", "hep-th/9901001"),
         ("math.gt/0309136v2", "math.GT/0309136"),
         ("https://arxiv.org/pdf/cs/0112017v1.pdf", "cs/0112017"),
+        # mirrors and pages about a paper that lists link to
+        ("https://huggingface.co/papers/2403.06414", "2403.06414"),
+        ("https://www.alphaxiv.org/abs/2403.06414v2", "2403.06414"),
+        ("https://www.alphaxiv.org/overview/2403.06414", "2403.06414"),
+        ("https://ar5iv.labs.arxiv.org/html/2403.06414", "2403.06414"),
+        ("https://ar5iv.org/abs/2403.06414", "2403.06414"),
+        ("https://doi.org/10.48550/arXiv.2403.06414", "2403.06414"),
+        ("https://dx.doi.org/10.48550/arxiv.2403.06414", "2403.06414"),
     ],
 )
 def test_arxiv_forms(given, expected):
@@ -54,6 +62,9 @@ def test_arxiv_forms(given, expected):
         "https://notarxiv.org/abs/2403.02966",
         "Attention Is All You Need",
         "2403.02966.pdf.zip",
+        "https://huggingface.co/datasets/org/2403.06414",
+        "https://doi.org/10.18653/v1/2403.06414",
+        "https://alphaxiv.org.evil.com/abs/2403.06414",
     ],
 )
 def test_not_arxiv(given):

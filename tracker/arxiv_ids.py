@@ -1,7 +1,8 @@
 """arXiv identifiers: one versionless form for every way a link or a person writes one.
 
 ``https://arxiv.org/pdf/2403.06414v1.pdf``, ``arxiv.org/abs/2403.06414``,
-``arXiv:2403.06414v2`` and ``2403.06414`` are all ``2403.06414``; old-style ids
+``arXiv:2403.06414v2``, ``2403.06414`` and the same paper's ar5iv, alphaXiv,
+Hugging Face papers and ``doi.org/10.48550/arXiv.`` links are all ``2403.06414``; old-style ids
 (``hep-th/9901001``, ``math.GT/0309136v2``) keep their archive. Anything else
 (ACL Anthology, blogs, GitHub) has no arXiv id.
 """
@@ -15,8 +16,16 @@ _OLD = r"(?P<old>[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7})"
 _VERSION = r"(?:v\d+)?"
 
 _BARE = re.compile(rf"^(?:arxiv:\s*)?(?:{_NEW}|{_OLD}){_VERSION}$", re.IGNORECASE)
+_SITES = (
+    r"(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|ps|format)/",
+    r"ar5iv(?:\.labs\.arxiv)?\.org/(?:abs|html)/",
+    r"(?:www\.)?alphaxiv\.org/(?:abs|overview|pdf)/",
+    r"(?:www\.)?huggingface\.co/papers/",
+    r"(?:dx\.)?doi\.org/10\.48550/arxiv\.",
+)
+"""Links that name an arXiv paper: arxiv.org itself, its mirrors and pages about it, and arXiv's own DOIs."""
 _URL = re.compile(
-    rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|ps|format)/"
+    rf"^(?:https?://)?(?:{'|'.join(_SITES)})"
     rf"(?:{_NEW}|{_OLD}){_VERSION}(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
