@@ -17,13 +17,18 @@ from tracker.listdoc_model import Row
 from tracker.listdoc_scan import Table
 
 COLUMN_NAMES = {
-    "title": ("title", "paper", "paper title", "name"),
+    "title": ("title", "paper title", "paper", "paper name", "name"),
     "venue": ("venue", "publication", "conference", "journal"),
     "date": ("date", "year", "time", "published"),
     "code": ("code", "github", "repo", "repository"),
     "data": ("data", "dataset", "datasets"),
+    "link": ("paper", "pdf", "link", "arxiv", "url"),
 }
-"""Header texts (lowercased, markup stripped) that name each column a row is read from."""
+"""Header texts (lowercased; markup, emoji, a trailing colon and a plural ``s`` stripped) that name each column.
+
+The first name a header matches wins, so ``| Title | Paper |`` reads the title
+from Title; ``link`` is a column other than the title's that holds the paper's link.
+"""
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})\b")
 _MARKUP = re.compile(r"\*\*|__|`")
@@ -43,6 +48,8 @@ class Columns:
     data: int | None
     count: int
     """Number of header cells."""
+    link: int | None = None
+    """A column of its own for the paper's link (``| Title | Paper |``), read when the title has none."""
 
     @property
     def required(self) -> int:
@@ -63,13 +70,25 @@ class PaperTable:
 
 def columns_of(header_cells: tuple[str, ...]) -> Columns | None:
     """The column layout of a paper table, or ``None`` when the table has no Title column."""
-    names = [" ".join(_MARKUP.sub("", cell).lower().split()) for cell in header_cells]
+    names = [_header_name(cell) for cell in header_cells]
     found: dict[str, int | None] = {}
     for field, accepted in COLUMN_NAMES.items():
-        found[field] = next((i for i, name in enumerate(names) if name in accepted), None)
+        taken = {i for i in found.values() if i is not None}
+        found[field] = next(
+            (i for name in accepted for i, header in enumerate(names) if header == name and i not in taken), None
+        )
     if found["title"] is None:
         return None
-    return Columns(found["title"], found["venue"], found["date"], found["code"], found["data"], len(names))
+    return Columns(found["title"], found["venue"], found["date"], found["code"], found["data"], len(names), found["link"])
+
+
+def _header_name(cell: str) -> str:
+    """A header cell as :data:`COLUMN_NAMES` spells it: ``📄 **Papers:**`` is ``paper``."""
+    name = heading_title(cell).lower().strip(" :_*")
+    for field_names in COLUMN_NAMES.values():
+        if name in field_names:
+            return name
+    return name[:-1] if name.endswith("s") and name[:-1] in {n for names in COLUMN_NAMES.values() for n in names} else name
 
 
 def parse_row(line: str, index: int, columns: Columns, section: str) -> Row | None:
@@ -80,12 +99,9 @@ def parse_row(line: str, index: int, columns: Columns, section: str) -> Row | No
     def cell(i: int | None) -> str:
         return cells[i] if i is not None and i < len(cells) else ""
 
-    title_cell = cell(columns.title)
-    title_links = scan_links(title_cell).links
-    if title_links:
-        title, url = _strip_bold(title_links[0].text), title_links[0].url
-    else:
-        title, url = _strip_bold(title_cell), ""
+    title, url = _title_and_link(cell(columns.title))
+    if not url and columns.link is not None:
+        url = next((link.url for link in scan_links(cell(columns.link)).links), "")
     if not title:
         return None
     return Row(
@@ -100,6 +116,24 @@ def parse_row(line: str, index: int, columns: Columns, section: str) -> Row | No
         text=line,
         section=section,
     )
+
+
+def _title_and_link(cell: str) -> tuple[str, str]:
+    """A title cell's title and link: ``[Title](url)``, or ``**Title** [[pdf]](url)`` where the link is a label."""
+    links = scan_links(cell).links
+    if not links:
+        return _strip_bold(cell), ""
+    first, pieces, last = links[0], [], 0
+    for link in links:
+        pieces.append(cell[last : link.start])
+        last = link.end
+    pieces.append(cell[last:])
+    outside = _TAG.sub(" ", _IMAGE.sub(" ", "".join(pieces)))
+    outside = _strip_bold(" ".join(outside.split()).strip(" -–—:|,;"))
+    label = re.sub(r"[\W_]", "", first.text)
+    if len(first.text.split()) <= 2 and len(re.sub(r"[\W_]", "", outside)) > len(label):
+        return outside, first.url
+    return _strip_bold(first.text), first.url
 
 
 def date_key(date: str) -> tuple[int, int] | None:
