@@ -76,3 +76,12 @@ def test_a_repeated_heading_shares_its_rows_for_the_duplicate_check():
     assert [p.title for p, _ in result.skipped] == ["D"]
     assert [p.title for p, _ in result.inserted] == ["E"]
     assert result.text.count("2401.00004") == 1
+
+
+@pytest.mark.parametrize(
+    ("heading", "name"),
+    [(":rocket: Methods", "Methods"), ("Medical &amp; Healthcare", "Medical & Healthcare"), ("Talks at 10:30", "Talks at 10:30")],
+)
+def test_shortcodes_and_entities_are_not_part_of_a_section_name(heading, name):
+    doc = ListDocument.parse(f"## {heading}\n\n" + TABLE + row("A", "2401.00001"))
+    assert [s.path for s in doc.sections()] == [name]

@@ -25,6 +25,7 @@ from tracker.markdown_safe import escape_cell, safe_url, unescape_cell
         ("&amp; &lt;b&gt; &#60; &#x3C;", "&amp;amp; &amp;lt;b&amp;gt; &amp;#60; &amp;#x3C;"),
         ("see https://evil.example and www.evil.example", "see https:\\/\\/evil.example and www\\.evil.example"),
         ("Divide-or-Conquer? Which Part", "Divide-or-Conquer? Which Part"),
+        ("Sub-$\\approx$1B Models in $\\mathcal{O}(n_1)$", "Sub-\\$\\\\approx\\$1B Models in \\$\\\\mathcal{O}\\(n\\_1\\)\\$"),
     ],
 )
 def test_escape_cell(text, expected):

@@ -7,6 +7,7 @@ differently still reads right.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ _MARKUP = re.compile(r"\*\*|__|`")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_SHORTCODE = re.compile(r"(?:^|(?<=\s)):[a-z0-9_+-]+:(?=\s|$)")
+"""A GitHub emoji shortcode standing as a word (``:rocket: Methods``)."""
 
 
 @dataclass(frozen=True)
@@ -145,11 +148,12 @@ def date_key(date: str) -> tuple[int, int] | None:
 
 
 def heading_title(text: str) -> str:
-    """A heading's name in a section path: images, links, tags, markup and leading emoji removed."""
+    """A heading's name in a section path: images, links, tags, markup, emoji and shortcodes removed, entities decoded."""
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _TAG.sub("", text)
     text = _MARKUP.sub("", text)
+    text = html.unescape(_SHORTCODE.sub(" ", text))
     start = 0
     while start < len(text) and unicodedata.category(text[start])[0] in "SMCZ":
         start += 1

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from tracker.errors import ProposalError
 
-_BACKSLASH_ESCAPED = frozenset("\\`*_[]()|~")
-"""Characters that get a backslash: markdown syntax for code, emphasis, links, cells, strikethrough."""
+_BACKSLASH_ESCAPED = frozenset("\\`*_[]()|~$")
+"""Characters that get a backslash: markdown syntax for code, emphasis, links, cells, strikethrough, math."""
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 """A character reference; only an ``&`` that starts one needs escaping (``A & B`` stays as written)."""
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|&(lt|gt|amp);")
@@ -27,8 +27,8 @@ _URL_UNSAFE = frozenset(' ()<>|"\\`')
 def escape_cell(text: str) -> str:
     """``text`` as one line of literal markdown, safe inside a table cell or a PR body.
 
-    Whitespace runs (newlines included) become one space; ``\\ ` * _ [ ] ( ) | ~``
-    get a backslash; ``<`` and ``>`` become ``&lt;``/``&gt;``; an ``&`` that would
+    Whitespace runs (newlines included) become one space; ``\\ ` * _ [ ] ( ) | ~ $``
+    get a backslash (``$`` so a title's LaTeX shows as written instead of half-rendered math); ``<`` and ``>`` become ``&lt;``/``&gt;``; an ``&`` that would
     start a character reference becomes ``&amp;``; ``://`` and ``www.`` are broken
     up so GitHub does not turn a bare URL into a link. :func:`unescape_cell` undoes it.
     """
