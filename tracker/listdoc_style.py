@@ -1,10 +1,12 @@
 """The list's own row style, learnt from a table's rows, and new rows written in it.
 
 The maintainers write ``| [**Title**](url) | Venue | 2024-03 | [Github](url) | [Data](url) |``;
-other lists differ in spacing, bold titles, link texts and trailing pipes.
-Each feature is the most common one among the table's rows (counted twice)
-and the whole document's rows (counted once), then a default. The values of a
-:class:`NewRow` are already escaped (:mod:`tracker.markdown_safe`).
+other lists differ in indentation, outer pipes, spacing, bold titles and link texts.
+Each feature is the most common one among the table's own rows (the document's
+rows break a tie); the whole document's rows only decide for a table without
+rows, then a default. Whitespace after a row's last pipe is invisible and never
+learnt: a closed row ends with the separators' spacing and a pipe. The values
+of a :class:`NewRow` are already escaped (:mod:`tracker.markdown_safe`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,17 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from itertools import pairwise
+from typing import Literal, TypeVar
 
 from tracker.listdoc_cells import scan_links, split_cells
+from tracker.listdoc_linktext import LinkText, learn_link_text, text_key
 from tracker.listdoc_model import Row
 from tracker.listdoc_rows import Columns
+
+TitleBold = Literal["inside", "outside", ""]
+"""``[**Title**](url)``, ``**[Title](url)**`` or ``[Title](url)``."""
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -29,11 +38,11 @@ class RowStyle:
     """Between two cells' texts."""
     end: str = " |"
     """After the last non-empty cell's text."""
-    bold: bool = True
-    """``[**Title**](url)`` rather than ``[Title](url)``."""
-    code_text: str = "Github"
+    bold: TitleBold = "inside"
+    """Where the title's bold markers go, if anywhere."""
+    code_text: LinkText = LinkText("Github")
     """Link text in the Code cell."""
-    data_text: str = "Data"
+    data_text: LinkText = LinkText("Data")
     """Link text in the Data cell."""
     joiner: str = " <br> "
     """Between two links in one cell."""
@@ -65,13 +74,14 @@ class StyleVotes:
 
     leads: Counter[str] = field(default_factory=Counter)
     seps: Counter[str] = field(default_factory=Counter)
-    text_ends: Counter[str] = field(default_factory=Counter)
-    """Row ends after a plain-text last cell (Venue, Date)."""
-    link_ends: Counter[str] = field(default_factory=Counter)
-    """Row ends after a link."""
-    bold: Counter[bool] = field(default_factory=Counter)
-    code_texts: Counter[str] = field(default_factory=Counter)
-    data_texts: Counter[str] = field(default_factory=Counter)
+    """Separators with exactly one pipe (the gap across an empty cell is not a separator)."""
+    closed: Counter[bool] = field(default_factory=Counter)
+    """Whether a row ends with a pipe."""
+    bold: Counter[TitleBold] = field(default_factory=Counter)
+    code_texts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """``(text key, url)`` of Code links (:func:`tracker.listdoc_linktext.text_key`)."""
+    data_texts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """``(text key, url)`` of Data links."""
     joiners: Counter[str] = field(default_factory=Counter)
 
     def __add__(self, other: StyleVotes) -> StyleVotes:
@@ -89,54 +99,62 @@ def count_style(rows: Iterable[Row], columns: Columns) -> StyleVotes:
             continue
         votes.leads[line[: filled[0].content_start]] += 1
         for left, right in pairwise(filled):
-            votes.seps[line[left.content_end : right.content_start]] += 1
-        last = filled[-1]
-        ends = votes.link_ends if last.content.endswith(")") else votes.text_ends
-        ends[_row_end_of(line[last.content_end :])] += 1
-        title_links = scan_links(filled[0].content).links
-        if title_links:
-            votes.bold[title_links[0].text.startswith("**")] += 1
+            sep = line[left.content_end : right.content_start]
+            if sep.count("|") == 1:
+                votes.seps[sep] += 1
+        votes.closed["|" in line[filled[-1].content_end :]] += 1
+        if columns.title < len(cells):
+            bold = _title_bold(cells[columns.title].content)
+            if bold is not None:
+                votes.bold[bold] += 1
         for index, texts in ((columns.code, votes.code_texts), (columns.data, votes.data_texts)):
             if index is not None and index < len(cells):
                 _count_links(cells[index].content, texts, votes.joiners)
     return votes
 
 
-def _row_end_of(rest: str) -> str:
-    """The row end after the last filled cell, without the empty cells between (`` | | |`` → `` |``).
-
-    format_row leaves trailing empty cells out, so they must not be learnt as
-    part of the end: a row with code and data would get extra columns.
-    """
-    if rest.count("|") < 2:
-        return rest
-    return rest[: rest.index("|") + 1] + rest[rest.rindex("|") + 1 :]
+def _title_bold(content: str) -> TitleBold | None:
+    """How a Title cell bolds its link; ``None`` when the cell doesn't start with the title link."""
+    links = scan_links(content).links
+    if not links:
+        return None
+    first = links[0]
+    if first.start == 0:
+        return "inside" if first.text.startswith("**") else ""
+    if first.start == 2 and content.startswith("**") and content[first.end : first.end + 2] == "**":
+        return "outside"
+    return None
 
 
 def learn_style(table: StyleVotes, document: StyleVotes, crlf: bool) -> RowStyle:
-    """The style of a table, with every row of the document as a second voice.
+    """The style of a table: its own rows decide, ``document`` (every row of the list) breaks ties and fills gaps.
 
-    ``document`` includes the table's own rows, so they count twice and the
-    document's once: a large table's own habit wins, a small table's stray
-    trailing space does not.
+    A compact ``|a|b|`` table or an indented one without outer pipes keeps its
+    own form however the rest of the list is written; only a table without
+    rows (or without, say, any Code link) takes the document's habit.
     """
-    votes = table + document
     default = RowStyle(newline="\r" if crlf else "")
+    sep = _pick(table.seps, document.seps, default.sep)
+    closed = _pick(table.closed, document.closed, True)
     return RowStyle(
-        lead=_most_common(votes.leads, default.lead),
-        sep=_most_common(votes.seps, default.sep, need="|"),
-        end=_row_end(votes.text_ends or votes.link_ends, default.end),
-        bold=_most_common(votes.bold, default.bold),
-        code_text=_most_common(votes.code_texts, default.code_text),
-        data_text=_most_common(votes.data_texts, default.data_text),
-        joiner=_most_common(votes.joiners, default.joiner),
+        lead=_pick(table.leads, document.leads, default.lead),
+        sep=sep,
+        end=sep[: sep.index("|") + 1] if closed else "",
+        bold=_pick(table.bold, document.bold, default.bold),
+        code_text=learn_link_text(table.code_texts, document.code_texts, default.code_text.label),
+        data_text=learn_link_text(table.data_texts, document.data_texts, default.data_text.label),
+        joiner=_pick(table.joiners, document.joiners, default.joiner),
         newline=default.newline,
     )
 
 
 def format_row(style: RowStyle, columns: Columns, row: NewRow) -> str:
     """One table line for ``row`` in ``style``; trailing empty cells are left out, as the list does."""
-    title = f"[**{row.title}**]({row.url})" if style.bold else f"[{row.title}]({row.url})"
+    title = {
+        "inside": f"[**{row.title}**]({row.url})",
+        "outside": f"**[{row.title}]({row.url})**",
+        "": f"[{row.title}]({row.url})",
+    }[style.bold]
     cells = [""] * columns.count
     cells[columns.title] = title
     for index, value in (
@@ -154,28 +172,24 @@ def format_row(style: RowStyle, columns: Columns, row: NewRow) -> str:
     return style.lead + style.sep.join(cells) + style.end + style.newline
 
 
-def _links(text: str, urls: Iterable[str], joiner: str) -> str:
-    return joiner.join(f"[{text}]({url})" for url in urls)
+def _links(text: LinkText, urls: Iterable[str], joiner: str) -> str:
+    return joiner.join(f"[{text.for_url(url)}]({url})" for url in urls)
 
 
-def _count_links(content: str, texts: Counter[str], joiners: Counter[str]) -> None:
+def _count_links(content: str, texts: Counter[tuple[str, str]], joiners: Counter[str]) -> None:
     links = scan_links(content).links
     for link in links:
-        texts[link.text] += 1
+        key = text_key(link.text, link.url)
+        if key is not None:
+            texts[key, link.url] += 1
     for left, right in pairwise(links):
         joiners[content[left.end : right.start]] += 1
 
 
-def _row_end(ends: Counter[str], default: str) -> str:
-    """The usual row end: closing pipe or not by majority, then the commonest spacing of that kind."""
-    closed = Counter({end: n for end, n in ends.items() if "|" in end})
-    open_ = Counter({end: n for end, n in ends.items() if "|" not in end})
-    chosen = closed if closed.total() >= open_.total() else open_
-    return _most_common(chosen, default)
-
-
-def _most_common(counter: Counter, default, need: str | None = None):
-    for value, _ in counter.most_common():
-        if need is None or need in value:
-            return value
+def _pick(table: Counter[_T], document: Counter[_T], default: _T) -> _T:
+    """The table's most common value, else the document's, else ``default``; the document, then ``default``, break ties."""
+    if table:
+        return max(table, key=lambda value: (table[value], document[value], value == default))
+    if document:
+        return max(document, key=lambda value: (document[value], value == default))
     return default
