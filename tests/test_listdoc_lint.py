@@ -14,7 +14,7 @@ BROKEN = """\
 | [**Unclosed**](https://arxiv.org/abs/2401.00003 | arXiv | 2024-01 |
 | [**Stray**](https://x.org/4) | arXiv | 2024-01 | Github](https://github.com/a/b) |
 | [**Extra**](https://x.org/5) | arXiv | 2024-01 | | | surplus |
-| [**Bad Date**](https://x.org/6) | arXiv | Jan 2024 |
+| [**Bad Date**](https://x.org/6) | arXiv | Spring 2024 |
 | [**Script**](javascript:alert(1)) | arXiv | 2024-01 |
 |  | arXiv | 2024-01 |
 | [**Fine again**](https://arxiv.org/pdf/2401.00001v2.pdf) | arXiv | 2024-01 |
@@ -35,7 +35,7 @@ def test_each_problem_with_its_line():
         LintProblem(6, "broken link near '[**Unclosed**](https://arxiv.org/abs/240'"),
         LintProblem(7, "broken link near 'Github](https://'"),
         LintProblem(8, "row has 6 cells but the header has 5; GitHub drops the extra cells"),
-        LintProblem(9, "date 'Jan 2024' is not YYYY-MM"),
+        LintProblem(9, "date 'Spring 2024' is not a date such as 2024-03, 2024.03, 2024-03-15, Mar 2024 or 2024"),
         LintProblem(10, "link 'javascript:alert(1)' is not http(s)"),
         LintProblem(11, "row has no title"),
         LintProblem(12, "same paper as line 4 in 'S'"),

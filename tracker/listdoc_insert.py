@@ -1,11 +1,14 @@
 """Insert proposals into a list document: checks, duplicates, row placement, the update log.
 
 Every proposal is checked before anything changes. A row goes into the first
-paper table of each of its sections, above the first existing row with an
-older date and on top of existing rows with the same date (the maintainers'
-habit); rows inserted in one run keep the proposals' order among equal dates.
-Only new lines are added; no existing line moves or changes (the update log
-may rewrite its own line for the same day).
+paper table of each of its sections, its date written in the table's own
+format (:mod:`tracker.listdoc_dates`). In a newest-first table it goes above
+the first existing row with an older date and on top of existing rows with the
+same date (the maintainers' habit); in a table whose dated rows mostly go
+oldest-first it goes after the last row that is not newer. Rows whose date
+can't be read are passed over. Rows inserted in one run keep the proposals'
+order among equal dates. Only new lines are added; no existing line moves or
+changes (the update log may rewrite its own line for the same day).
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from tracker.arxiv_ids import normalise_arxiv_id
 from tracker.errors import ProposalError
+from tracker.listdoc_dates import DateFormat, compare_keys, date_key, format_date, learn_format
 from tracker.listdoc_model import normalise_title
-from tracker.listdoc_rows import PaperTable, date_key
+from tracker.listdoc_rows import PaperTable
 from tracker.listdoc_style import NewRow, RowStyle, StyleVotes, count_style, format_row, learn_style
 from tracker.markdown_safe import escape_cell, safe_url
 from tracker.records import Proposal
@@ -46,7 +51,8 @@ class Applied:
 @dataclass
 class _Entry:
     text: str
-    key: tuple[int, int] | None
+    key: tuple[int, ...] | None
+    """Date key (:func:`tracker.listdoc_dates.date_key`); ``None`` when the row's date can't be read."""
     original: int | None
     """Line index of an existing body line; ``None`` for a new row."""
 
@@ -55,6 +61,9 @@ class _Entry:
 class _TableWork:
     table: PaperTable
     style: RowStyle
+    date_format: DateFormat
+    ascending: bool
+    """The table's dated rows mostly go oldest-first."""
     body: list[_Entry] = field(default_factory=list)
 
 
@@ -93,6 +102,7 @@ def apply_proposals(
     crlf = sum(line.endswith("\r") for line in lines) > len(lines) // 2
     work: dict[str, _TableWork] = {}
     votes: dict[int | None, StyleVotes] = {}
+    document_dates: list[DateFormat] = []
     known: dict[str, tuple[set[str], set[str]]] = {}
     inserted: list[tuple[Proposal, str]] = []
     skipped: list[tuple[Proposal, str]] = []
@@ -109,9 +119,9 @@ def apply_proposals(
                 log.debug("already in %s: %s", section.path, _short(proposal.title))
                 skipped.append((proposal, section.path))
                 continue
-            table = work.get(section.path) or _start_work(doc, section.path, crlf, votes)
+            table = work.get(section.path) or _start_work(doc, section.path, crlf, votes, document_dates)
             work[section.path] = table
-            _insert(table, format_row(table.style, table.table.columns, new_row), date_key(new_row.date))
+            _insert_row(table, new_row, date_key(proposal.date) or date_key(new_row.date))
             if paper_id:
                 ids.add(paper_id)
             if title:
@@ -141,27 +151,56 @@ def apply_proposals(
     return Applied("\n".join(out), tuple(inserted), tuple(skipped), log_line)
 
 
-def _start_work(doc: ListDocument, section: str, crlf: bool, votes: dict[int | None, StyleVotes]) -> _TableWork:
+def _start_work(
+    doc: ListDocument,
+    section: str,
+    crlf: bool,
+    votes: dict[int | None, StyleVotes],
+    document_dates: list[DateFormat],
+) -> _TableWork:
     position, table = next((i, t) for i, t in enumerate(doc.tables) if t.section == section)
     if not votes:
         votes.update({i: count_style(t.rows, t.columns) for i, t in enumerate(doc.tables)})
         votes[None] = sum(votes.values(), StyleVotes())
     style = learn_style(votes[position], votes[None], crlf)
-    keys = {row.line - 1: date_key(row.date) for row in table.rows}
+    if not document_dates:
+        document_dates.append(learn_format(row.date for t in doc.tables if t.columns.date is not None for row in t.rows))
+    dates = [row.date for row in table.rows] if table.columns.date is not None else []
+    date_format = learn_format(dates, document_dates[0])
+    keys = {row.line - 1: date_key(row.date) for row in table.rows} if dates else {}
     body = [_Entry(doc.lines[i], keys.get(i), i) for i in range(table.table.body_start, table.table.body_end)]
-    return _TableWork(table, style, body)
+    ascending = _is_ascending([entry.key for entry in body if entry.key is not None])
+    log.debug("%s: dates like %s, %s", section, date_format, "oldest first" if ascending else "newest first")
+    return _TableWork(table, style, date_format, ascending, body)
 
 
-def _insert(table: _TableWork, text: str, key: tuple[int, int] | None) -> None:
-    """Newest first: above the first existing row that is older or as old, below new rows as old."""
-    position = len(table.body)
-    for index, entry in enumerate(table.body):
-        if entry.key is None or key is None:
-            continue
-        if entry.key < key or (entry.key == key and entry.original is not None):
-            position = index
-            break
-    table.body.insert(position, _Entry(text, key, None))
+def _is_ascending(keys: list[tuple[int, ...]]) -> bool:
+    """More steps up than down between consecutive dates: the table is sorted oldest-first."""
+    steps = [compare_keys(later, earlier) for earlier, later in pairwise(keys)]
+    return steps.count(1) > steps.count(-1)
+
+
+def _insert_row(table: _TableWork, new_row: NewRow, key: tuple[int, ...] | None) -> None:
+    """Write ``new_row`` with its date in the table's format and put it in date order."""
+    if key is not None:
+        new_row = replace(new_row, date=format_date(table.date_format, key))
+        key = date_key(new_row.date) or key
+    text = format_row(table.style, table.table.columns, new_row)
+    body = table.body
+    dated = [index for index, entry in enumerate(body) if entry.key is not None]
+    if key is None or not dated:
+        position = len(body)
+    elif table.ascending:
+        position = next((i + 1 for i in reversed(dated) if compare_keys(body[i].key, key) <= 0), dated[0])
+    else:
+        position = next((i for i in dated if _goes_above(body[i], key)), dated[-1] + 1)
+    body.insert(position, _Entry(text, key, None))
+
+
+def _goes_above(entry: _Entry, key: tuple[int, ...]) -> bool:
+    """Newest first: a new row goes above an older row or an existing row as old, below new rows as old."""
+    order = compare_keys(entry.key, key)
+    return order < 0 or (order == 0 and entry.original is not None)
 
 
 def _anchor_new_rows(table: _TableWork, before: dict[int, list[str]]) -> None:

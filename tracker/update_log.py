@@ -1,9 +1,12 @@
 """The update log under the News heading: ``- Update Log`` with ``  - **2024-3-19**: Add 14 papers.`` items.
 
-New items go first (newest first). When the News section has no ``Update Log``
+New items go first (newest first), their date written like the log's other
+items (``2024-03-19`` in a log that pads; ``2024-3-19`` when it doesn't or has
+no items yet). When the News section has no ``Update Log``
 bullet, one is created after the section's last line of text, in the list's
 bullet style. A second run on the same day does not add a second item: the
-day's item is rewritten with its count plus the papers inserted now (a run
+day's item, in whichever form its date is written, is rewritten with its
+count plus the papers inserted now (a run
 that inserts nothing leaves the log alone, so applying twice is applying once).
 Without a News heading nothing is logged.
 """
@@ -13,10 +16,12 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tracker.errors import ConfigError
+from tracker.listdoc_dates import DateFormat, format_date, learn_format, parse_date
 from tracker.listdoc_rows import heading_title
 
 if TYPE_CHECKING:
@@ -26,6 +31,9 @@ log = logging.getLogger(__name__)
 
 _PARENT = re.compile(r"^(\s*)([-*+])\s+(?:\*\*)?update log(?:\*\*)?:?\s*$", re.IGNORECASE)
 _ITEM = re.compile(r"^(\s*)([-*+])\s+(.*)$")
+
+LOG_DATE_FORMAT = DateFormat(kind="numeric", sep="-", pad=False, day=True)
+"""The list's date format in the log, ``2024-3-19``, used when the log's items show none."""
 
 
 @dataclass(frozen=True)
@@ -38,15 +46,17 @@ class LogEdit:
     """The log item's text as it now reads."""
 
 
-def log_date_text(day: datetime.date) -> str:
-    """The list's date format in the log: ``2024-3-19`` (no zero padding)."""
-    return f"{day.year}-{day.month}-{day.day}"
+def log_date_text(day: datetime.date, fmt: DateFormat = LOG_DATE_FORMAT) -> str:
+    """``day`` as the log writes it: ``2024-3-19`` (no zero padding) unless ``fmt`` says otherwise."""
+    return format_date(fmt, (day.year, day.month, day.day))
 
 
-def format_log_item(template: str, day: datetime.date, count: int) -> str:
-    """``template`` filled in; :class:`ConfigError` naming ``list.update_log_template`` if it can't be."""
+def format_log_item(template: str, day: datetime.date | str, count: int) -> str:
+    """``template`` filled in (``day`` as a date, or the date text to write); :class:`ConfigError` naming
+    ``list.update_log_template`` if it can't be."""
+    date_text = day if isinstance(day, str) else log_date_text(day)
     try:
-        return template.format(date=log_date_text(day), count=count)
+        return template.format(date=date_text, count=count)
     except (KeyError, IndexError, ValueError) as e:
         raise ConfigError(
             f"list.update_log_template {template!r} is invalid ({e!r}); use only {{date}} and {{count}}"
@@ -68,7 +78,7 @@ def plan_update_log(
     section_end = next((h.index for h in doc.headings if h.index > news.index and h.level <= news.level), len(lines))
     parent = next((i for i in range(news.index + 1, section_end) if _PARENT.match(lines[i])), None)
     if parent is not None:
-        return _add_to_existing(lines, parent, day, count, template, text, newline)
+        return _add_to_existing(lines, parent, day, count, template, newline)
     last = max((i for i in range(news.index + 1, own_end) if lines[i].strip()), default=news.index)
     bullet = next((m.group(2) for i in range(news.index + 1, own_end) if (m := _ITEM.match(lines[i]))), "-")
     block = [f"{bullet} Update Log", f"  {bullet} {text}"]
@@ -84,7 +94,7 @@ def plan_update_log(
 
 
 def _add_to_existing(
-    lines: list[str], parent: int, day: datetime.date, count: int, template: str, text: str, newline: str
+    lines: list[str], parent: int, day: datetime.date, count: int, template: str, newline: str
 ) -> LogEdit:
     parent_indent = len(_PARENT.match(lines[parent]).group(1))
     children = []
@@ -93,14 +103,15 @@ def _add_to_existing(
         if not item or len(item.group(1)) <= parent_indent:
             break
         children.append((i, item))
-    pattern = _item_pattern(template, log_date_text(day))
-    for i, item in children:
-        same_day = pattern.match(item.group(3).rstrip())
-        if same_day:
-            total = int(same_day.group(1)) + count if same_day.groups() else count
-            updated = format_log_item(template, day, total)
-            prefix = lines[i][: item.start(3)]
-            return LogEdit({}, {i: prefix + updated + newline}, updated)
+    pattern = _item_pattern(template)
+    logged = [(i, item, found) for i, item in children if (found := pattern.match(item.group(3).rstrip()))]
+    dates = [found.groupdict().get("date") for _, _, found in logged]
+    for (i, item, found), written in zip(logged, dates, strict=True):
+        if written is None or _is_day(written, day):
+            total = int(found.group("count")) + count if "count" in found.groupdict() else count
+            updated = format_log_item(template, day if written is None else written, total)
+            return LogEdit({}, {i: lines[i][: item.start(3)] + updated + newline}, updated)
+    text = format_log_item(template, log_date_text(day, _log_format(d for d in dates if d is not None)), count)
     if children:
         indent, bullet = children[0][1].group(1), children[0][1].group(2)
     else:
@@ -108,11 +119,30 @@ def _add_to_existing(
     return LogEdit({parent + 1: [f"{indent}{bullet} {text}{newline}"]}, {}, text)
 
 
-def _item_pattern(template: str, date_text: str) -> re.Pattern[str]:
-    """A regex matching ``template``'s items for ``date_text``, any count (group 1)."""
+def _item_pattern(template: str) -> re.Pattern[str]:
+    """A regex matching ``template``'s items: any date (group ``date``), any count (group ``count``)."""
     parts = re.split(r"(\{date\}|\{count\})", template)
-    pattern = "".join(
-        re.escape(date_text) if part == "{date}" else r"(\d+)" if part == "{count}" else re.escape(part)
-        for part in parts
-    )
+    seen: set[str] = set()
+    pattern = ""
+    for part in parts:
+        name = part[1:-1] if part in ("{date}", "{count}") else None
+        if name is None:
+            pattern += re.escape(part)
+        elif name in seen:
+            pattern += f"(?P={name})"
+        else:
+            seen.add(name)
+            pattern += r"(?P<date>.+?)" if name == "date" else r"(?P<count>\d+)"
     return re.compile(f"^{pattern}$")
+
+
+def _is_day(written: str, day: datetime.date) -> bool:
+    """``written`` (``2024-3-19``, ``2024-03-19``, ...) is ``day``."""
+    parsed = parse_date(written)
+    return parsed is not None and parsed.key == (day.year, day.month, day.day)
+
+
+def _log_format(written: Iterable[str]) -> DateFormat:
+    """The date format of the log's items (those that give a day); :data:`LOG_DATE_FORMAT` when none do."""
+    days = [text for text in written if (parsed := parse_date(text)) is not None and len(parsed.key) == 3]
+    return replace(learn_format(days, LOG_DATE_FORMAT), day=True)
