@@ -32,7 +32,7 @@ from click.testing import CliRunner
 
 from tracker.cli import cli
 from tracker.listdoc import ListDocument, Row, normalise_title
-from tracker.listdoc_rows import date_key
+from tracker.listdoc_dates import date_key
 
 DAY = "2024-03-19"
 

@@ -130,8 +130,9 @@ class ListDocument:
     ) -> ApplyResult:
         """A new document with each proposal inserted into each of its sections.
 
-        Rows follow the table's own style and go above the first row with an
-        older date (on top of rows with the same date). A proposal already in
+        Rows follow the table's own style and date form and go above the
+        first row with an older date (on top of rows with the same date); in
+        a table sorted oldest-first, after the last row that is not newer. A proposal already in
         a section (same arXiv id in any link form, or same normalised title)
         is skipped there, so applying twice equals applying once. With
         ``log_date``, an update-log line goes under the News heading when

@@ -31,7 +31,6 @@ The first name a header matches wins, so ``| Title | Paper |`` reads the title
 from Title; ``link`` is a column other than the title's that holds the paper's link.
 """
 
-_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})\b")
 _MARKUP = re.compile(r"\*\*|__|`")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -137,14 +136,6 @@ def _title_and_link(cell: str) -> tuple[str, str]:
     if len(first.text.split()) <= 2 and len(re.sub(r"[\W_]", "", outside)) > len(label):
         return outside, first.url
     return _strip_bold(first.text), first.url
-
-
-def date_key(date: str) -> tuple[int, int] | None:
-    """``(year, month)`` of a Date cell such as ``2024-03``; ``None`` when it is not a date."""
-    match = _DATE.match(date)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        return None
-    return int(match.group(1)), int(match.group(2))
 
 
 def heading_title(text: str) -> str:

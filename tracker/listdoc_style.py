@@ -61,7 +61,7 @@ class NewRow:
     venue: str
     """Escaped venue."""
     date: str
-    """``YYYY-MM``."""
+    """In the table's own date form (:func:`tracker.listdoc_dates.format_date`)."""
     code: tuple[str, ...]
     """Safe URLs."""
     data: tuple[str, ...]
