@@ -85,3 +85,10 @@ def test_a_repeated_heading_shares_its_rows_for_the_duplicate_check():
 def test_shortcodes_and_entities_are_not_part_of_a_section_name(heading, name):
     doc = ListDocument.parse(f"## {heading}\n\n" + TABLE + row("A", "2401.00001"))
     assert [s.path for s in doc.sections()] == [name]
+
+
+def test_a_path_with_entities_or_shortcodes_finds_its_section():
+    doc = ListDocument.parse("## Vertical\n\n### :hospital: Medical &amp; Healthcare\n\n" + TABLE + row("A", "2401.00001"))
+    assert doc.sections()[0].path == "Vertical > Medical & Healthcare"
+    assert doc.find_section("Vertical > Medical &amp; Healthcare").path == "Vertical > Medical & Healthcare"
+    assert doc.find_section("Vertical>:hospital: Medical & Healthcare").path == "Vertical > Medical & Healthcare"

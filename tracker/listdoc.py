@@ -18,7 +18,6 @@ import bisect
 import datetime
 import difflib
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -73,7 +72,7 @@ class ListDocument:
         """The section at ``path`` (``A > B > C``); :class:`ProposalError` naming the closest one if unknown."""
         wanted = " ".join(str(path).split())
         found = next((s for s in self._sections if s.path == wanted), None)
-        if found is None:  # written with other spacing around the separators ("A>B > C")
+        if found is None:  # written with other spacing, markup, entities or shortcodes ("A>B &amp; C")
             found = next((s for s in self._sections if _path_key(s.path) == _path_key(wanted)), None)
         if found is not None:
             return found
@@ -251,5 +250,8 @@ def _title_heading(headings: tuple[Heading, ...], paper_tables: Iterable[int]) -
 
 
 def _path_key(path: str) -> str:
-    """``path`` without the spacing around its ``>`` separators, for matching a path typed by hand."""
-    return re.sub(r"\s*>\s*", ">", path)
+    """``path`` with each ``>``-separated part as a heading name (:func:`heading_title`), spacing dropped.
+
+    It matches a path typed by hand, or one an older kd-tracker wrote (``Medical &amp; Healthcare``).
+    """
+    return ">".join(heading_title(part) for part in path.split(">"))
