@@ -129,3 +129,23 @@ def test_a_one_or_two_row_table_keeps_its_own_form(rows, expected):
 def test_an_empty_table_takes_the_documents_form():
     assert new_row(OTHER + table("| Title | Venue | Date |")) == (
         "| [**New**](https://arxiv.org/abs/2402.00009) | arXiv | 2024-02 |")
+
+
+# a table whose paper link has a column of its own (| Title | Paper |): the new row keeps the title plain there
+
+def test_a_link_column_gets_the_new_rows_link_and_the_title_stays_plain():
+    text = table("|Date|Title|Paper|Code|",
+                 "|2024.03|**FastThing**|[[pdf]](https://arxiv.org/pdf/2403.00010.pdf)|[Github](https://github.com/a/fast)|",
+                 "|2024.01|**SlowThing**|[[pdf]](https://arxiv.org/pdf/2401.00011.pdf)|[Github](https://github.com/a/slow)|")
+    assert new_row(text, code=("https://github.com/n/new",)) == (
+        "|2024.02|**New**|[[pdf]](https://arxiv.org/abs/2402.00009)|[Github](https://github.com/n/new)|"
+    )
+    doc = ListDocument.parse(text)
+    assert [(r.title, r.arxiv_id) for r in doc.rows()] == [("FastThing", "2403.00010"), ("SlowThing", "2401.00011")]
+
+
+def test_a_link_column_that_the_rows_leave_empty_keeps_the_link_in_the_title():
+    text = table("| Title | Venue | Date | Link |",
+                 "| [**A**](https://arxiv.org/abs/2403.00001) | arXiv | 2024-03 | |",
+                 "| [**B**](https://arxiv.org/abs/2401.00002) | arXiv | 2024-01 | [blog](https://b.example/post) |")
+    assert new_row(text) == "| [**New**](https://arxiv.org/abs/2402.00009) | arXiv | 2024-02 |"

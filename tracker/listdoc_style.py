@@ -23,7 +23,7 @@ from tracker.listdoc_model import Row
 from tracker.listdoc_rows import Columns
 
 TitleBold = Literal["inside", "outside", ""]
-"""``[**Title**](url)``, ``**[Title](url)**`` or ``[Title](url)``."""
+"""``[**Title**](url)``, ``**[Title](url)**`` or ``[Title](url)``; in a table whose link has a column of its own, ``**Title**`` or ``Title``."""
 
 _T = TypeVar("_T")
 
@@ -46,6 +46,8 @@ class RowStyle:
     """Link text in the Data cell."""
     joiner: str = " <br> "
     """Between two links in one cell."""
+    link_text: LinkText | None = None
+    """Link text in the table's own link column (``| Title | Paper |``); ``None``: the title holds the link."""
     newline: str = ""
     """``"\\r"`` in a CRLF file (lines are split on ``\\n``)."""
 
@@ -83,6 +85,10 @@ class StyleVotes:
     data_texts: Counter[tuple[str, str]] = field(default_factory=Counter)
     """``(text key, url)`` of Data links."""
     joiners: Counter[str] = field(default_factory=Counter)
+    link_column: Counter[bool] = field(default_factory=Counter)
+    """Whether a row of a table with a link column keeps its link there (and not in the title)."""
+    link_texts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """``(text key, url)`` of the links in that column."""
 
     def __add__(self, other: StyleVotes) -> StyleVotes:
         return StyleVotes(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -103,8 +109,17 @@ def count_style(rows: Iterable[Row], columns: Columns) -> StyleVotes:
             if sep.count("|") == 1:
                 votes.seps[sep] += 1
         votes.closed["|" in line[filled[-1].content_end :]] += 1
-        if columns.title < len(cells):
-            bold = _title_bold(cells[columns.title].content)
+        title = cells[columns.title].content if columns.title < len(cells) else ""
+        titled = bool(scan_links(title).links)
+        link_cell = cells[columns.link].content if columns.link is not None and columns.link < len(cells) else ""
+        if not titled and scan_links(link_cell).links:  # | **Title** | [pdf](url) |
+            votes.link_column[True] += 1
+            votes.bold["inside" if "**" in title else ""] += 1
+            _count_links(link_cell, votes.link_texts, Counter())
+        elif titled:
+            if columns.link is not None:
+                votes.link_column[False] += 1
+            bold = _title_bold(title)
             if bold is not None:
                 votes.bold[bold] += 1
         for index, texts in ((columns.code, votes.code_texts), (columns.data, votes.data_texts)):
@@ -144,6 +159,7 @@ def learn_style(table: StyleVotes, document: StyleVotes, crlf: bool) -> RowStyle
         code_text=learn_link_text(table.code_texts, document.code_texts, default.code_text.label),
         data_text=learn_link_text(table.data_texts, document.data_texts, default.data_text.label),
         joiner=_pick(table.joiners, document.joiners, default.joiner),
+        link_text=learn_link_text(table.link_texts, document.link_texts, "Paper") if _pick(table.link_column, Counter(), False) else None,
         newline=default.newline,
     )
 
@@ -157,6 +173,9 @@ def format_row(style: RowStyle, columns: Columns, row: NewRow) -> str:
     }[style.bold]
     cells = [""] * columns.count
     cells[columns.title] = title
+    if style.link_text is not None and columns.link is not None:
+        cells[columns.title] = f"**{row.title}**" if style.bold else row.title
+        cells[columns.link] = f"[{style.link_text.for_url(row.url)}]({row.url})"
     for index, value in (
         (columns.venue, row.venue),
         (columns.date, row.date),
