@@ -121,9 +121,11 @@ def pending_since(runs: RunLog, since: date) -> date:
     """First day whose papers may still be waiting in the bot's open PR.
 
     The PR is rebuilt, not stacked: a paper proposed last week and not yet
-    merged must be proposed again, so the papers scored go back to the window
-    of the first run that published into the PR still in use. Papers merged
-    since are in the list, papers of a closed PR are rejected: both are skipped.
+    merged must be proposed again, so the papers scored go back to the first
+    day *scored* by the first run that published into the PR still in use (its
+    scoring start, not its fetch start: a first run's backfill was only read,
+    for the model's negatives, never scored). Papers merged since are in the
+    list, papers of a closed PR are rejected: both are skipped.
     """
     history = [r for r in runs.runs() if r.status in ("ok", "warnings") and not r.dry_run]
     if not history or history[-1].pr_number is None or history[-1].outcome not in ("created", "updated", "unchanged"):
@@ -133,7 +135,7 @@ def pending_since(runs: RunLog, since: date) -> date:
     for record in reversed(history):
         if record.pr_number != number:
             break
-        first = min(first, record.since)
+        first = min(first, record.score_since)
     return first
 
 
@@ -200,7 +202,8 @@ class Pipeline:
         since, until = window_for(self.config, self.runs, options)
         report = RunReport(options.as_of, since, until, score_since=score_since(self.config, self.runs, options, since))
         dry = options.dry_run_dir is not None
-        report.run_id = self.runs.start(as_of=options.as_of, since=since, until=until, dry_run=dry)
+        report.run_id = self.runs.start(as_of=options.as_of, since=since, until=until, dry_run=dry,
+                                        score_since=report.score_since)
         log.info("run %d as of %s: window %s..%s%s", report.run_id, options.as_of, since, until, " (dry run)" if dry else "")
         try:
             self._run(options, report)

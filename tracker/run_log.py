@@ -27,6 +27,8 @@ class RunRecord:
     """The day the run acted as (``--as-of``, else today)."""
     since: date
     """First day of the window read."""
+    score_since: date
+    """First day of the papers scored (after ``since`` on a first run, whose backfill is only read)."""
     until: date
     """Last day of the window read."""
     status: str
@@ -45,7 +47,7 @@ class RunRecord:
 
 _COLUMNS = (
     "id, as_of, since, until, status, outcome, pr_number, pr_url, papers_read, proposals, gaps, "
-    "model_version, dry_run, error"
+    "model_version, dry_run, error, score_since"
 )
 
 
@@ -54,6 +56,7 @@ def _record(row: tuple) -> RunRecord:
         id=row[0],
         as_of=date.fromisoformat(row[1]),
         since=date.fromisoformat(row[2]),
+        score_since=date.fromisoformat(row[14] or row[2]),
         until=date.fromisoformat(row[3]),
         status=row[4],
         outcome=row[5],
@@ -78,12 +81,15 @@ class RunLog:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def start(self, *, as_of: date, since: date, until: date, dry_run: bool) -> int:
-        """Open a run; returns its id."""
+    def start(
+        self, *, as_of: date, since: date, until: date, dry_run: bool, score_since: date | None = None
+    ) -> int:
+        """Open a run; returns its id. ``score_since``: first day scored (default ``since``)."""
         with self.store.transaction("record a run in") as conn:
             cursor = conn.execute(
-                "INSERT INTO runs (as_of, since, until, started_at, dry_run) VALUES (?, ?, ?, ?, ?)",
-                (as_of.isoformat(), since.isoformat(), until.isoformat(), _now(), int(dry_run)),
+                "INSERT INTO runs (as_of, since, until, started_at, dry_run, score_since) VALUES (?, ?, ?, ?, ?, ?)",
+                (as_of.isoformat(), since.isoformat(), until.isoformat(), _now(), int(dry_run),
+                 (score_since or since).isoformat()),
             )
             return int(cursor.lastrowid)
 

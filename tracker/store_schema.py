@@ -116,6 +116,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        4,
+        # First day a run scored (the first run fetches a backfill but scores only its last window);
+        # '' on runs recorded before: they scored from ``since``.
+        """
+        ALTER TABLE runs ADD COLUMN score_since TEXT NOT NULL DEFAULT ''
+        """,
+    ),
 ]
 """``(version, sql)`` pairs, in increasing version order."""
 
