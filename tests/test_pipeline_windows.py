@@ -78,3 +78,31 @@ def test_the_second_week_does_not_score_the_first_weeks_backfill(setup, github):
     assert first.since == date(2024, 2, 5) and first.score_since == date(2024, 3, 8)
     assert _scored_days(setup, first.id)[0] >= "2024-03-08"
     assert _scored_days(setup, second.id)[0] >= "2024-03-08"
+
+
+def test_a_blocked_week_keeps_the_pending_window_of_its_pr(runs):
+    _published(runs, date(2024, 3, 8), date(2024, 3, 18), "created", 1)
+    _published(runs, date(2024, 3, 15), date(2024, 3, 25), "blocked", 1)
+    assert pending_since(runs, date(2024, 3, 22)) == date(2024, 3, 8)
+    _published(runs, date(2024, 3, 22), date(2024, 4, 1), "updated", 1)  # the take-over
+    assert pending_since(runs, date(2024, 3, 29)) == date(2024, 3, 8)
+
+
+@requires_shared
+def test_a_take_over_after_a_blocked_week_scores_the_papers_still_in_the_pr(setup, github):
+    assert run(setup, "--as-of", "2024-03-18").exit_code in (0, 2)
+    first = set(e2e.pr_proposals(github))
+    assert first
+    repo = github.repo(e2e.REPO)
+    text = repo.file(e2e.BRANCH, "README.md")
+    github.push_commit(e2e.REPO, e2e.BRANCH, {"README.md": text.replace("Update Log", "Update log")}, message="tweak")
+    blocked = run(setup, "--as-of", "2024-03-25")
+    assert blocked.exit_code == 2 and "PR:         blocked" in blocked.output, blocked.output
+    repo.labels.setdefault("kd-tracker:take-over", 7777)
+    repo.pulls[1].labels.append("kd-tracker:take-over")
+    assert run(setup, "--as-of", "2024-04-01").exit_code in (0, 2)
+    taken_over = _runs(setup)[2]
+    assert taken_over.score_since == date(2024, 3, 22)
+    with Store(setup.parent / "kd.db") as store:
+        scored = {row[0] for row in store.query("SELECT arxiv_id FROM run_scores WHERE run_id = ?", (taken_over.id,))}
+    assert first <= scored

@@ -117,6 +117,11 @@ class RunReport:
         return lines
 
 
+PENDING_OUTCOMES = ("created", "updated", "unchanged", "blocked")
+"""Publish outcomes after which the bot's PR is still open with papers waiting in it. ``blocked``: a human
+pushed to the branch, the PR stays as it was (and keeps its number), and a take-over rebuilds it later."""
+
+
 def pending_since(runs: RunLog, since: date) -> date:
     """First day whose papers may still be waiting in the bot's open PR.
 
@@ -125,10 +130,11 @@ def pending_since(runs: RunLog, since: date) -> date:
     day *scored* by the first run that published into the PR still in use (its
     scoring start, not its fetch start: a first run's backfill was only read,
     for the model's negatives, never scored). Papers merged since are in the
-    list, papers of a closed PR are rejected: both are skipped.
+    list, papers of a closed PR are rejected: both are skipped. A blocked week
+    keeps the chain: its PR still holds the earlier weeks' papers.
     """
     history = [r for r in runs.runs() if r.status in ("ok", "warnings") and not r.dry_run]
-    if not history or history[-1].pr_number is None or history[-1].outcome not in ("created", "updated", "unchanged"):
+    if not history or history[-1].pr_number is None or history[-1].outcome not in PENDING_OUTCOMES:
         return since
     number = history[-1].pr_number
     first = since
