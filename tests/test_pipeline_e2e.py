@@ -252,8 +252,10 @@ def test_review_of_a_merged_pr_feeds_the_next_run(setup, github):
     assert second.exit_code in (0, 2), second.output
     assert f"learned:    1 PRs read; rows kept {len(proposed) - 2}, moved 0, removed 2" in second.stdout
     assert "(retrained)" in second.stdout, "new review labels retrain the model"
-    pulls = github.repo(REPO).open_pulls()
-    later = set(pr_proposals(github)) if pulls else set()
+    assert "blocked" not in second.stdout, "a branch left over from a merged PR is rebuilt, not blocked"
+    assert [p.number for p in github.repo(REPO).open_pulls()] == [2], "the next week opens a new PR"
+    later = set(pr_proposals(github))
+    assert later, "the new PR proposes papers"
     assert not removed & later, "rejected papers are never proposed again"
     assert not set(proposed) & later, "merged papers are in the list now"
     with Store(setup.parent / "kd.db") as store:

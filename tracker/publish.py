@@ -24,6 +24,14 @@ comments once what it would have changed, and reports ``blocked``, until a
 maintainer adds the ``github.takeover_label`` label to the PR. A branch with no
 commits of its own (already merged) is the bot's to rebuild.
 
+**A stale branch is rebuilt.** Only the branch of an *open* PR is protected.
+When there is no open PR and the branch still points where a merged or closed
+PR from it left it, the maintainers' commits on it are either in the default
+branch already (a squash merge never makes them its ancestors) or were closed
+on purpose: the branch is force-moved to a fresh bot commit on the base and a
+new PR is opened. A branch pushed to after its PR closed, or one that never had
+a PR, is still someone's work: ``blocked`` until it is deleted.
+
 This module and :mod:`tracker.github_client` are the only ones importing ``github``.
 """
 
@@ -75,6 +83,8 @@ class _Snapshot:
     """Commits on the branch not made by the bot, as ``abc1234 by Name: subject``."""
     takeover: bool
     """The open PR carries the take-over label: the bot may overwrite others' commits."""
+    stale_pr: int | None = None
+    """The merged or closed PR the branch is left over from (no open PR; others' commits may be on it)."""
 
 
 @dataclass(frozen=True)
@@ -168,11 +178,19 @@ class Publisher:
         self._step = f"look up the open PR from {gh.branch}"
         pr = self._find_pr(repo)
         foreign: tuple[str, ...] = ()
+        stale_pr: int | None = None
         if branch is not None:
             self._step = f"compare {gh.branch} with {base_branch}"
             foreign = self._foreign_commits(repo, base_sha, branch.object.sha)
+            if foreign and pr is None:
+                self._step = f"look up the closed PRs from {gh.branch}"
+                stale_pr = self._closed_pr_at(repo, branch.object.sha)
+                if stale_pr is not None:
+                    log.info("branch %s is left over from closed PR #%d (%s); kd-tracker rebuilds it",
+                             gh.branch, stale_pr, "; ".join(foreign))
+                    foreign = ()
         takeover = pr is not None and any(label.name == gh.takeover_label for label in pr.labels)
-        snapshot = _Snapshot(repo, base_branch, base_commit, readme, branch, pr, foreign, takeover)
+        snapshot = _Snapshot(repo, base_branch, base_commit, readme, branch, pr, foreign, takeover, stale_pr)
         log.info("%s: %s at %s (%s); branch %s %s; %s", self.repo_name, self.config.list.path, base_branch,
                  base_sha[:7], gh.branch, "absent" if branch is None else f"at {branch.object.sha[:7]}",
                  f"open PR #{pr.number}" if pr else "no open PR")
@@ -202,6 +220,14 @@ class Publisher:
         if len(pulls) > 1:
             log.warning("%d open PRs from %s; kd-tracker keeps #%d up to date", len(pulls), head, pulls[0].number)
         return pulls[0] if pulls else None
+
+    def _closed_pr_at(self, repo: Repository, branch_sha: str) -> int | None:
+        """The newest merged or closed PR from the branch whose head is ``branch_sha``, i.e. left as it closed."""
+        head = f"{repo.owner.login}:{self.config.github.branch}"
+        for pull in sorted(repo.get_pulls(state="closed", head=head), key=lambda p: -p.number):
+            if pull.head.sha == branch_sha:
+                return pull.number
+        return None
 
     def _is_bot_commit(self, commit: GitCommit) -> bool:
         email = self.config.github.committer_email.lower()
@@ -263,7 +289,9 @@ class Publisher:
         relabelled = self._write_labels(pr, drop_takeover=bool(snap.foreign))
         status: Status = "created" if created else "updated" if (committed or edited or relabelled) else "unchanged"
         log.info("%s PR #%d: %s", status, pr.number, pr.html_url)
-        return self._outcome(status, change, pr)
+        note = (f"rebuilt branch {self.config.github.branch}, left over from closed PR #{snap.stale_pr}"
+                if snap.stale_pr is not None else "")
+        return self._outcome(status, change, pr, note=note)
 
     def _withdraw(self, snap: _Snapshot, change: _Change) -> PublishOutcome:
         """Nothing to add: close the bot's PR (with a comment) and delete its branch."""
@@ -284,7 +312,7 @@ class Publisher:
     def _write_branch(self, snap: _Snapshot, change: _Change) -> bool:
         """Point the branch at one bot commit with the new list on top of the base; False if it already is."""
         gh = self.config.github
-        if snap.branch is not None and not snap.foreign:
+        if snap.branch is not None and not snap.foreign and snap.stale_pr is None:
             self._step = f"read {self.config.list.path} on {gh.branch}"
             if self._read_file(snap.repo, snap.branch.object.sha) == change.result.text:
                 log.info("branch %s already holds this list; no new commit", gh.branch)
@@ -317,7 +345,8 @@ class Publisher:
         current = self._get_branch(snap.repo)
         if current is not None and current.object.sha == sha:
             return  # the write had landed; only its answer was lost
-        if current is not None and not snap.takeover:
+        unmoved = snap.branch is not None and current is not None and current.object.sha == snap.branch.object.sha
+        if current is not None and not snap.takeover and not (snap.stale_pr is not None and unmoved):
             foreign = self._foreign_commits(snap.repo, snap.base_commit.sha, current.object.sha)
             if foreign:
                 raise PublishError(f"branch {gh.branch} of {self.repo_name} changed while kd-tracker was writing it "
