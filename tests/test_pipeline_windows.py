@@ -9,9 +9,11 @@ import pytest
 
 from tests import test_pipeline_e2e as e2e
 from tests.conftest import requires_shared
+from tests.servers.arxiv_server import Fault, atom_page
 from tests.servers.github_server import github_server_fixture  # noqa: F401 - fixture
 from tracker import store_schema
-from tracker.pipeline import pending_since
+from tracker.config import ArxivConfig, Config
+from tracker.pipeline import CarriedGaps, RunOptions, RunReport, carried_gaps, pending_since, window_for
 from tracker.run_log import RunLog
 from tracker.store import Store
 
@@ -106,3 +108,57 @@ def test_a_take_over_after_a_blocked_week_scores_the_papers_still_in_the_pr(setu
     with Store(setup.parent / "kd.db") as store:
         scored = {row[0] for row in store.query("SELECT arxiv_id FROM run_scores WHERE run_id = ?", (taken_over.id,))}
     assert first <= scored
+
+
+def _week(runs: RunLog, as_of: date, since: date, gaps: tuple[date, ...] = ()) -> None:
+    run_id = runs.start(as_of=as_of, since=since, until=as_of, dry_run=False)
+    runs.finish(run_id, status="warnings" if gaps else "ok", outcome="updated", pr_number=1, gaps=gaps)
+
+
+def test_the_next_window_reaches_back_to_gap_days_until_a_run_fetches_them(runs):
+    config = Config()
+    _week(runs, date(2024, 3, 18), date(2024, 1, 18))
+    _week(runs, date(2024, 3, 25), date(2024, 3, 15), gaps=(date(2024, 3, 19), date(2024, 3, 20)))
+    april = date(2024, 4, 1)
+    assert carried_gaps(config, runs, april).reread == (date(2024, 3, 19), date(2024, 3, 20))
+    assert window_for(config, runs, RunOptions(as_of=april)) == (date(2024, 3, 19), april)
+    _week(runs, april, date(2024, 3, 19), gaps=(date(2024, 3, 20),))  # 03-19 fetched now, 03-20 still missing
+    later = date(2024, 4, 8)
+    assert window_for(config, runs, RunOptions(as_of=later)) == (date(2024, 3, 20), later)
+    _week(runs, later, date(2024, 3, 20))  # fetched at last
+    assert window_for(config, runs, RunOptions(as_of=date(2024, 4, 15))) == (date(2024, 4, 5), date(2024, 4, 15))
+    # an explicit --since reads what it is told
+    assert window_for(config, runs, RunOptions(as_of=april, since=date(2024, 3, 28))) == (date(2024, 3, 28), april)
+
+
+def test_gap_days_older_than_the_look_back_are_given_up_once_and_reported(runs):
+    config = Config(arxiv=ArxivConfig(gap_lookback_days=14))
+    gap = date(2024, 3, 19)
+    _week(runs, date(2024, 3, 25), date(2024, 3, 15), gaps=(gap,))
+    _week(runs, date(2024, 4, 1), gap, gaps=(gap,))  # re-read, still missing
+    assert carried_gaps(config, runs, date(2024, 4, 1)).reread == (gap,)
+    as_of = date(2024, 4, 8)
+    carried = carried_gaps(config, runs, as_of)
+    assert (carried.reread, carried.given_up) == ((), (gap,))
+    assert window_for(config, runs, RunOptions(as_of=as_of)) == (date(2024, 3, 29), as_of)
+    _week(runs, as_of, date(2024, 3, 29))
+    assert carried_gaps(config, runs, date(2024, 4, 15)) == CarriedGaps()  # given up once, then no more
+    report = RunReport(as_of, date(2024, 3, 29), as_of, score_since=date(2024, 3, 29), given_up_gaps=[gap])
+    assert report.exit_code == 2
+    assert any(line.startswith("  gaps given up: 2024-03-19 (past arxiv.gap_lookback_days") for line in report.summary())
+
+
+@requires_shared
+def test_days_arxiv_answered_empty_are_fetched_by_the_next_run(setup, github, arxiv):
+    assert run(setup, "--as-of", "2024-03-18").exit_code in (0, 2)
+    empty = atom_page([], query="x", start=0, max_results=2000, total=0)
+    arxiv.add_faults(*[Fault(body=empty) for _ in range(2)])  # every try of the week's only query
+    second = run(setup, "--as-of", "2024-03-25")
+    assert second.exit_code == 2 and "  gaps:       2024-03-19, 2024-03-20, 2024-03-21, 2024-03-22" in second.stdout
+    third = run(setup, "--as-of", "2024-04-01")
+    assert third.exit_code in (0, 2)
+    assert "window 2024-03-19..2024-04-01" in third.stdout
+    with Store(setup.parent / "kd.db") as store:
+        days = store.day_counts(date(2024, 3, 19), date(2024, 3, 22))
+    served = {p.published for p in arxiv.papers if "2024-03-19" <= p.published <= "2024-03-22"}
+    assert served and served <= set(days)

@@ -62,6 +62,8 @@ class ArxivConfig:
     backfill_days: int = 60
     """The first run (no earlier successful run) reads this many days back; the days before the
     window give the first model its negatives."""
+    gap_lookback_days: int = 28
+    """A run's window reaches back to earlier runs' gap days still missing, at most this many days."""
     rss_announce_types: tuple[str, ...] = ("new", "cross")
     """RSS announcement types kept; ``replace`` and ``replace-cross`` are skipped."""
 

@@ -68,6 +68,8 @@ class RunReport:
     outcome: PublishOutcome | None = None
     learned: Any = None
     """The learning step's report, when it ran."""
+    given_up_gaps: list[date] = field(default_factory=list)
+    """Earlier runs' gap days still missing that fall out of ``arxiv.gap_lookback_days`` with this run."""
     seconds: dict[str, float] = field(default_factory=dict)
     """Wall time of each stage."""
 
@@ -77,8 +79,8 @@ class RunReport:
 
     @property
     def exit_code(self) -> int:
-        """0 done, 2 done with warnings (gap days in the window)."""
-        return 2 if self.gaps else 0
+        """0 done, 2 done with warnings (gap days in the window, or earlier ones given up)."""
+        return 2 if self.gaps or self.given_up_gaps else 0
 
     def summary(self) -> list[str]:
         """The one-screen summary printed at the end of a run."""
@@ -99,6 +101,10 @@ class RunReport:
         lines.append(f"  papers:     {self.papers_in_window} in the window")
         gaps = ", ".join(d.isoformat() for d in self.gaps)
         lines.append(f"  gaps:       {gaps or 'none'}")
+        if self.given_up_gaps:
+            lost = ", ".join(d.isoformat() for d in self.given_up_gaps)
+            lines.append(f"  gaps given up: {lost} (past arxiv.gap_lookback_days;"
+                         " re-read with `kd-tracker fetch --since`)")
         lines.append(f"  model:      {self.model_version} ({'retrained' if self.trained else 'unchanged'})")
         if self.selection is not None:
             s = self.selection
@@ -153,8 +159,41 @@ def score_since(config: Config, runs: RunLog, options: RunOptions, since: date) 
     return max(since, options.as_of - timedelta(days=config.arxiv.window_days))
 
 
+@dataclass(frozen=True)
+class CarriedGaps:
+    """Gap days that earlier runs reported and no later run has fetched since."""
+
+    reread: tuple[date, ...] = ()
+    """Within ``arxiv.gap_lookback_days`` of the run: its window reaches back to cover them."""
+    given_up: tuple[date, ...] = ()
+    """Still missing in the last run, but older than the look-back now: reported once, no longer re-read."""
+
+
+def carried_gaps(config: Config, runs: RunLog, as_of: date) -> CarriedGaps:
+    """Earlier runs' unresolved gap days, as of ``as_of``.
+
+    A gap day is unresolved until a later successful run (dry runs fetch into
+    the store too) checked it and did not report it again: a run checks the
+    days ``since .. as_of - 1`` of its window (its own day's listing is not
+    out yet), and reports again every gap it still sees there.
+    """
+    history = [r for r in runs.runs() if r.status in ("ok", "warnings") and r.until <= as_of]
+    unresolved: set[date] = set()
+    for record in history:
+        checked_until = min(record.until, record.as_of - timedelta(days=1))
+        unresolved = {d for d in unresolved if not record.since <= d <= checked_until}
+        unresolved.update(date.fromisoformat(d) for d in record.gaps)
+    bound = as_of - timedelta(days=config.arxiv.gap_lookback_days)
+    last_gaps = set(history[-1].gaps) if history else set()
+    return CarriedGaps(
+        reread=tuple(sorted(d for d in unresolved if bound <= d < as_of)),
+        given_up=tuple(sorted(d for d in unresolved if d < bound and d.isoformat() in last_gaps)),
+    )
+
+
 def window_for(config: Config, runs: RunLog, options: RunOptions) -> tuple[date, date]:
-    """The days to read: since the last successful run, with overlap; the first run backfills."""
+    """The days to read: since the last successful run, with overlap, and back to earlier runs' gap days still
+    missing (within ``arxiv.gap_lookback_days``); the first run backfills."""
     until = options.as_of
     if options.since is not None:
         return options.since, until
@@ -162,7 +201,9 @@ def window_for(config: Config, runs: RunLog, options: RunOptions) -> tuple[date,
     if last is None or last.until > until:
         return until - timedelta(days=config.arxiv.backfill_days), until
     overlap = max(config.arxiv.window_days - 7, 0)
-    return min(until - timedelta(days=config.arxiv.window_days), last.until - timedelta(days=overlap)), until
+    since = min(until - timedelta(days=config.arxiv.window_days), last.until - timedelta(days=overlap))
+    reread = carried_gaps(config, runs, until).reread
+    return min((since, *reread)), until
 
 
 class Pipeline:
@@ -208,6 +249,16 @@ class Pipeline:
         since, until = window_for(self.config, self.runs, options)
         report = RunReport(options.as_of, since, until, score_since=score_since(self.config, self.runs, options, since))
         dry = options.dry_run_dir is not None
+        if options.since is None:
+            carried = carried_gaps(self.config, self.runs, options.as_of)
+            # with a look-back shorter than the window, the window still reads them
+            report.given_up_gaps = [d for d in carried.given_up if d < since]
+            if carried.reread:
+                log.info("re-reading %d gap days of earlier runs: %s", len(carried.reread),
+                         ", ".join(d.isoformat() for d in carried.reread))
+            if report.given_up_gaps:
+                log.warning("gap days still missing, no longer re-read (older than arxiv.gap_lookback_days = %d): %s",
+                            self.config.arxiv.gap_lookback_days, ", ".join(d.isoformat() for d in report.given_up_gaps))
         report.run_id = self.runs.start(as_of=options.as_of, since=since, until=until, dry_run=dry,
                                         score_since=report.score_since)
         log.info("run %d as of %s: window %s..%s%s", report.run_id, options.as_of, since, until, " (dry run)" if dry else "")
@@ -220,7 +271,7 @@ class Pipeline:
         outcome = report.outcome
         self.runs.finish(
             report.run_id,
-            status="warnings" if report.gaps else "ok",
+            status="warnings" if report.exit_code else "ok",
             outcome=("preview" if dry else outcome.status) if outcome else "",
             pr_number=outcome.pr_number if outcome and not dry else None,
             pr_url=(outcome.pr_url or "") if outcome and not dry else "",
