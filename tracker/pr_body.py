@@ -14,10 +14,19 @@ At the end, an HTML comment (invisible on GitHub) holds the same facts as JSON;
     <!-- kd-tracker-metadata
     {"schema": 1, "model_version": "...", "papers": [{"arxiv_id": "2403.01234", "sections": [...], "score": 0.91}]}
     -->
+
+**What a maintainer edits is kept.** The publisher ends the body with
+:func:`render_footer`: a visible line inviting review notes, the hash of the
+title the bot set, and :data:`NOTES_MARKER`. The bot owns the body above the
+marker and rewrites it each run; whatever a maintainer writes below it
+(:func:`notes_of`) is carried into every rewrite. A title that no longer
+matches the recorded hash was edited by a person (:func:`title_edited`) and is
+left alone from then on.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -38,6 +47,9 @@ METADATA_END = "-->"
 MAX_BODY = 65_000
 """GitHub refuses PR bodies over 65,536 characters; near-misses are cut first to stay under."""
 _METADATA = re.compile(re.escape(METADATA_START) + r"\s*\n(?P<json>.*?)\n" + re.escape(METADATA_END), re.S)
+NOTES_MARKER = "<!-- kd-tracker: your notes below are kept -->"
+"""The line after which a PR body is the maintainers': kept verbatim when the bot rewrites the body."""
+_TITLE_MARK = re.compile(r"<!-- kd-tracker:title (?P<hash>[0-9a-f]{16}) -->")
 
 
 @dataclass(frozen=True)
@@ -173,17 +185,17 @@ def _metadata_block(papers: Sequence[tuple[Proposal, Sequence[str]]], context: P
 
 
 def render_body(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext, *,
-                skipped: int = 0, takeover_label: str = "kd-tracker:take-over") -> str:
+                skipped: int = 0, takeover_label: str = "kd-tracker:take-over", limit: int = MAX_BODY) -> str:
     """The PR body for ``papers`` (each with the sections it was inserted into), in markdown.
 
     ``skipped`` counts proposals already in the list (mentioned, not shown).
     Near-misses come from ``context.near_misses``; they are cut when the body
-    would exceed GitHub's limit.
+    would exceed ``limit`` characters (GitHub's limit, less what is appended).
     """
     near = list(context.near_misses)
     while True:
         body = _render(papers, context, near, skipped, takeover_label)
-        if len(body) <= MAX_BODY or not near:
+        if len(body) <= limit or not near:
             return body
         near = near[: len(near) // 2]
 
@@ -216,6 +228,37 @@ def _render(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishCo
               f"What you merge is what kd-tracker learns from.", ""]
     lines.append(_metadata_block(papers, context, near))
     return "\n".join(lines) + "\n"
+
+
+def _title_hash(title: str) -> str:
+    return hashlib.sha256(title.encode("utf-8")).hexdigest()[:16]
+
+
+def render_footer(title: str) -> str:
+    """The end of a bot PR body: the notes invitation, the hash of the bot's ``title``, :data:`NOTES_MARKER`."""
+    return (f"\n---\n\n_Review notes written below this line are kept when kd-tracker updates this pull request; "
+            f"so is a title you edit._\n<!-- kd-tracker:title {_title_hash(title)} -->\n{NOTES_MARKER}")
+
+
+def notes_of(body: str | None) -> str:
+    """What maintainers wrote below :data:`NOTES_MARKER` in ``body``, verbatim ('' when nothing but blanks)."""
+    _, marker, notes = (body or "").partition(NOTES_MARKER)
+    return notes if marker and notes.strip() else ""
+
+
+def with_notes(bot_body: str, notes: str) -> str:
+    """``bot_body`` (ending with :func:`render_footer`) followed by the maintainers' ``notes``."""
+    return bot_body + (notes if notes.strip() else "\n")
+
+
+def title_edited(title: str | None, body: str | None) -> bool:
+    """True when ``title`` is not the one the bot last set, as recorded by :func:`render_footer` in ``body``.
+
+    A body without the record (a PR from before it, or a maintainer deleted it) counts as not edited.
+    """
+    above = (body or "").partition(NOTES_MARKER)[0]
+    recorded = [m.group("hash") for m in _TITLE_MARK.finditer(above)]
+    return bool(recorded) and recorded[-1] != _title_hash(title or "")
 
 
 def render_blocked_comment(papers: Sequence[tuple[Proposal, Sequence[str]]], *, branch: str,

@@ -24,6 +24,12 @@ comments once what it would have changed, and reports ``blocked``, until a
 maintainer adds the ``github.takeover_label`` label to the PR. A branch with no
 commits of its own (already merged) is the bot's to rebuild.
 
+**Whose PR text is it.** The bot owns the body above
+:data:`~tracker.pr_body.NOTES_MARKER` and rewrites it each run; what a
+maintainer writes below the marker is kept in every rewrite. A title a
+maintainer edited (it no longer matches the one the bot recorded in the body)
+is left alone. See :mod:`tracker.pr_body`.
+
 **A stale branch is rebuilt.** Only the branch of an *open* PR is protected.
 When there is no open PR and the branch still points where a merged or closed
 PR from it left it, the maintainers' commits on it are either in the default
@@ -57,7 +63,17 @@ from tracker.config import Config
 from tracker.errors import ListFormatError, PublishError
 from tracker.github_client import to_publish_error
 from tracker.listdoc import ApplyResult, ListDocument
-from tracker.pr_body import render_blocked_comment, render_body, render_closed_comment, render_title
+from tracker.pr_body import (
+    MAX_BODY,
+    notes_of,
+    render_blocked_comment,
+    render_body,
+    render_closed_comment,
+    render_footer,
+    render_title,
+    title_edited,
+    with_notes,
+)
 from tracker.publish_records import PublishContext, PublishOutcome, Status
 from tracker.records import Proposal
 
@@ -243,7 +259,9 @@ class Publisher:
         return tuple(foreign)
 
     # -- the change ----------------------------------------------------------------------------------------
-    def _change(self, base_text: str, proposals: Sequence[Proposal], context: PublishContext) -> _Change:
+    def _change(self, base_text: str, proposals: Sequence[Proposal], context: PublishContext,
+                pr: PullRequest | None = None) -> _Change:
+        """The new list and the PR text; the body keeps the notes maintainers wrote at the end of ``pr``'s."""
         listing = self.config.list
         result = ListDocument.parse(base_text, listing.path).apply(
             proposals, log_date=context.as_of if listing.update_log else None, log_template=listing.update_log_template)
@@ -253,7 +271,10 @@ class Publisher:
         papers = tuple((p, tuple(s)) for p, s in sections.items())
         skipped = len({p for p, _ in result.skipped} - set(sections))
         title = render_title(self.config.github.pr_title, len(papers), context.window)
-        body = render_body(papers, context, skipped=skipped, takeover_label=self.config.github.takeover_label)
+        notes = notes_of(pr.body) if pr is not None else ""
+        footer = render_footer(title)
+        body = with_notes(render_body(papers, context, skipped=skipped, takeover_label=self.config.github.takeover_label,
+                                      limit=MAX_BODY - len(footer) - len(notes)) + footer, notes)
         diff = "".join(difflib.unified_diff(base_text.splitlines(keepends=True), result.text.splitlines(keepends=True),
                                             f"a/{listing.path}", f"b/{listing.path}")) if result.changed else ""
         log.info("%d of %d proposals inserted (%d rows); %d already in the list",
@@ -274,7 +295,7 @@ class Publisher:
     # -- publish -------------------------------------------------------------------------------------------
     def _publish(self, proposals: Sequence[Proposal], context: PublishContext) -> PublishOutcome:
         snap = self._snapshot()
-        change = self._change(snap.readme_text, proposals, context)
+        change = self._change(snap.readme_text, proposals, context, snap.pr)
         if snap.foreign and not snap.takeover:
             if not change.result.changed:
                 return self._outcome("unchanged", change, snap.pr, note="nothing to add; the branch is not kd-tracker's")
@@ -383,9 +404,21 @@ class Publisher:
         self._edit_pr(found, change)
         return found, not exists, True
 
+    @staticmethod
+    def _pr_edits(pr: PullRequest, change: _Change) -> dict[str, str]:
+        """Title and body changes for ``pr``; a title a maintainer edited is theirs and left alone."""
+        edits = {}
+        if (pr.title or "") != change.title:
+            if title_edited(pr.title, pr.body):
+                log.info("PR #%d: keeping the title a maintainer set (%r)", pr.number, pr.title)
+            else:
+                edits["title"] = change.title
+        if (pr.body or "") != change.body:
+            edits["body"] = change.body
+        return edits
+
     def _edit_pr(self, pr: PullRequest, change: _Change) -> bool:
-        edits = {key: value for key, value in (("title", change.title), ("body", change.body))
-                 if (getattr(pr, key) or "") != value}
+        edits = self._pr_edits(pr, change)
         if edits:
             self._step = f"update PR #{pr.number}"
             pr.edit(**edits)
@@ -426,7 +459,7 @@ class Publisher:
             change = self._change(readme_text, proposals, context)
             return self._outcome("created" if change.result.changed else "unchanged", change, None, dry_run=True)
         snap = self._snapshot()
-        change = self._change(snap.readme_text, proposals, context)
+        change = self._change(snap.readme_text, proposals, context, snap.pr)
         if snap.foreign and not snap.takeover:
             status: Status = "blocked" if change.result.changed else "unchanged"
             note = self._blocked_note(snap) if change.result.changed else "nothing to add; the branch is not kd-tracker's"
@@ -438,7 +471,7 @@ class Publisher:
             return self._outcome("created", change, None, dry_run=True)
         same_branch = (snap.branch is not None and not snap.foreign
                        and self._read_file(snap.repo, snap.branch.object.sha) == change.result.text)
-        same_pr = (snap.pr.title or "") == change.title and (snap.pr.body or "") == change.body
+        same_pr = not self._pr_edits(snap.pr, change)
         current = {label.name for label in snap.pr.labels}
         same_labels = set(self.config.github.labels) <= current and not (snap.foreign and snap.takeover)
         status = "unchanged" if same_branch and same_pr and same_labels else "updated"
