@@ -1,20 +1,27 @@
 """config.yaml -> a frozen :class:`Config` of dataclasses.
 
 Every user-tunable setting lives here with its default, so a config file may
-set only some keys. Unknown keys, typos and wrong types are a
+set only some keys. Unknown keys, typos, wrong types, duplicate keys and
+values out of range or of the wrong form (a template field that is never filled
+in, a repository that is not ``owner/name``, an hour of 25) are a
 :class:`~tracker.errors.ConfigError` naming the file, line and key, with the
-closest valid key when there is one.
+closest valid key when there is one: ``config check`` passes only what a run can use.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
+import re
+import string
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -199,6 +206,7 @@ def parse_config(text: str, source: str = "config.yaml") -> Config:
         raise ConfigError(f"{source}:{node.start_mark.line + 1}: the config must be a mapping of sections")
     section_fields = {f.name: f for f in dataclasses.fields(Config) if f.name != "source"}
     sections = {}
+    _refuse_duplicates(node, "", source)
     for key_node, value_node in node.value:
         name = key_node.value
         line = key_node.start_mark.line + 1
@@ -217,6 +225,7 @@ def _build_section(cls: type, section: str, node: yaml.MappingNode, source: str)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     hints = typing.get_type_hints(cls)
     values = {}
+    _refuse_duplicates(node, f"{section}.", source)
     for key_node, value_node in node.value:
         key = key_node.value
         line = key_node.start_mark.line + 1
@@ -224,7 +233,200 @@ def _build_section(cls: type, section: str, node: yaml.MappingNode, source: str)
             raise ConfigError(_unknown(source, line, f"{section}.{key}", list(fields), short=key))
         raw = yaml.safe_load(yaml.serialize(value_node))
         values[key] = _coerce(raw, hints[key], f"{section}.{key}", f"{source}:{line}")
+        _check_value(values[key], f"{section}.{key}", f"{source}:{line}")
     return cls(**values)
+
+
+def _refuse_duplicates(node: yaml.MappingNode, prefix: str, source: str) -> None:
+    """A key set twice in one mapping is an error naming both lines (YAML would silently keep the last)."""
+    first: dict[str, int] = {}
+    for key_node, _ in node.value:
+        line = key_node.start_mark.line + 1
+        name = str(key_node.value)
+        if name in first:
+            raise ConfigError(f"{source}:{line}: duplicate key '{prefix}{name}', already set on line {first[name]}; "
+                              f"keep one of them")
+        first[name] = line
+
+
+# -- values: ranges and forms --------------------------------------------------------------------------------
+# Each check returns what is wrong with a value (``must be ...``), or None. A key without a check only needs its type.
+_Check = Callable[[Any], "str | None"]
+
+_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
+_CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_SPEC = re.compile(r"^[a-z]{3}(-[a-z]{3})?(,[a-z]{3}(-[a-z]{3})?)*$")
+_RSS_TYPES = ("new", "cross", "replace", "replace-cross")
+
+
+def _number(low: float | None = None, high: float | None = None, *, above: bool = False) -> _Check:
+    """A finite number ``>= low`` (``> low`` when ``above``) and ``<= high``."""
+    def check(value: Any) -> str | None:
+        if isinstance(value, float) and not math.isfinite(value):
+            return "must be a finite number"
+        too_low = low is not None and (value <= low if above else value < low)
+        if too_low or (high is not None and value > high):
+            if high is None:
+                return f"must be {'above' if above else 'at least'} {low:g}"
+            return f"must be from {low:g} to {high:g}"
+        return None
+    return check
+
+
+def _all(*checks: _Check) -> _Check:
+    """Every one of ``checks``; the first problem found."""
+    def check(value: Any) -> str | None:
+        return next((problem for problem in (c(value) for c in checks) if problem), None)
+    return check
+
+
+def _text(value: Any) -> str | None:
+    return "must not be empty" if not str(value).strip() else None
+
+
+def _url(value: Any) -> str | None:
+    return None if re.match(r"^https?://[^\s/]+", value) else "must be an http(s):// URL"
+
+
+def _repo(value: Any) -> str | None:
+    return None if _REPO.match(value) else "must be the repository as owner/name, e.g. 'Tebmer/Awesome-KD'"
+
+
+def _categories(value: Any) -> str | None:
+    if not value:
+        return "must list at least one arXiv category, e.g. [cs.CL]"
+    bad = [v for v in value if not _CATEGORY.match(v)]
+    return f"has {bad[0]!r}, not an arXiv category such as 'cs.CL'" if bad else None
+
+
+def _rss_types(value: Any) -> str | None:
+    if not value:
+        return f"must list at least one of {', '.join(_RSS_TYPES)}"
+    bad = [v for v in value if v not in _RSS_TYPES]
+    return f"has {bad[0]!r}; RSS announcement types are {', '.join(_RSS_TYPES)}" if bad else None
+
+
+def _labels(value: Any) -> str | None:
+    return "must not hold an empty label" if any(not v.strip() for v in value) else None
+
+
+def _branch(value: Any) -> str | None:
+    bad = (not value.strip() or value.startswith(("-", "/")) or value.endswith(("/", ".", ".lock"))
+           or ".." in value or "//" in value or "@{" in value
+           or any(c.isspace() or c in "~^:?*[\\" or ord(c) < 32 for c in value))
+    return "must be a valid git branch name, e.g. 'kd-tracker/weekly'" if bad else None
+
+
+def _email(value: Any) -> str | None:
+    return None if re.match(r"^[^@\s]+@[^@\s]+$", value) else "must be an e-mail address"
+
+
+def _env_name(value: Any) -> str | None:
+    if value.startswith(_TOKEN_PREFIXES):
+        # never echo it: the value looks like the token itself
+        return "must be the NAME of the variable that holds the token (e.g. GITHUB_TOKEN), not the token"
+    return None if _ENV_NAME.match(value) else "must be an environment variable name, e.g. GITHUB_TOKEN"
+
+
+def _template(*names: str) -> _Check:
+    """A ``str.format`` template using only the fields ``names``."""
+    allowed = " and ".join("{" + n + "}" for n in names)
+
+    def check(value: Any) -> str | None:
+        try:
+            used = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
+            unknown = [f for f in used if f not in names]
+            if unknown:
+                return f"uses {{{unknown[0]}}}, which kd-tracker does not fill in; use only {allowed}"
+            value.format(**{n: 1 for n in names})
+        except (ValueError, IndexError, KeyError, TypeError) as e:
+            return f"is not a valid template ({e}); use only {allowed}, and {{{{ }}}} for a literal brace"
+        return None
+    return check
+
+
+def _days(value: Any) -> str | None:
+    days = value.strip().lower().replace(" ", "")
+    if _DAY_SPEC.match(days) and all(d in _DAY_NAMES for d in re.split(r"[,-]", days)):
+        return None
+    return ("is not a day name list; use names such as 'mon' or 'mon,thu' "
+            "(numbers are refused: APScheduler 3 counts Monday as 0)")
+
+
+def _timezone(value: Any) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "is not a known time zone; use an IANA name such as 'UTC' or 'Europe/Berlin'"
+    return None
+
+
+_CHECKS: dict[str, _Check] = {
+    "list.repo": _repo,
+    "list.path": _text,
+    "list.update_log_template": _template("date", "count"),
+    "arxiv.api_url": _url,
+    "arxiv.rss_url": _url,
+    "arxiv.categories": _categories,
+    "arxiv.delay_seconds": _number(0),
+    "arxiv.page_size": _number(1, 2000),
+    "arxiv.timeout_seconds": _number(0, above=True),
+    "arxiv.max_retries": _number(1),
+    "arxiv.backoff_seconds": _number(0),
+    "arxiv.max_backoff_seconds": _number(0),
+    "arxiv.result_cap": _number(1),
+    "arxiv.window_days": _number(1),
+    "arxiv.backfill_days": _number(1),
+    "arxiv.gap_lookback_days": _number(0),
+    "arxiv.rss_announce_types": _rss_types,
+    "github.api_url": _url,
+    "github.token_env": _env_name,
+    "github.branch": _branch,
+    "github.labels": _labels,
+    "github.takeover_label": _text,
+    "github.pr_title": _all(_text, _template("count", "window")),
+    "github.committer_name": _text,
+    "github.committer_email": _email,
+    "github.rate_limit_max_wait_seconds": _number(0),
+    "github.retries": _number(0),
+    "github.timeout_seconds": _number(0, above=True),
+    "github.write_delay_seconds": _number(0),
+    "model.path": _text,
+    "model.threshold": _number(0, 1),
+    "model.proposals_per_pr": _number(1),
+    "model.near_misses": _number(0),
+    "model.alternatives": _number(0),
+    "model.max_sections": _number(1),
+    "model.section_min_score": _number(0, 1),
+    "model.min_section_papers": _number(0),
+    "model.negatives": _number(0),
+    "model.random_state": _number(0, 2**32 - 1),
+    "model.top_terms": _number(0),
+    "store.path": _text,
+    "schedule.hour": _number(0, 23),
+    "schedule.minute": _number(0, 59),
+    "schedule.timezone": _timezone,
+    "schedule.jitter_seconds": _number(0),
+    "schedule.misfire_grace_hours": _number(0, above=True),
+}
+
+
+def _check_value(value: Any, key: str, where: str) -> None:
+    """Raise a one-line :class:`ConfigError` when ``value`` is out of range or of the wrong form for ``key``."""
+    if key == "schedule.day_of_week":  # worded as the scheduler words it, location last
+        problem = _days(value)
+        if problem:
+            raise ConfigError(f"{key}: {value!r} {problem} ({where})")
+        return
+    check = _CHECKS.get(key)
+    problem = check(value) if check else None
+    if problem is None:
+        return
+    shown = "" if key == "github.token_env" else f", got {list(value) if isinstance(value, tuple) else value!r}"
+    raise ConfigError(f"{where}: '{key}' {problem}{shown}")
 
 
 def _coerce(value: Any, hint: Any, key: str, where: str) -> Any:
