@@ -10,6 +10,9 @@ only the retry loop (``Client._parse_feed``):
   exponential backoff and jitter, honouring ``Retry-After``, a bounded number of tries;
 - an empty *first* page is suspect and retried too (the API returns those
   sporadically), unless :attr:`ArxivClient.retry_empty_first_page` is off;
+- an answer that is not an Atom feed (a proxy's HTML error page, an empty
+  body) is retried like an empty page, and is an error if every try gets one:
+  the package would read it as an empty result;
 - other statuses and arXiv's error feeds fail at once;
 - each parsed page is reported to :attr:`ArxivClient.on_page`, so callers can
   check ``opensearch:totalResults`` and show progress.
@@ -24,6 +27,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from xml.etree import ElementTree
 
 import arxiv
 import requests
@@ -36,6 +40,9 @@ log = logging.getLogger(__name__)
 USER_AGENT = f"kd-tracker/{__version__} arxiv.py/{arxiv.__version__}"
 """Sent on every request, so arXiv can tell who is calling."""
 _ERROR_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.DOTALL)
+_ATOM_FEED = "{http://www.w3.org/2005/Atom}feed"
+_HEAD_BYTES = 4096
+"""How much of an answer is read to find its root element."""
 
 
 class ArxivRequestError(arxiv.ArxivError):
@@ -139,23 +146,47 @@ class ArxivClient(arxiv.Client):
             except requests.ConnectionError:
                 status = "connection error"
             else:
-                detail = _error_text(self._session.last_response)
+                response = self._session.last_response
+                detail = _error_text(response)
                 if detail:
                     raise ArxivRequestError(url, attempt + 1, "error feed", detail, retryable=False)
-                suspect = first_page and not feed.results and self.retry_empty_first_page
-                if not suspect or attempt + 1 == tries:
-                    if suspect:
-                        log.warning("first page still empty after %d tries, taken as empty: %s", tries, url)
-                    if self.on_page is not None:
-                        self.on_page(url, feed)
-                    return feed
-                status = "empty first page"
+                root = _root_tag(response.content if response is not None else b"")
+                if root != _ATOM_FEED:
+                    status = f"not an Atom feed ({_describe(root)})"
+                else:
+                    suspect = first_page and not feed.results and self.retry_empty_first_page
+                    if not suspect or attempt + 1 == tries:
+                        if suspect:
+                            log.warning("first page still empty after %d tries, taken as empty: %s", tries, url)
+                        if self.on_page is not None:
+                            self.on_page(url, feed)
+                        return feed
+                    status = "empty first page"
             self._last_request_dt = datetime.now()
             if attempt + 1 < tries:
                 wait = self.backoff.wait(attempt, retry_after)
                 log.info("arXiv API: %s, retrying in %.1f s (try %d of %d)", status, wait, attempt + 2, tries)
                 self.sleep(wait)
         raise ArxivRequestError(url, tries, status)
+
+
+def _root_tag(content: bytes) -> str | None:
+    """The qualified tag of the document's root element (``{ns}feed``); None when there is none (empty, not XML)."""
+    parser = ElementTree.XMLPullParser(events=("start",))
+    try:
+        parser.feed(content[:_HEAD_BYTES])
+        for _event, element in parser.read_events():
+            return str(element.tag)
+    except ElementTree.ParseError:
+        return None
+    return None
+
+
+def _describe(tag: str | None) -> str:
+    """What a non-feed answer was, for the error: ``an <html> document``, ``not XML``."""
+    if tag is None:
+        return "not XML"
+    return f"an <{tag.rsplit('}', 1)[-1]}> document"
 
 
 def _error_text(response: requests.Response | None) -> str:
