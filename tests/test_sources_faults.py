@@ -1,4 +1,4 @@
-"""Answers that are no feed at all: an HTML error page or an empty body from the arXiv API.
+"""Answers that are no feed at all: an HTML error page or an empty body from the arXiv API or the RSS feed.
 
 A library reads such an answer as an empty result; kd-tracker refuses it with a
 one-line error and stores nothing, and a re-run completes the job.
@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner
 
 from tests.conftest import requires_shared
@@ -19,12 +20,14 @@ from tracker.config import ArxivConfig
 from tracker.errors import SourceError
 from tracker.records import Paper
 from tracker.sources.arxiv_api import ArxivSource
+from tracker.sources.rss import RssSource
 from tracker.store import Store
 
 pytestmark = requires_shared
 
 MON, SUN = date(2024, 3, 11), date(2024, 3, 17)
 HTML = b"<html><body>Bad gateway</body></html>"
+MAINTENANCE = b"<!DOCTYPE html>\n<html><body>Service maintenance</body></html>"
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,11 @@ def api(server: ArxivServer) -> ArxivSource:
     config = ArxivConfig(api_url=server.api_url, categories=("cs.CL",), delay_seconds=0, backoff_seconds=0,
                          max_retries=3, timeout_seconds=5.0)
     return ArxivSource.from_config(config, sleep=lambda _: None)
+
+
+def rss(server: ArxivServer) -> RssSource:
+    config = ArxivConfig(rss_url=server.url, backoff_seconds=0, max_retries=3, timeout_seconds=5.0)
+    return RssSource(requests.Session(), config, sleep=lambda _: None)
 
 
 @pytest.mark.parametrize(("body", "what"), [(HTML, "an <html> document"), (b"", "not XML")])
@@ -89,3 +97,32 @@ def test_fetch_refuses_an_html_first_page_stores_nothing_and_a_rerun_completes(s
     assert _stored(tmp_path) == set()
     again = _fetch(config, *args)
     assert again.exit_code == 0 and _stored(tmp_path) == {p.arxiv_id for p in week}
+
+
+@pytest.mark.parametrize(("body", "what"), [(MAINTENANCE, "an <html> document"), (b"", "an empty answer")])
+def test_an_rss_answer_that_is_no_feed_is_refused(server, body, what):
+    server.rss_day = date(2024, 3, 13)
+    server.add_faults(Fault(path="/rss/", body=body))
+    with pytest.raises(SourceError) as e:
+        rss(server).fetch(["cs.CL"])
+    assert str(e.value) == f"RSS feed {server.url}/rss/cs.CL is not an RSS or Atom feed ({what}); nothing stored; retry later"
+    assert len(server.requests) == 1
+
+
+def test_a_real_feed_without_entries_stays_an_empty_day(server):
+    server.rss_day = date(2024, 3, 16)  # a Saturday: the feed is there, with no entries
+    result = rss(server).fetch(["cs.CL"])
+    assert (result.papers, result.feed_date) == ([], date(2024, 3, 16))
+
+
+def test_fetch_refuses_an_rss_maintenance_page_and_stores_nothing(server, tmp_path):
+    server.rss_day = date(2024, 3, 13)
+    config = tracker_config(server, tmp_path, categories=["cs.CL"])
+    server.add_faults(Fault(path="/rss/", body=MAINTENANCE))
+    failed = _fetch(config, "--source", "rss")
+    assert failed.exit_code == 1
+    assert failed.stderr.strip().splitlines()[-1] == (
+        f"Error: RSS feed {server.url}/rss/cs.CL is not an RSS or Atom feed (an <html> document); "
+        "nothing stored; retry later"
+    )
+    assert _stored(tmp_path) == set()

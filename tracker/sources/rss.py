@@ -5,7 +5,10 @@ One GET of ``{rss_url}/rss/{cat+cat}`` (RSS 2.0) or ``{rss_url}/atom/{cat+cat}``
 ``new`` and ``cross`` announcements are kept (``arxiv.rss_announce_types``);
 ``replace`` and ``replace-cross`` are skipped. A malformed or truncated feed
 (``bozo``) is a :class:`~tracker.errors.SourceError` naming the URL and the
-parser's message, and none of its entries are returned. The old RSS 1.0 format
+parser's message, and none of its entries are returned; so is an answer that
+is no RSS/Atom feed at all (a maintenance page in HTML, an empty body), which
+feedparser would read as an empty feed. A real feed with no entries (a
+holiday) is an empty day. The old RSS 1.0 format
 (announce type in the title suffix) is read too.
 """
 
@@ -35,6 +38,7 @@ _ID = re.compile(r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v
 _ANNOUNCE = re.compile(r"Announce Type:\s*(?P<type>[\w-]+)")
 _RSS1_SUFFIX = re.compile(r"\s*\(arXiv:[^)]*?(?P<flag>CROSS LISTED|UPDATED)?\)\s*$")
 _RSS1_TYPES = {None: "new", "CROSS LISTED": "cross", "UPDATED": "replace"}
+_FIRST_TAG = re.compile(rb"<\s*([A-Za-z][\w:.-]*)")
 
 
 @dataclass
@@ -67,6 +71,14 @@ def _local_day(text: str | None) -> date | None:
         return parsedate_to_datetime(text).date()
     except (TypeError, ValueError):
         return None
+
+
+def _what(content: bytes) -> str:
+    """What a non-feed answer was, for the error: ``an empty answer``, ``an <html> document``, ``not XML``."""
+    if not content.strip():
+        return "an empty answer"
+    match = _FIRST_TAG.search(content[:4096])
+    return f"an <{match.group(1).decode('ascii')}> document" if match else "not XML"
 
 
 def feed_day(parsed: Any) -> date | None:
@@ -184,6 +196,8 @@ class RssSource:
         if parsed.bozo and not isinstance(parsed.bozo_exception, feedparser.CharacterEncodingOverride):
             message = " ".join(str(parsed.bozo_exception).split())
             raise SourceError(f"RSS feed {url} is malformed ({message}); nothing stored; retry later")
+        if not parsed.get("version"):
+            raise SourceError(f"RSS feed {url} is not an RSS or Atom feed ({_what(content)}); nothing stored; retry later")
         day = feed_day(parsed)
         keep = set(self.config.rss_announce_types)
         result = FeedResult(url, day)
