@@ -463,5 +463,18 @@ def _unknown(source: str, line: int, key: str, valid: list[str], short: str | No
 
 
 def token_from_env(config: Config, environ: typing.Mapping[str, str]) -> str | None:
-    """The GitHub token from the variable named by ``github.token_env`` (None when unset or empty)."""
-    return environ.get(config.github.token_env) or None
+    """The GitHub token from the variable named by ``github.token_env`` (None when unset or blank).
+
+    Surrounding whitespace (the newline of ``echo``, a secret pasted with one) is dropped; a token with
+    whitespace, control or non-ASCII characters inside is a :class:`ConfigError` that never shows it.
+    """
+    name = config.github.token_env
+    token = (environ.get(name) or "").strip()
+    if not token:
+        return None
+    bad = next((c for c in token if not 33 <= ord(c) <= 126), None)
+    if bad is not None:
+        kind = "whitespace" if bad.isspace() else "a control character" if ord(bad) < 32 or ord(bad) == 127 \
+            else "a non-ASCII character"
+        raise ConfigError(f"{name} is malformed: the token has {kind} inside it; set {name} to the token alone")
+    return token

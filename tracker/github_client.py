@@ -134,6 +134,9 @@ def github_message(error: GithubException) -> str:
 def to_publish_error(error: Exception, *, action: str, repo: str, config: Config) -> PublishError:
     """A one-line :class:`PublishError` for a PyGithub or network error, naming the repo and the next step."""
     env = config.github.token_env
+    if isinstance(error, requests.exceptions.InvalidHeader):  # never sent: no network problem; don't show the header
+        return PublishError(f"could not {action} for {repo}: a request header is malformed, most likely the token "
+                            f"in {env}; set {env} to the token alone")
     if isinstance(error, requests.RequestException):
         kind = type(error).__name__
         return PublishError(f"no answer from GitHub ({config.github.api_url}) while trying to {action} for {repo} "
