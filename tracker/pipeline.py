@@ -323,7 +323,7 @@ class Pipeline:
 
         path = Path(self.config.model.path)
         labels = self.labels.training_labels() if self.labels is not None else []
-        key = _training_key(text, labels)
+        key = _training_key(text, labels, document)
         try:
             model = load_model(path)
         except ModelError as e:
@@ -381,9 +381,15 @@ class Pipeline:
         return self.publisher.publish(proposals, context)
 
 
-def _training_key(list_text: str, labels: list) -> str:
-    """What the model was trained for: the list's text and the review labels."""
+def _training_key(list_text: str, labels: list, document: ListDocument) -> str:
+    """What the model was trained for: the list's text, its rows as read (paper and section) and the review labels.
+
+    The rows as read change when kd-tracker reads the same text differently (a
+    heading it now names otherwise), which makes the saved model's sections stale.
+    """
     digest = hashlib.sha256(list_text.encode("utf-8"))
+    for row in document.rows():
+        digest.update(f"\n{row.arxiv_id or row.title}\t{row.section}".encode())
     for label in sorted(repr(label) for label in labels):
         digest.update(label.encode("utf-8"))
     return digest.hexdigest()
