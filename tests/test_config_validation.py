@@ -103,3 +103,34 @@ def test_a_negative_gap_look_back_is_refused() -> None:
     with pytest.raises(ConfigError) as e:
         parse_config("arxiv:\n  gap_lookback_days: -1\n", "c.yaml")
     assert str(e.value) == "c.yaml:2: 'arxiv.gap_lookback_days' must be at least 0, got -1"
+
+
+@pytest.fixture
+def no_time_zone_database(tmp_path, monkeypatch):
+    """A machine without the system time-zone files or the tzdata package (a slim container)."""
+    import importlib.util
+    import zoneinfo
+
+    if importlib.util.find_spec("tzdata") is not None:
+        pytest.skip("the tzdata package is installed here")
+    zoneinfo.reset_tzpath(to=[str(tmp_path)])
+    zoneinfo.ZoneInfo.clear_cache()
+    yield
+    zoneinfo.reset_tzpath()
+    zoneinfo.ZoneInfo.clear_cache()
+
+
+def test_the_shipped_config_loads_and_schedules_without_a_time_zone_database(no_time_zone_database, tmp_path) -> None:
+    import datetime
+
+    from tracker.schedule import next_fire_times
+
+    config = load_config(ROOT / "config.yaml")
+    assert config.schedule.timezone == "UTC"
+    fires = next_fire_times(config.schedule, datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc), 1)
+    assert fires[0].utcoffset() == datetime.timedelta(0)
+    # another zone can't be checked here: it loads, and the scheduler says what is missing when it needs it
+    parse_config("schedule:\n  timezone: Europe/Berlin\n", "c.yaml")
+    with pytest.raises(ConfigError, match="unknown time zone 'Europe/Berlin'"):
+        next_fire_times(parse_config("schedule:\n  timezone: Europe/Berlin\n", "c.yaml").schedule,
+                        datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc), 1)

@@ -11,12 +11,14 @@ closest valid key when there is one: ``config check`` passes only what a run can
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import math
 import re
 import string
 import types
 import typing
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -356,10 +358,28 @@ def _days(value: Any) -> str | None:
             "(numbers are refused: APScheduler 3 counts Monday as 0)")
 
 
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z"})
+
+
+def time_zone(name: str) -> datetime.tzinfo:
+    """The time zone ``name`` (an IANA name); UTC works without a time-zone database (a slim container).
+
+    :class:`zoneinfo.ZoneInfoNotFoundError` or :class:`ValueError` for an unknown name.
+    """
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError:
+        if name in _UTC_NAMES:
+            return datetime.timezone.utc
+        raise
+
+
 def _timezone(value: Any) -> str | None:
     try:
-        ZoneInfo(value)
+        time_zone(value)
     except (ZoneInfoNotFoundError, ValueError):
+        if not zoneinfo.available_timezones():  # no database here to tell; the scheduler says so when it needs one
+            return None
         return "is not a known time zone; use an IANA name such as 'UTC' or 'Europe/Berlin'"
     return None
 

@@ -13,14 +13,14 @@ import signal
 from collections.abc import Callable
 from datetime import datetime
 from types import FrameType
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from tracker.config import ScheduleConfig
+from tracker.config import ScheduleConfig, time_zone
 from tracker.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def build_trigger(schedule: ScheduleConfig, *, jitter: bool = True) -> CronTrigg
     if not 0 <= schedule.minute <= 59:
         raise ConfigError(f"schedule.minute: {schedule.minute} is not a minute from 0 to 59")
     try:
-        tz = ZoneInfo(schedule.timezone)
+        tz = time_zone(schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError) as e:
         raise ConfigError(f"schedule.timezone: unknown time zone {schedule.timezone!r}; use an IANA name such as 'UTC'") from e
     return CronTrigger(
@@ -96,7 +96,7 @@ class WeeklyScheduler(BlockingScheduler):
 
 def make_scheduler(schedule: ScheduleConfig, job: Callable[[], object]) -> WeeklyScheduler:
     """The daemon's scheduler with the weekly job: coalesced, one instance, misfire grace in hours."""
-    scheduler = WeeklyScheduler(timezone=ZoneInfo(schedule.timezone))
+    scheduler = WeeklyScheduler(timezone=time_zone(schedule.timezone))
     scheduler.add_job(
         job,
         build_trigger(schedule),
@@ -137,7 +137,7 @@ def serve(schedule: ScheduleConfig, job: Callable[[], object]) -> None:
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        upcoming = next_fire_times(schedule, datetime.now(ZoneInfo(schedule.timezone)), 1)
+        upcoming = next_fire_times(schedule, datetime.now(time_zone(schedule.timezone)), 1)
         log.info(
             "scheduler started (%s %02d:%02d %s, jitter %ss); next run at %s",
             schedule.day_of_week,

@@ -116,13 +116,12 @@ def schedule_command(config: Config, repo: str | None, outdir: Path | None, show
         kd-tracker schedule --next 3
         kd-tracker schedule
     """
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from datetime import datetime, timezone
 
     from tracker.schedule import next_fire_times, serve
 
     if show_next:
-        now = datetime.now(ZoneInfo(config.schedule.timezone))
+        now = datetime.now(timezone.utc)  # the trigger gives its times in schedule.timezone
         for fire in next_fire_times(config.schedule, now, show_next):
             click.echo(fire.isoformat())
         return
