@@ -31,6 +31,8 @@ The first name a header matches wins, so ``| Title | Paper |`` reads the title
 from Title; ``link`` is a column other than the title's that holds the paper's link.
 """
 
+LINK_LABELS = frozenset({"pdf", "paper", "arxiv", "abs", "html", "link", "url", "doi", "preprint", "openreview"})
+"""Link texts that name the kind of link, not the paper: in ``**Title** [[pdf]](url)`` the title is the text beside it."""
 _MARKUP = re.compile(r"\*\*|__|`")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -125,17 +127,17 @@ def _title_and_link(cell: str) -> tuple[str, str]:
     links = scan_links(cell).links
     if not links:
         return _strip_bold(cell), ""
-    first, pieces, last = links[0], [], 0
+    first = links[0]
+    if first.text.strip("[] *").lower() not in LINK_LABELS:
+        return _strip_bold(first.text), first.url
+    pieces, last = [], 0
     for link in links:
         pieces.append(cell[last : link.start])
         last = link.end
     pieces.append(cell[last:])
     outside = _TAG.sub(" ", _IMAGE.sub(" ", "".join(pieces)))
     outside = _strip_bold(" ".join(outside.split()).strip(" -–—:|,;"))
-    label = re.sub(r"[\W_]", "", first.text)
-    if len(first.text.split()) <= 2 and len(re.sub(r"[\W_]", "", outside)) > len(label):
-        return outside, first.url
-    return _strip_bold(first.text), first.url
+    return (outside or _strip_bold(first.text)), first.url
 
 
 def heading_title(text: str) -> str:
