@@ -58,7 +58,27 @@ def test_runs_recorded_before_the_scoring_start_was_kept_scored_from_their_windo
     with Store(path) as store:
         assert store.schema_version == store_schema.latest()
         (record,) = RunLog(store).runs()
-        assert (record.since, record.score_since) == (date(2024, 3, 8), date(2024, 3, 8))
+        assert (record.since, record.score_since) == (date(2024, 3, 8), None)
+        assert pending_since(RunLog(store), date(2024, 3, 15)) == date(2024, 3, 8)
+
+
+def test_a_first_run_recorded_before_the_scoring_start_scored_only_its_last_window(tmp_path, monkeypatch):
+    path = tmp_path / "kd.db"
+    with monkeypatch.context() as m:
+        m.setattr(store_schema, "MIGRATIONS", [mig for mig in store_schema.MIGRATIONS if mig[0] <= 3])
+        with Store(path):
+            pass
+    conn = sqlite3.connect(path)  # a first run with its 60-day backfill, then a second week, both in PR #1
+    conn.execute("INSERT INTO runs (as_of, since, until, started_at, status, outcome, pr_number) "
+                 "VALUES ('2024-03-18', '2024-01-18', '2024-03-18', 'x', 'ok', 'created', 1)")
+    conn.execute("INSERT INTO runs (as_of, since, until, started_at, status, outcome, pr_number) "
+                 "VALUES ('2024-03-25', '2024-03-15', '2024-03-25', 'y', 'ok', 'updated', 1)")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        runs = RunLog(store)
+        assert pending_since(runs, date(2024, 3, 22), window_days=10) == date(2024, 3, 8)
+        assert pending_since(runs, date(2024, 3, 22)) == date(2024, 1, 18)  # without the window: the old reading
 
 
 def _scored_days(config, run_id: int) -> list[str]:

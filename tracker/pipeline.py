@@ -128,7 +128,7 @@ PENDING_OUTCOMES = ("created", "updated", "unchanged", "blocked")
 pushed to the branch, the PR stays as it was (and keeps its number), and a take-over rebuilds it later."""
 
 
-def pending_since(runs: RunLog, since: date) -> date:
+def pending_since(runs: RunLog, since: date, window_days: int | None = None) -> date:
     """First day whose papers may still be waiting in the bot's open PR.
 
     The PR is rebuilt, not stacked: a paper proposed last week and not yet
@@ -137,7 +137,10 @@ def pending_since(runs: RunLog, since: date) -> date:
     scoring start, not its fetch start: a first run's backfill was only read,
     for the model's negatives, never scored). Papers merged since are in the
     list, papers of a closed PR are rejected: both are skipped. A blocked week
-    keeps the chain: its PR still holds the earlier weeks' papers.
+    keeps the chain: its PR still holds the earlier weeks' papers. A run
+    recorded before the scoring start was kept scored from its window start,
+    except the store's first run, which (with ``window_days``) scored only
+    its last ``window_days``.
     """
     history = [r for r in runs.runs() if r.status in ("ok", "warnings") and not r.dry_run]
     if not history or history[-1].pr_number is None or history[-1].outcome not in PENDING_OUTCOMES:
@@ -147,7 +150,11 @@ def pending_since(runs: RunLog, since: date) -> date:
     for record in reversed(history):
         if record.pr_number != number:
             break
-        first = min(first, record.score_since)
+        start = record.score_since
+        if start is None:  # recorded before schema 4
+            first_run = record is history[0] and window_days is not None
+            start = max(record.since, record.as_of - timedelta(days=window_days)) if first_run else record.since
+        first = min(first, start)
     return first
 
 
@@ -295,7 +302,7 @@ class Pipeline:
         with self._stage(report, "train"):
             model = self._model(document, text, report)
         with self._stage(report, "score"):
-            papers = self.store.papers(pending_since(self.runs, report.score_since), report.until)
+            papers = self.store.papers(pending_since(self.runs, report.score_since, self.config.arxiv.window_days), report.until)
             report.papers_in_window = len(papers)
             scored = model.score(papers)
             rejected = self.labels.rejected_ids() if self.labels is not None else set()

@@ -27,8 +27,9 @@ class RunRecord:
     """The day the run acted as (``--as-of``, else today)."""
     since: date
     """First day of the window read."""
-    score_since: date
-    """First day of the papers scored (after ``since`` on a first run, whose backfill is only read)."""
+    score_since: date | None
+    """First day of the papers scored (after ``since`` on a first run, whose backfill is only read);
+    ``None`` for a run recorded before kd-tracker kept it (store schema 4)."""
     until: date
     """Last day of the window read."""
     status: str
@@ -56,7 +57,7 @@ def _record(row: tuple) -> RunRecord:
         id=row[0],
         as_of=date.fromisoformat(row[1]),
         since=date.fromisoformat(row[2]),
-        score_since=date.fromisoformat(row[14] or row[2]),
+        score_since=date.fromisoformat(row[14]) if row[14] else None,
         until=date.fromisoformat(row[3]),
         status=row[4],
         outcome=row[5],

@@ -119,7 +119,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (
         4,
         # First day a run scored (the first run fetches a backfill but scores only its last window);
-        # '' on runs recorded before: they scored from ``since``.
+        # '' on runs recorded before: unknown (see tracker.pipeline.pending_since).
         """
         ALTER TABLE runs ADD COLUMN score_since TEXT NOT NULL DEFAULT ''
         """,
