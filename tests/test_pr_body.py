@@ -124,6 +124,19 @@ def test_near_misses_are_cut_before_the_body_gets_too_long() -> None:
     assert len(parse_pr_metadata(body).near_misses) == shown
 
 
+def test_with_long_notes_below_the_table_rows_are_cut_but_the_metadata_names_every_paper() -> None:
+    papers = [(Proposal(title="P" * 250 + str(i), url=f"https://arxiv.org/abs/2403.{i:05d}", sections=(LABELING,),
+                        arxiv_id=f"2403.{i:05d}", date="2024-03", score=0.9), (LABELING,)) for i in range(40)]
+    full = render_body(papers, context(near_misses=()))
+    limit = len(full) - 2000  # what is left after a maintainer's long notes
+    body = render_body(papers, context(near_misses=()), limit=limit)
+    assert len(body) <= limit
+    shown = len(re.findall(r"^\| \d+ \|", body, flags=re.M))
+    assert 0 < shown < 40
+    assert f"{40 - shown} more papers not shown here" in body
+    assert len(parse_pr_metadata(body).arxiv_ids) == 40
+
+
 def test_title_from_template() -> None:
     assert render_title("Weekly update: {count} new papers ({window})", 3, "2024-03-11..2024-03-18") == \
         "Weekly update: 3 new papers (2024-03-11..2024-03-18)"

@@ -190,18 +190,24 @@ def render_body(papers: Sequence[tuple[Proposal, Sequence[str]]], context: Publi
 
     ``skipped`` counts proposals already in the list (mentioned, not shown).
     Near-misses come from ``context.near_misses``; they are cut when the body
-    would exceed ``limit`` characters (GitHub's limit, less what is appended).
+    would exceed ``limit`` characters (GitHub's limit, less what is appended:
+    the footer and a maintainer's notes), then the papers table's last rows
+    (the metadata block still names every paper, and the diff shows every row).
     """
     near = list(context.near_misses)
+    shown = len(papers)
     while True:
-        body = _render(papers, context, near, skipped, takeover_label)
-        if len(body) <= limit or not near:
+        body = _render(papers, context, near, skipped, takeover_label, shown)
+        if len(body) <= limit or (not near and not shown):
             return body
-        near = near[: len(near) // 2]
+        if near:
+            near = near[: len(near) // 2]
+        else:
+            shown //= 2
 
 
 def _render(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext,
-            near: Sequence[Proposal], skipped: int, takeover_label: str) -> str:
+            near: Sequence[Proposal], skipped: int, takeover_label: str, shown: int) -> str:
     count = len(papers)
     summary = (f"**kd-tracker proposes {count} paper{'' if count == 1 else 's'}** from arXiv "
                f"{escape_cell(context.window)} · model {escape_cell(context.model_version)} · "
@@ -212,8 +218,11 @@ def _render(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishCo
     if papers:
         lines += ["| # | Paper | Score | Section | Alternatives | Top terms | Code / data | Venue |",
                   "|--:|---|--:|---|---|---|---|---|"]
-        lines += [_proposal_row(i, p, s) for i, (p, s) in enumerate(papers, 1)]
+        lines += [_proposal_row(i, p, s) for i, (p, s) in enumerate(papers[:shown], 1)]
         lines.append("")
+        if shown < count:
+            lines += [f"{count - shown} more paper{'' if count - shown == 1 else 's'} not shown here (the body would "
+                      f"be too long); the diff has every row.", ""]
     if near:
         lines += ["<details>",
                   f"<summary>Near misses: {len(near)} best paper{'' if len(near) == 1 else 's'} under the threshold"
