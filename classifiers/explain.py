@@ -16,6 +16,8 @@ from sklearn.pipeline import Pipeline
 
 def linear_coefficients(clf: Any) -> np.ndarray:
     """The coefficient vector of a fitted linear classifier, averaged over a calibrated ensemble."""
+    if hasattr(clf, "estimator_"):  # a meta-estimator around it (BaseRateClassifier)
+        return linear_coefficients(clf.estimator_)
     if hasattr(clf, "calibrated_classifiers_"):
         coefs = [np.asarray(c.estimator.coef_).ravel() for c in clf.calibrated_classifiers_]
         return np.mean(coefs, axis=0)

@@ -1,6 +1,6 @@
 """Factories of the model pipelines (papers in, probabilities out).
 
-Tune with pipeline parameter names (``clf__estimator__C``, ``features__title__tfidf__min_df``).
+Tune with pipeline parameter names (``clf__estimator__estimator__C``, ``features__title__tfidf__min_df``).
 Every factory returns a fresh, unfitted ``Pipeline``.
 """
 
@@ -12,6 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from classifiers.base_rate import BASE_RATE, BaseRateClassifier
 from classifiers.features import DEFAULT_TERMS, LexiconFeatures, PaperText, Term
 from classifiers.sections import SectionClassifier
 from classifiers.vectorizer import FastTfidfVectorizer
@@ -65,11 +66,17 @@ def make_features(
     return FeatureUnion(steps, transformer_weights=weights)
 
 
-def make_classifier(*, C: float = RELEVANCE_DEFAULTS["C"], calibration_folds: int = 3, random_state: int = 0) -> CalibratedClassifierCV:
-    """Logistic regression (balanced classes) with sigmoid (Platt) calibration on held-out folds."""
+def make_classifier(*, C: float = RELEVANCE_DEFAULTS["C"], calibration_folds: int = 3, random_state: int = 0,
+                    base_rate: float = BASE_RATE) -> BaseRateClassifier:
+    """Logistic regression (balanced classes) with sigmoid (Platt) calibration on held-out folds, re-based to ``base_rate``.
+
+    The re-basing (:mod:`classifiers.base_rate`) makes a probability mean the
+    same whether the model saw 3,000 or 80,000 negatives, so a threshold from
+    ``kd-tracker evaluate`` holds in the weekly run.
+    """
     lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=random_state)
     folds = StratifiedKFold(n_splits=calibration_folds, shuffle=True, random_state=random_state)
-    return CalibratedClassifierCV(lr, method="sigmoid", cv=folds)
+    return BaseRateClassifier(CalibratedClassifierCV(lr, method="sigmoid", cv=folds), base_rate=base_rate)
 
 
 def make_relevance_model(

@@ -52,7 +52,7 @@ from tracker.records import Paper, ScoredPaper, SectionScore
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = 3
+MODEL_FORMAT = 4
 """Bumped whenever the saved layout or the pipelines' classes change incompatibly."""
 MODEL_FILE = "model.joblib"
 META_FILE = "model.json"

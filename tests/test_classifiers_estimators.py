@@ -243,3 +243,48 @@ def test_top_terms_vectorised_equal_one_row_at_a_time(integers):
     assert explainer.top_terms(X[5]) == [()] and explainer.top_terms(X[:0]) == []
     if integers:  # pushes tie: the order among them is by name
         assert any(len(set(row.data)) < row.nnz for row in (X[i].multiply(explainer.coef) for i in range(60)))
+
+
+# BaseRateClassifier: probabilities that mean the same whatever the number of negatives
+
+def _blobs(n_pos: int, n_neg: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal(1.5, 1.0, (n_pos, 3)), rng.normal(0.0, 1.0, (n_neg, 3))])
+    return X, np.r_[np.ones(n_pos, int), np.zeros(n_neg, int)]
+
+
+def test_base_rate_probabilities_do_not_depend_on_how_many_negatives_were_seen():
+    from classifiers.models import make_classifier
+
+    X_big, y_big = _blobs(200, 8000, 0)
+    keep = np.r_[np.arange(200), 200 + np.arange(0, 8000, 8)]  # the same positives, one negative in 8
+    probe, _ = _blobs(50, 0, 1)
+    big = make_classifier().fit(X_big, y_big)
+    small = make_classifier().fit(X_big[keep], y_big[keep])
+    assert big.training_rate_ == pytest.approx(200 / 8200) and small.training_rate_ == pytest.approx(200 / 1200)
+    def odds(p: np.ndarray) -> np.ndarray:
+        return p / (1 - p)
+
+    raw_ratio = np.median(odds(small.estimator_.predict_proba(probe)[:, 1]) / odds(big.estimator_.predict_proba(probe)[:, 1]))
+    ratio = np.median(odds(small.predict_proba(probe)[:, 1]) / odds(big.predict_proba(probe)[:, 1]))
+    assert raw_ratio > 4  # each calibrated on its own class balance: about 8 times the odds
+    assert 0.7 < ratio < 1.4  # re-based to the same base rate
+
+
+def test_base_rate_shift_keeps_the_ranking_and_counts_sample_weights():
+    from classifiers.base_rate import BaseRateClassifier
+
+    X, y = _blobs(30, 300, 2)
+    weight = np.where(y == 1, 1.0, 0.5)
+    clf = BaseRateClassifier(LogisticRegression(), base_rate=0.01).fit(X, y, sample_weight=weight)
+    assert clf.training_rate_ == pytest.approx(30 / (30 + 150))
+    proba = clf.predict_proba(X)
+    assert proba.shape == (330, 2) and np.allclose(proba.sum(axis=1), 1.0)
+    inner = clf.estimator_.predict_proba(X)[:, 1]
+    assert (np.argsort(proba[:, 1], kind="stable") == np.argsort(inner, kind="stable")).all()
+    assert proba[:, 1].mean() < inner.mean()  # from a 1-in-6 share down to 1 in 100
+    assert list(clf.predict(X[:2])) == [1 if p >= 0.5 else 0 for p in proba[:2, 1]]
+    with pytest.raises(ValueError, match="base_rate must be between 0 and 1"):
+        BaseRateClassifier(LogisticRegression(), base_rate=1.0).fit(X, y)
+    with pytest.raises(NotFittedError):
+        BaseRateClassifier(LogisticRegression()).predict_proba(X)

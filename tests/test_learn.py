@@ -81,7 +81,7 @@ def test_merged_pr_with_two_rows_removed_and_one_moved(github: GithubServer, tmp
         "rows rejected   0 (PRs closed without merging)",
         "list commits    2",
         "history labels  0",
-        "misses          0 (added by hand, scored below 0.5)",
+        "misses          0 (added by hand, scored below 0.005)",
         "precision       0.40 (kept / proposed)",
         "recall          1.00 (2 found by the bot, 0 missed)",
         "labels          +6 -0, 6 stored; 2 papers rejected for good",
@@ -163,7 +163,7 @@ def test_list_commits_misses_and_learning_twice_gives_the_same_store(github: Git
         log = RunLog(store)
         run = log.start(as_of=dt.date(2024, 3, 18), since=dt.date(2024, 3, 8), until=dt.date(2024, 3, 17), dry_run=False)
         papers = {p.arxiv_id: p for p in corpus()}
-        log.record_scores(run, [ScoredPaper(papers["2403.00012"], 0.31)], proposed=[])
+        log.record_scores(run, [ScoredPaper(papers["2403.00012"], 0.003)], proposed=[])
         first = run_learn(github, store)
     snapshot = dump(path)
     tidy = next(c.sha for c in github.repo(REPO).git.commits.values() if c.message == "Tidy")

@@ -109,8 +109,9 @@ class GithubConfig:
 class ModelConfig:
     path: str = ".kd-tracker/model"
     """Folder of the trained model (joblib + JSON metadata)."""
-    threshold: float = 0.5
-    """Relevance probability at or above which a paper is proposed."""
+    threshold: float = 0.005
+    """Relevance probability at or above which a paper is proposed (probabilities at the base rate of
+    :data:`classifiers.base_rate.BASE_RATE`, 1 list paper in 500 arXiv papers)."""
     proposals_per_pr: int = 15
     """At most this many papers in one pull request."""
     near_misses: int = 10

@@ -28,7 +28,7 @@ def test_evaluate_prints_cv_and_replay_and_writes_plots(tmp_path: Path):
     n = 30 - len(later)
     assert lines[0] == f"cross-validation: 3 folds, {n} list papers, {150 + len(later)} others; sections: {n} papers in 2 sections"
     # the later additions count as "others" here, so the list papers are not perfectly separated
-    assert lines[3].split()[:3] == ["average", "precision", "0.684"]
+    assert lines[3].split()[:3] == ["average", "precision", "0.672"]
     assert any(line.startswith("recommended threshold: ") for line in lines)
     replay = lines.index("") + 1
     assert lines[replay].startswith(f"temporal replay: trained until 2024-02-18 ({n} list papers, ")
