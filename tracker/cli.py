@@ -15,18 +15,43 @@ from tracker import __version__
 from tracker.errors import TrackerError
 from tracker.logs import REDACT, setup_logging
 
+_HELP_ERRORS = getattr(click.exceptions, "NoArgsIsHelpError", ())
+"""What click raises to print a group's help when it is called without a command."""
+
 
 class TrackerGroup(click.Group):
-    """A group that turns :class:`TrackerError` into a one-line ``Error:`` and exit 1."""
+    """A group that turns :class:`TrackerError` and usage errors into a one-line ``Error:`` and exit 1.
+
+    Exit 2 is the weekly run's "done with warnings", which the GitHub Action
+    accepts; a mistyped option must not pass for it.
+    """
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as e:
+            raise _one_line(e) from e
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except TrackerError as e:
             raise click.ClickException(REDACT.redact(str(e))) from e
+        except click.UsageError as e:
+            raise _one_line(e) from e
 
 
-@click.group(cls=TrackerGroup)
+def _one_line(error: click.UsageError) -> click.ClickException:
+    """A usage error as ``Error: <what> (see `<command> --help`)``, exit 1; a bare group still prints its help."""
+    if isinstance(error, _HELP_ERRORS):
+        return error
+    where = error.ctx.command_path if error.ctx is not None else "kd-tracker"
+    message = " ".join(error.format_message().split())
+    return click.ClickException(f"{message} (see `{where} --help`)")
+
+
+@click.group(name="kd-tracker", cls=TrackerGroup)
 @click.version_option(__version__, prog_name="kd-tracker")
 @click.option(
     "--config",

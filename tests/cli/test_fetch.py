@@ -151,5 +151,6 @@ def test_defaults_read_the_last_window_days_up_to_today(tmp_path):
 
 def test_a_bad_date_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["fetch", "--since", "11/03/2024"])
-    assert result.exit_code == 2
-    assert "'11/03/2024' is not a date; write it YYYY-MM-DD" in result.stderr
+    assert result.exit_code == 1  # not 2: the weekly run's "done with warnings"
+    assert result.stderr == ("Error: Invalid value for '--since': '11/03/2024' is not a date; write it YYYY-MM-DD "
+                             "(see `kd-tracker fetch --help`)\n")

@@ -96,5 +96,6 @@ def test_learn_errors(github: GithubServer, workdir) -> None:
                               "(404 Not Found); check list.repo and that the token in GITHUB_TOKEN can see the "
                               "repository\n")
     no_file = run("--history", "nope.jsonl")
-    assert no_file.exit_code == 2
-    assert no_file.stderr.splitlines()[-1] == "Error: Invalid value for '--history': File 'nope.jsonl' does not exist."
+    assert no_file.exit_code == 1
+    assert no_file.stderr == ("Error: Invalid value for '--history': File 'nope.jsonl' does not exist. "
+                              "(see `kd-tracker learn --help`)\n")

@@ -190,5 +190,15 @@ def test_list_group_help_names_its_commands():
 
 def test_missing_file_is_a_usage_error(workdir):
     result = run("list", "show", "NOPE.md")
-    assert result.exit_code == 2
-    assert result.stderr.endswith("Error: Invalid value for 'README': File 'NOPE.md' does not exist.\n")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: Invalid value for 'README': File 'NOPE.md' does not exist. (see `kd-tracker list show --help`)\n"
+
+
+def test_usage_errors_are_one_line_and_exit_1_and_a_bare_group_prints_its_help(workdir):
+    for args, where in ((["--bogus"], "kd-tracker"), (["nosuch"], "kd-tracker"), (["run", "--since", "x"], "kd-tracker run")):
+        result = run(*args)
+        assert result.exit_code == 1, args  # exit 2 is the weekly run's "done with warnings"
+        assert result.stderr.startswith("Error: ") and result.stderr.endswith(f" (see `{where} --help`)\n")
+        assert len(result.stderr.splitlines()) == 1
+    bare = run("list")
+    assert "Usage: kd-tracker list [OPTIONS] COMMAND [ARGS]..." in bare.output and "Error" not in bare.output

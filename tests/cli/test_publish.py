@@ -120,8 +120,9 @@ def test_bad_proposals_line_names_file_and_line(github: GithubServer, workdir) -
 
 def test_bad_window_is_a_usage_error(workdir) -> None:
     result = run("PROPOSALS.jsonl", "--window", "2024-03-18..2024-03-11")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "Invalid value for --window: '2024-03-18..2024-03-11' is not SINCE..UNTIL" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_help_documents_the_exit_codes() -> None:
