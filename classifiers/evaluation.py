@@ -220,12 +220,18 @@ def list_date(path: str | Path, rows: Sequence[RowLike]) -> datetime.date:
 def truth_from_history(path: str | Path, rows: Sequence[RowLike], after: datetime.date) -> list[dict[str, Any]]:
     """Papers of a list-history file (``list_history.jsonl``) that entered the list after ``after`` and are not in ``rows``."""
     ids, titles = _keys(rows)
-    out = []
+    out, newer = [], 0
     for record, first in _history(path):
-        if first <= after or _in_list(record, ids, titles):
+        if first <= after:
+            continue
+        if _in_list(record, ids, titles):
+            newer += 1
             continue
         arxiv_id = record.get("arxiv_id") or record.get("arxiv_id_by_title")
         out.append({"arxiv_id": arxiv_id, "title": str(record.get("title", "")), "first_seen_date": first.isoformat()})
+    if newer:
+        log.warning("%d papers of the list entered it after %s (per %s): they train the replay's model and are not "
+                    "in its truth; pass --list as the README stood on that date", newer, after, path)
     return out
 
 

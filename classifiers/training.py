@@ -262,7 +262,8 @@ def fit_models(
     if training.positives < 3:
         raise ModelError(
             f"only {training.positives} list papers were found among the training papers; at least 3 are needed "
-            "(check --papers covers the list, or drop --offline to look them up)"
+            "(give papers that hold the list's: a corpus with --papers or `kd-tracker papers import`, and let "
+            "kd-tracker look the missing ones up on arXiv, i.e. no --offline)"
         )
     if training.negatives < 3:
         raise ModelError(f"only {training.negatives} other papers to learn from; give a larger corpus with --papers")

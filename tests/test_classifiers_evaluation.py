@@ -128,6 +128,19 @@ def test_temporal_replay_holds_out_later_additions(small, tmp_path: Path):
     assert format_replay(report).splitlines()[-2].startswith("overall")
 
 
+def test_a_list_newer_than_the_replay_date_is_warned_about(small, tmp_path: Path, caplog):
+    _, rows = small
+    history = tmp_path / "history.jsonl"
+    history.write_text("".join(json.dumps({"arxiv_id": r.arxiv_id, "title": r.title,
+                                           "first_seen_date": "2024-03-19" if i < 4 else "2024-02-18"}) + "\n"
+                               for i, r in enumerate(rows)))
+    with caplog.at_level("WARNING", logger="classifiers.evaluation"):
+        assert truth_from_history(history, rows, datetime.date(2024, 2, 18)) == []
+    assert [r.getMessage() for r in caplog.records] == [
+        f"4 papers of the list entered it after 2024-02-18 (per {history}): they train the replay's model and are "
+        "not in its truth; pass --list as the README stood on that date"]
+
+
 def test_truth_file_errors_name_the_line(tmp_path: Path):
     bad = tmp_path / "h.jsonl"
     bad.write_text('{"title": "x", "first_seen_date": "2024-01-01"}\n{"title": "y"}\n')

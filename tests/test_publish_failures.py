@@ -197,7 +197,7 @@ def test_pr_create_failing_twice_leaves_a_state_the_next_run_repairs(github: Git
     with pytest.raises(PublishError) as e:
         publisher(github).publish([EPSILON], context())
     assert str(e.value) == ("GitHub answered 503 while trying to open a PR from kd-tracker/weekly for "
-                            "Tebmer/Awesome-KD (Service Unavailable); re-run publish: it repairs a half-done run")
+                            "Tebmer/Awesome-KD (Service Unavailable); re-run: it repairs a half-done run")
     assert github.repo(REPO).pulls == {}
 
     outcome = publisher(github).publish([EPSILON], context())
@@ -232,7 +232,7 @@ def test_a_write_that_fails_with_500_is_not_resent(github: GithubServer) -> None
     with pytest.raises(PublishError) as e:
         publisher(github).publish([EPSILON], context())
     assert str(e.value) == ("GitHub answered 500 while trying to commit to kd-tracker/weekly for Tebmer/Awesome-KD "
-                            "(Internal Server Error); re-run publish: it repairs a half-done run")
+                            "(Internal Server Error); re-run: it repairs a half-done run")
     assert [c for c in calls(github) if c.startswith("POST")] == ["POST /git/trees 500"]
 
 
@@ -281,7 +281,7 @@ def test_unreachable_github_is_one_line(tmp_path) -> None:
         Publisher(build_github(config, TOKEN), REPO, config).publish([EPSILON], context())
     assert str(e.value) == (f"no answer from GitHub ({url}) while trying to read the repository for "
                             "Tebmer/Awesome-KD (ConnectionError); check the network and github.api_url, then "
-                            "re-run publish: it repairs a half-done run")
+                            "re-run: it repairs a half-done run")
 
 
 def test_rate_limit_with_no_retries_left_names_the_reset_time(github: GithubServer) -> None:

@@ -140,7 +140,7 @@ def to_publish_error(error: Exception, *, action: str, repo: str, config: Config
     if isinstance(error, requests.RequestException):
         kind = type(error).__name__
         return PublishError(f"no answer from GitHub ({config.github.api_url}) while trying to {action} for {repo} "
-                            f"({kind}); check the network and github.api_url, then re-run publish: "
+                            f"({kind}); check the network and github.api_url, then re-run: "
                             f"it repairs a half-done run")
     if not isinstance(error, GithubException):
         return PublishError(f"could not {action} for {repo}: {error}")
@@ -169,4 +169,4 @@ def to_publish_error(error: Exception, *, action: str, repo: str, config: Config
         return PublishError(f"GitHub found nothing while trying to {action} for {repo} (404 {message}); "
                             f"check list.repo and that the token in {env} can see the repository")
     return PublishError(f"GitHub answered {status} while trying to {action} for {repo} ({message}); "
-                        f"re-run publish: it repairs a half-done run")
+                        f"re-run: it repairs a half-done run")

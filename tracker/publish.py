@@ -371,7 +371,7 @@ class Publisher:
             foreign = self._foreign_commits(snap.repo, snap.base_commit.sha, current.object.sha)
             if foreign:
                 raise PublishError(f"branch {gh.branch} of {self.repo_name} changed while kd-tracker was writing it "
-                                   f"({'; '.join(foreign)}); re-run publish to comment instead of overwriting")
+                                   f"({'; '.join(foreign)}); re-run to comment instead of overwriting")
         self._set_ref(snap.repo, current, sha)
 
     def _set_ref(self, repo: Repository, ref: GitRef | None, sha: str) -> None:
