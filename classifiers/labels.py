@@ -205,9 +205,10 @@ def build_training_set(
             if pid not in rejected and _likely_positive(pool[pid]):
                 weight[i] = unlabeled_weight
     labels = [tuple(sections[pid]) for pid in positive_ids] + [()] * len(negative_ids)
-    if unmatched:
-        log.info("%d list papers are not among the given papers: %s", len(unmatched),
-                 "; ".join((lp.arxiv_id or lp.title[:40]) for lp in unmatched[:5]))
+    if unmatched:  # most of the list missing is a warning: the model then learns from a few papers
+        log.log(logging.WARNING if 2 * len(unmatched) > len(wanted) else logging.INFO,
+                "%d of the list's %d papers are not among the given papers: %s", len(unmatched), len(wanted),
+                "; ".join((lp.arxiv_id or lp.title[:40]) for lp in unmatched[:5]))
     # the list's sections, and those review labels put papers in
     named = [s for lp in wanted for s in lp.sections] + [s for found in sections.values() for s in found]
     headings = heading_documents(named) if heading_weight > 0 else []

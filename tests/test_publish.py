@@ -304,3 +304,14 @@ def test_preview_of_given_text_asks_github_nothing(github: GithubServer, tmp_pat
 
     assert (outcome.status, outcome.inserted_count) == ("created", 1)
     assert github.requests == []
+
+
+def test_dry_run_summaries_without_an_open_pr_read_as_sentences() -> None:
+    from tracker.publish_records import PublishOutcome
+
+    def outcome(status: str) -> PublishOutcome:
+        return PublishOutcome(status, None, None, 0, "", "", "", dry_run=True)
+
+    assert outcome("unchanged").summary() == "dry run: no PR to leave unchanged (0 papers)"
+    assert outcome("closed").summary() == "dry run: no PR to close (0 papers)"
+    assert outcome("blocked").summary() == "dry run: blocked, no PR (0 papers)"

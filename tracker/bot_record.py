@@ -110,7 +110,7 @@ def render_markdown(record: BotRecord, images: Sequence[str] = ()) -> str:
     if not record.weeks:
         return "\n".join(lines + ["Nothing recorded yet: no runs and no reviewed pull requests in the store.", ""])
     lines += [
-        f"{record.weeks[0].week} to {record.weeks[-1].week}: {record.total('runs')} runs scored "
+        f"{record.weeks[0].week} to {record.weeks[-1].week}: {_plural(record.total('runs'), 'run')} scored "
         f"{record.total('scored')} papers; {record.total('prs')} reviewed pull requests proposed {proposed} rows: "
         f"{kept} kept (precision {_num(kept / proposed if proposed else None)}), {record.total('moved')} moved to "
         f"another section, {record.total('removed')} removed, {record.total('rejected')} rejected with a closed PR. "
@@ -199,3 +199,7 @@ def _save(fig: object, path: Path) -> Path:
 def _abs_url(arxiv_id: str) -> str:
     """The abstract page of a label's paper; the id may come from PR metadata a person edited."""
     return safe_url(f"https://arxiv.org/abs/{arxiv_id.strip()}")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

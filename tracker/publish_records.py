@@ -98,7 +98,12 @@ class PublishOutcome:
         pr = f"PR #{self.pr_number}: {self.pr_url}" if self.pr_number is not None else ""
         if self.dry_run:
             verb = _DRY_VERBS[self.status]
-            line = f"dry run: {verb} {pr or 'a PR' if self.status == 'created' else pr or 'no PR'} {papers}"
+            if pr or self.status == "created":
+                line = f"dry run: {verb} {pr or 'a PR'} {papers}"
+            elif self.status == "blocked":
+                line = f"dry run: blocked, no PR {papers}"
+            else:  # nothing open to update, leave or close
+                line = f"dry run: no PR to {verb.removeprefix('would ')} {papers}"
         else:
             line = f"{self.status} {pr} {papers}" if pr else f"{self.status}: no PR {papers}"
         return f"{line}; {self.note}" if self.note else line

@@ -100,3 +100,9 @@ def test_report_on_an_empty_store_and_without_one(tmp_path, monkeypatch) -> None
     assert (empty.exit_code, empty.stdout) == (
         0, "# kd-tracker record\n\nNothing recorded yet: no runs and no reviewed pull requests in the store.\n")
     assert not (tmp_path / "plots").exists()
+
+
+def test_one_run_is_not_runs() -> None:
+    from tracker.bot_record import _plural
+
+    assert (_plural(1, "run"), _plural(2, "run"), _plural(0, "run")) == ("1 run", "2 runs", "0 runs")
