@@ -36,7 +36,7 @@ def write_plots(report: CVReport, directory: str | Path, threshold: float) -> li
     bins = np.linspace(0, 1, 41)
     ax.hist(scores[y == 0], bins=bins, alpha=0.6, label="other papers", log=True)
     ax.hist(scores[y == 1], bins=bins, alpha=0.8, label="list papers", log=True)
-    ax.axvline(threshold, color="red", linestyle="--", label=f"threshold {threshold:.3f}")
+    ax.axvline(threshold, color="red", linestyle="--", label=f"threshold {threshold:.3g}")
     ax.set(xlabel="relevance probability", ylabel="papers (log)", title="Scores, out of fold")
     ax.legend()
     paths.append(_save(fig, directory / PLOTS[1]))
@@ -47,7 +47,7 @@ def write_plots(report: CVReport, directory: str | Path, threshold: float) -> li
         ax.plot(advice.medians, advice.recalls, marker=".", markersize=3)
         ax.axvline(advice.limit, color="grey", linestyle=":", label=f"proposals per PR ({advice.limit})")
         ax.scatter([advice.median_per_week], [advice.recall], color="red", zorder=3,
-                   label=f"recommended {advice.threshold:.3f}")
+                   label=f"recommended {advice.threshold:.3g}")
         ax.set_xscale("symlog")
         ax.legend()
     ax.set(xlabel="median proposals per week", ylabel="recall of list papers", title="Recall against reviewer load",

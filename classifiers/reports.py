@@ -126,6 +126,10 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+SMALL_LIST = 50
+"""Under this many list papers, the CV table says its figures are rough."""
+
+
 def format_cv(report: CVReport) -> str:
     """The cross-validation table: model beside the keyword baseline and the dummy."""
     rows = [
@@ -143,8 +147,11 @@ def format_cv(report: CVReport) -> str:
     text = head + "\n" + _table(["measure", "model", "keyword", "baseline"], rows)
     if report.advice is not None:
         a = report.advice
-        text += (f"\nrecommended threshold: {a.threshold:.3f} (recall {a.recall:.2f}, median {a.median_per_week:.0f} "
+        text += (f"\nrecommended threshold: {a.threshold:.3g} (recall {a.recall:.2f}, median {a.median_per_week:.0f} "
                  f"proposals per week, limit {a.limit})")
+    if report.positives < SMALL_LIST:
+        text += (f"\nnote: {report.positives} list papers: one paper moves a recall by {1 / report.positives:.2f}; "
+                 "read these figures as rough")
     return text
 
 
@@ -159,6 +166,6 @@ def format_replay(report: ReplayReport) -> str:
                  " ".join(f"{report.recall[k]:.2f}" for k in KS), " ".join(f"{report.keyword_recall[k]:.2f}" for k in KS),
                  f"median {report.median_proposals:g}"])
     head = (f"temporal replay: trained until {report.train_until} ({report.positives} list papers, "
-            f"{report.negatives} others); threshold {report.threshold:.3f}")
+            f"{report.negatives} others); threshold {report.threshold:.3g}")
     foot = "* week before the training date (a truth paper the list added later)"
     return "\n".join([head, _table(["week", "papers", "truth", "model @5 @10 @20", "keyword @5 @10 @20", "proposals"], rows), foot])

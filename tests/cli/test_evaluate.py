@@ -30,6 +30,7 @@ def test_evaluate_prints_cv_and_replay_and_writes_plots(tmp_path: Path):
     # the later additions count as "others" here, so the list papers are not perfectly separated
     assert lines[3].split()[:3] == ["average", "precision", "0.672"]
     assert any(line.startswith("recommended threshold: ") for line in lines)
+    assert f"note: {n} list papers: one paper moves a recall by {1 / n:.2f}; read these figures as rough" in lines
     replay = lines.index("") + 1
     assert lines[replay].startswith(f"temporal replay: trained until 2024-02-18 ({n} list papers, ")
     overall = next(line for line in lines if line.startswith("overall"))
