@@ -118,7 +118,7 @@ def main() -> None:
         lines.append((name, replay, cv))
     name, replay, cv = next(line for line in lines if "(final)" in line[0])
     advice = cv.advice
-    print(f"\nfinal model: recommended threshold {advice.threshold:.3f} (cv recall {advice.recall:.2f}, median "
+    print(f"\nfinal model: recommended threshold {advice.threshold:.3g} (cv recall {advice.recall:.2f}, median "
           f"{advice.median_per_week:g} proposals/week, limit {advice.limit}); replay 'prop/wk' is at threshold {config.threshold}")
     print(f"sections: {cv.section_papers} papers in {cv.sections} sections (leaves under {config.min_section_papers} papers rolled up)")
     print("\nreplay, each later addition: model rank / keyword rank within its week")

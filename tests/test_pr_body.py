@@ -157,3 +157,10 @@ def test_metadata_json_is_plain_json() -> None:
     body = render_body([(ZETA, (LABELING,))], context())
     raw = body.split("<!-- kd-tracker-metadata\n")[1].split("\n-->")[0]
     assert json.loads(raw)["papers"][0]["sections"] == [LABELING]
+
+
+def test_scores_near_the_threshold_keep_their_digits() -> None:
+    from tracker.records import format_score
+
+    assert [format_score(x) for x in (0.93, 0.1, 0.12, 0.012, 0.005, 0.0049, 0.00012)] == [
+        "0.93", "0.10", "0.12", "0.012", "0.005", "0.0049", "0.00012"]

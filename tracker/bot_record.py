@@ -21,7 +21,7 @@ from tracker.errors import StoreError
 from tracker.labels import Label, LabelStore, rejected_among
 from tracker.learn import WeekRecord, weekly
 from tracker.markdown_safe import escape_cell, safe_url
-from tracker.records import iso_week
+from tracker.records import format_score, iso_week
 from tracker.store import Store
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,10 @@ def _num(value: float | None, digits: int = 2) -> str:
     return "–" if value is None or value != value else f"{value:.{digits}f}"
 
 
+def _score(value: float | None) -> str:
+    return "–" if value is None or value != value else format_score(value)
+
+
 def render_markdown(record: BotRecord, images: Sequence[str] = ()) -> str:
     """The record as markdown: a summary, a table per week, the misses and the rejected papers."""
     proposed, kept = record.total("proposed"), record.total("kept")
@@ -123,8 +127,8 @@ def render_markdown(record: BotRecord, images: Sequence[str] = ()) -> str:
     ]
     for w in record.weeks:
         lines.append(f"| {w.week} | {w.runs} | {w.scored} | {w.prs} | {w.proposed} | {w.kept} | {w.moved} | {w.removed} "
-                     f"| {w.rejected} | {_num(w.precision)} | {w.misses} | {_num(w.quantile(0.5), 3)} "
-                     f"| {_num(w.quantile(0.9), 3)} | {_num(w.quantile(1.0), 3)} | {w.at_least(t)} |")
+                     f"| {w.rejected} | {_num(w.precision)} | {w.misses} | {_score(w.quantile(0.5))} "
+                     f"| {_score(w.quantile(0.9))} | {_score(w.quantile(1.0))} | {w.at_least(t)} |")
     lines.append("")
     lines += [f"![{Path(image).stem}]({image})" for image in images]
     if images:
@@ -132,7 +136,7 @@ def render_markdown(record: BotRecord, images: Sequence[str] = ()) -> str:
     if record.misses:
         lines += ["## Misses", "", "| Paper | Section | Best score | Week |", "|---|---|--:|---|"]
         lines += [f"| [{escape_cell(lb.title or lb.arxiv_id)}]({_abs_url(lb.arxiv_id)}) | "
-                  f"{escape_cell(lb.section)} | {_num(score, 3)} | {week} |" for lb, score, week in record.misses]
+                  f"{escape_cell(lb.section)} | {_score(score)} | {week} |" for lb, score, week in record.misses]
         lines.append("")
     if record.rejected:
         lines += ["## Rejected for good", "", "| Paper | How | Where | Date |", "|---|---|---|---|"]

@@ -39,6 +39,9 @@ class TrackerGroup(click.Group):
         except TrackerError as e:
             raise click.ClickException(REDACT.redact(str(e))) from e
         except click.UsageError as e:
+            if e.ctx is None and ctx.invoked_subcommand:  # click's parser leaves ctx out of some option errors
+                e.ctx = click.Context(self.get_command(ctx, ctx.invoked_subcommand) or self,
+                                      info_name=ctx.invoked_subcommand, parent=ctx)
             raise _one_line(e) from e
 
 

@@ -23,7 +23,7 @@ from tracker.harvest import HarvestReport, harvest
 from tracker.listdoc import ListDocument
 from tracker.publish import PublishContext, Publisher, PublishOutcome
 from tracker.publish_records import thresholds_in_force
-from tracker.records import Paper, Proposal
+from tracker.records import Paper, Proposal, format_score
 from tracker.run_log import RunLog
 from tracker.selection import Selection, select
 from tracker.sources.arxiv_api import ArxivSource, PageEvent
@@ -113,8 +113,8 @@ class RunReport:
                 f" {s.over_limit} over the limit)"
             )
             for p in s.proposals:
-                lines.append(f"    {p.score:.2f}  {p.arxiv_id}  {p.title[:60]}  -> {p.sections[0] if p.sections else '?'}")
-            best_miss = f"best {s.near_misses[0].score:.2f}" if s.near_misses else "none"
+                lines.append(f"    {format_score(p.score):>6}  {p.arxiv_id}  {p.title[:60]}  -> {p.sections[0] if p.sections else '?'}")
+            best_miss = f"best {format_score(s.near_misses[0].score)}" if s.near_misses else "none"
             lines.append(f"  near-misses: {len(s.near_misses)} ({best_miss})")
         if self.outcome is not None:
             lines.append(f"  PR:         {self.outcome.summary()}")

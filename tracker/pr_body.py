@@ -38,7 +38,7 @@ from tracker.arxiv_ids import normalise_arxiv_id
 from tracker.errors import ProposalError
 from tracker.markdown_safe import escape_cell, safe_url
 from tracker.publish_records import PublishContext
-from tracker.records import Proposal
+from tracker.records import Proposal, format_score
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def _code(text: str) -> str:
 
 
 def _score(score: float | None) -> str:
-    return "–" if score is None else f"{score:.2f}"
+    return "–" if score is None else format_score(score)
 
 
 def _links(proposal: Proposal) -> str:

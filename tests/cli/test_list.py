@@ -195,7 +195,8 @@ def test_missing_file_is_a_usage_error(workdir):
 
 
 def test_usage_errors_are_one_line_and_exit_1_and_a_bare_group_prints_its_help(workdir):
-    for args, where in ((["--bogus"], "kd-tracker"), (["nosuch"], "kd-tracker"), (["run", "--since", "x"], "kd-tracker run")):
+    for args, where in ((["--bogus"], "kd-tracker"), (["nosuch"], "kd-tracker"), (["run", "--since", "x"], "kd-tracker run"),
+                        (["run", "--since"], "kd-tracker run"), (["score", "--papers"], "kd-tracker score")):
         result = run(*args)
         assert result.exit_code == 1, args  # exit 2 is the weekly run's "done with warnings"
         assert result.stderr.startswith("Error: ") and result.stderr.endswith(f" (see `{where} --help`)\n")

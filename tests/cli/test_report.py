@@ -55,14 +55,14 @@ threshold (0.5); 2 papers are rejected for good.
 
 | Week | Runs | Scored | PRs | Proposed | Kept | Moved | Removed | Rejected | Precision | Misses | Median score | p90 | Max | ≥ 0.5 |
 |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|
-| 2024-W12 | 1 | 4 | 1 | 3 | 1 | 1 | 1 | 0 | 0.33 | 1 | 0.450 | 0.840 | 0.900 | 2 |
-| 2024-W13 | 1 | 2 | 1 | 1 | 0 | 0 | 0 | 1 | 0.00 | 0 | 0.550 | 0.750 | 0.800 | 1 |
+| 2024-W12 | 1 | 4 | 1 | 3 | 1 | 1 | 1 | 0 | 0.33 | 1 | 0.45 | 0.84 | 0.90 | 2 |
+| 2024-W13 | 1 | 2 | 1 | 1 | 0 | 0 | 0 | 1 | 0.00 | 0 | 0.55 | 0.75 | 0.80 | 1 |
 {images}
 ## Misses
 
 | Paper | Section | Best score | Week |
 |---|---|--:|---|
-| [Paper Three](https://arxiv.org/abs/2403.00003) | KD Algorithms &gt; Knowledge Elicitation &gt; Labeling | 0.200 | 2024-W12 |
+| [Paper Three](https://arxiv.org/abs/2403.00003) | KD Algorithms &gt; Knowledge Elicitation &gt; Labeling | 0.20 | 2024-W12 |
 
 ## Rejected for good
 
