@@ -33,11 +33,15 @@ def write_plots(report: CVReport, directory: str | Path, threshold: float) -> li
     paths.append(_save(fig, directory / PLOTS[0]))
 
     fig, ax = plt.subplots(figsize=(6, 4.5))
-    bins = np.linspace(0, 1, 41)
-    ax.hist(scores[y == 0], bins=bins, alpha=0.6, label="other papers", log=True)
-    ax.hist(scores[y == 1], bins=bins, alpha=0.8, label="list papers", log=True)
+    # scores sit at a base rate of 1 in 500: log bins, from the decade of the lowest score, show the threshold's neighbourhood
+    floor = max(1e-6, 10 ** np.floor(np.log10(max(float(scores.min()), 1e-12))))
+    bins = np.geomspace(floor, 1, 49)
+    clipped = np.clip(scores, floor, 1.0)
+    ax.hist(clipped[y == 0], bins=bins, alpha=0.6, label="other papers", log=True)
+    ax.hist(clipped[y == 1], bins=bins, alpha=0.8, label="list papers", log=True)
     ax.axvline(threshold, color="red", linestyle="--", label=f"threshold {threshold:.3g}")
-    ax.set(xlabel="relevance probability", ylabel="papers (log)", title="Scores, out of fold")
+    ax.set_xscale("log")
+    ax.set(xlabel="relevance probability (log)", ylabel="papers (log)", title="Scores, out of fold")
     ax.legend()
     paths.append(_save(fig, directory / PLOTS[1]))
 

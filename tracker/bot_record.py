@@ -177,12 +177,14 @@ def write_plots(record: BotRecord, directory: str | Path) -> list[Path]:
     fig.tight_layout()
     paths.append(_save(fig, directory / "acceptance.png"))
     fig, ax = plt.subplots(figsize=(max(6, len(weeks) * 0.6), 4))
-    data = [list(w.scores) or [np.nan] for w in record.weeks]
+    floor = 1e-6  # scores sit at a base rate of 1 in 500: a log axis shows the threshold's neighbourhood
+    data = [np.clip(list(w.scores), floor, 1.0) if w.scores else [np.nan] for w in record.weeks]
     ax.boxplot(data, positions=x, widths=0.6, showfliers=True)
     ax.axhline(record.threshold, color="#c62828", linestyle="--", label=f"threshold {record.threshold:g}")
     ax.set_xticks(x, weeks, rotation=45, ha="right")
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("relevance score")
+    ax.set_yscale("log")
+    ax.set_ylim(floor, 1)
+    ax.set_ylabel("relevance score (log)")
     ax.set_title("Scores of the papers each week's runs read")
     ax.legend(fontsize=8)
     fig.tight_layout()
