@@ -7,10 +7,6 @@ the default branch; the next week must still open a new PR.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
 from tests.publish_sample import (
     BRANCH,
     EPSILON,
@@ -20,26 +16,11 @@ from tests.publish_sample import (
     github_fixture,  # noqa: F401 - fixture
     publisher,
 )
-from tests.servers import github_shapes
 from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tests.servers.github_state import Pull
 from tracker.publish import BOT_TRAILER
 
 EMAIL = "kd-tracker@users.noreply.github.com"
 BRANCH_REF = f"/repos/{REPO}/git/refs/heads/{BRANCH}"
-
-
-@pytest.fixture(autouse=True)
-def closed_pulls_keep_their_head(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As on GitHub, a closed PR's ``head.sha`` stays where the branch was when it closed."""
-    real = github_shapes.pull
-
-    def pull(base: str, r: Any, p: Pull) -> dict[str, Any]:
-        shape = real(base, r, p)
-        if p.state == "closed" and p.head_sha:
-            shape["head"]["sha"] = p.head_sha
-        return shape
-    monkeypatch.setattr(github_shapes, "pull", pull)
 
 
 def _fix_and_squash_merge(server: GithubServer) -> str:

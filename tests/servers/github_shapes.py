@@ -198,7 +198,8 @@ def _branch_end(base: str, r: Repo, branch: str, sha: str) -> dict[str, Any]:
 
 def pull(base: str, r: Repo, p: Pull) -> dict[str, Any]:
     api = f"{base}/repos/{r.full_name}"
-    head_sha = r.branch_sha(p.head) or p.head_sha
+    # as on GitHub, a closed PR's head stays where its branch was when it closed
+    head_sha = p.head_sha if p.state == "closed" and p.head_sha else r.branch_sha(p.head) or p.head_sha
     base_sha = r.branch_sha(p.base) or ""
     html = f"{base}/{r.full_name}/pull/{p.number}"
     return {
