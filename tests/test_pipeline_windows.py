@@ -43,18 +43,23 @@ def test_the_pending_window_starts_where_the_first_run_scored_not_where_it_fetch
     assert pending_since(runs, date(2024, 3, 22)) == date(2024, 3, 8)
 
 
-def test_runs_recorded_before_the_scoring_start_was_kept_scored_from_their_window(tmp_path, monkeypatch):
-    path = tmp_path / "kd.db"
+def _schema_3_store(path, monkeypatch, *runs: tuple[str, str, str, str, str]) -> None:
+    """A store as kd-tracker wrote it before schema 4 (no ``score_since``), holding ``runs``:
+    ``(as_of, since, until, outcome, started_at)`` of successful runs into PR #1."""
     with monkeypatch.context() as m:
         m.setattr(store_schema, "MIGRATIONS", [mig for mig in store_schema.MIGRATIONS if mig[0] <= 3])
         with Store(path) as store:
             assert store.schema_version == 3
-            store.query("SELECT 1")  # the old schema: no score_since column
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO runs (as_of, since, until, started_at, status, outcome, pr_number) "
-                 "VALUES ('2024-03-18', '2024-03-08', '2024-03-18', 'x', 'ok', 'created', 1)")
+    conn.executemany("INSERT INTO runs (as_of, since, until, outcome, started_at, status, pr_number) "
+                     "VALUES (?, ?, ?, ?, ?, 'ok', 1)", runs)
     conn.commit()
     conn.close()
+
+
+def test_runs_recorded_before_the_scoring_start_was_kept_scored_from_their_window(tmp_path, monkeypatch):
+    path = tmp_path / "kd.db"
+    _schema_3_store(path, monkeypatch, ("2024-03-18", "2024-03-08", "2024-03-18", "created", "x"))
     with Store(path) as store:
         assert store.schema_version == store_schema.latest()
         (record,) = RunLog(store).runs()
@@ -64,17 +69,9 @@ def test_runs_recorded_before_the_scoring_start_was_kept_scored_from_their_windo
 
 def test_a_first_run_recorded_before_the_scoring_start_scored_only_its_last_window(tmp_path, monkeypatch):
     path = tmp_path / "kd.db"
-    with monkeypatch.context() as m:
-        m.setattr(store_schema, "MIGRATIONS", [mig for mig in store_schema.MIGRATIONS if mig[0] <= 3])
-        with Store(path):
-            pass
-    conn = sqlite3.connect(path)  # a first run with its 60-day backfill, then a second week, both in PR #1
-    conn.execute("INSERT INTO runs (as_of, since, until, started_at, status, outcome, pr_number) "
-                 "VALUES ('2024-03-18', '2024-01-18', '2024-03-18', 'x', 'ok', 'created', 1)")
-    conn.execute("INSERT INTO runs (as_of, since, until, started_at, status, outcome, pr_number) "
-                 "VALUES ('2024-03-25', '2024-03-15', '2024-03-25', 'y', 'ok', 'updated', 1)")
-    conn.commit()
-    conn.close()
+    # a first run with its 60-day backfill, then a second week, both in PR #1
+    _schema_3_store(path, monkeypatch, ("2024-03-18", "2024-01-18", "2024-03-18", "created", "x"),
+                    ("2024-03-25", "2024-03-15", "2024-03-25", "updated", "y"))
     with Store(path) as store:
         runs = RunLog(store)
         assert pending_since(runs, date(2024, 3, 22), window_days=10) == date(2024, 3, 8)
