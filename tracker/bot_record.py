@@ -90,10 +90,10 @@ def build_record(store: Store, threshold: float) -> BotRecord:
             rejected[lb.arxiv_id] = lb  # the newest rejection
     weeks = []
     for week in sorted(set(scores) | set(run_weeks) | set(reviews) | set(miss_weeks)):
-        r = reviews.get(week)
-        reviewed = asdict(r) if r else asdict(WeekRecord(week, 0, 0, 0, 0, 0, 0))
-        weeks.append(RecordWeek(**reviewed, runs=run_weeks.get(week, 0), scored=len(scores.get(week, ())),
-                                misses=miss_weeks.get(week, 0), scores=tuple(scores.get(week, ()))))
+        reviewed = reviews.get(week) or WeekRecord(week, 0, 0, 0, 0, 0, 0)
+        week_scores = tuple(scores.get(week, ()))
+        weeks.append(RecordWeek(**asdict(reviewed), runs=run_weeks.get(week, 0), scored=len(week_scores),
+                                misses=miss_weeks.get(week, 0), scores=week_scores))
     return BotRecord(tuple(weeks), misses, tuple(sorted(rejected.values(), key=lambda lb: (lb.date, lb.arxiv_id))),
                      threshold)
 

@@ -413,11 +413,9 @@ def run_weekly(
 ) -> RunReport:
     """Build the collaborators from ``config`` and run once, holding the run lock."""
     from tracker.github_client import build_github
-    from tracker.run_lock import run_lock
-
-    repo_name = repo or config.list.repo
     from tracker.labels import LabelStore
     from tracker.learn import MAX_COMMITS, learn
+    from tracker.run_lock import run_lock
 
     repo_name = repo or config.list.repo
     max_commits = MAX_COMMITS if token is not None else ANONYMOUS_LIST_COMMITS

@@ -155,7 +155,7 @@ def evaluate_cmd(config: Config, list_path: str, papers_path: str | None, truth_
         kd-tracker evaluate --list README.md --papers corpus.jsonl.gz --truth list_history.jsonl --plots plots/
     """
     from classifiers.evaluation import cross_validate, list_date, temporal_replay, truth_from_history
-    from classifiers.reports import format_cv, format_replay
+    from classifiers.reports import evaluation_summary, format_cv, format_replay
 
     _, rows = _read_list(list_path)
     papers = _papers(config, papers_path)
@@ -175,7 +175,6 @@ def evaluate_cmd(config: Config, list_path: str, papers_path: str | None, truth_
         for path in write_plots(report, plots_dir, threshold):
             click.echo(f"wrote {path}")
     if model_dir is not None:
-        from classifiers.reports import evaluation_summary
         from classifiers.training import record_evaluation
 
         click.echo(f"recorded the evaluation in {record_evaluation(model_dir, evaluation_summary(report, replay))}")
