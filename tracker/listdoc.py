@@ -26,8 +26,8 @@ from tracker.errors import ProposalError
 from tracker.listdoc_insert import apply_proposals, check_proposal, paper_key
 from tracker.listdoc_lint import lint_document
 from tracker.listdoc_model import LintProblem, Row, Section, normalise_title
-from tracker.listdoc_rows import PaperTable, columns_of, heading_title, parse_row
-from tracker.listdoc_scan import Heading, Scan, scan
+from tracker.listdoc_rows import Columns, PaperTable, columns_of, heading_title, parse_row
+from tracker.listdoc_scan import Heading, Table, scan
 from tracker.records import Proposal
 
 __all__ = ["ApplyResult", "LintProblem", "ListDocument", "Row", "Section", "normalise_title"]
@@ -44,10 +44,10 @@ class ListDocument:
         found = scan(list(self.lines))
         self.headings: tuple[Heading, ...] = found.headings
         """Every ATX heading outside code and HTML blocks, in file order."""
-        paper_tables = [t.header for t in found.tables if columns_of(t.header_cells) is not None]
-        self.heading_paths: tuple[tuple[str, ...], ...] = _heading_paths(found.headings, paper_tables)
+        layouts = [(t, columns) for t in found.tables if (columns := columns_of(t.header_cells)) is not None]
+        self.heading_paths: tuple[tuple[str, ...], ...] = _heading_paths(found.headings, [t.header for t, _ in layouts])
         """Section path parts of each heading in :attr:`headings` (the document title is left out)."""
-        self.tables: tuple[PaperTable, ...] = self._paper_tables(found)
+        self.tables: tuple[PaperTable, ...] = self._paper_tables(layouts)
         """Paper tables (tables with a Title column), in file order."""
         self._sections = self._build_sections()
 
@@ -73,7 +73,8 @@ class ListDocument:
         wanted = " ".join(str(path).split())
         found = next((s for s in self._sections if s.path == wanted), None)
         if found is None:  # written with other spacing, markup, entities or shortcodes ("A>B &amp; C")
-            found = next((s for s in self._sections if _path_key(s.path) == _path_key(wanted)), None)
+            key = _path_key(wanted)
+            found = next((s for s in self._sections if _path_key(s.path) == key), None)
         if found is not None:
             return found
         if not self._sections:
@@ -150,13 +151,10 @@ class ListDocument:
     def __repr__(self) -> str:
         return f"<ListDocument {self.name}: {len(self._sections)} sections, {len(self.rows())} rows>"
 
-    def _paper_tables(self, found: Scan) -> tuple[PaperTable, ...]:
+    def _paper_tables(self, layouts: list[tuple[Table, Columns]]) -> tuple[PaperTable, ...]:
         tables = []
-        for table in found.tables:
-            columns = columns_of(table.header_cells)
-            if columns is None:
-                continue
-            owner = _owning_heading(found.headings, table.header)
+        for table, columns in layouts:
+            owner = _owning_heading(self.headings, table.header)
             section = " > ".join(self.heading_paths[owner]) if owner is not None else ""
             rows = []
             for index in range(table.body_start, table.body_end):
@@ -208,7 +206,7 @@ class ApplyResult:
         return len({paper_key(proposal) for proposal, _ in self.inserted})
 
 
-def _heading_paths(headings: tuple[Heading, ...], paper_tables: Iterable[int] = ()) -> tuple[tuple[str, ...], ...]:
+def _heading_paths(headings: tuple[Heading, ...], paper_tables: Iterable[int]) -> tuple[tuple[str, ...], ...]:
     """Section path parts for each heading; the document title (see :func:`_title_heading`) is not a part."""
     title = _title_heading(headings, paper_tables)
     paths = []
@@ -244,7 +242,7 @@ def _title_heading(headings: tuple[Heading, ...], paper_tables: Iterable[int]) -
         owner = _owning_heading(headings, line)
         if owner == 0:
             return None
-        if owner is not None and max(p for p in range(owner + 1) if headings[p].level == 1) != 0:
+        if owner is not None and any(heading.level == 1 for heading in headings[1 : owner + 1]):
             return None
     return 0
 

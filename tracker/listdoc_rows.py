@@ -31,6 +31,9 @@ The first name a header matches wins, so ``| Title | Paper |`` reads the title
 from Title; ``link`` is a column other than the title's that holds the paper's link.
 """
 
+_ALL_NAMES = frozenset(name for names in COLUMN_NAMES.values() for name in names)
+"""Every header text in :data:`COLUMN_NAMES`."""
+
 LINK_LABELS = frozenset({"pdf", "paper", "arxiv", "abs", "html", "link", "url", "doi", "preprint", "openreview"})
 """Link texts that name the kind of link, not the paper: in ``**Title** [[pdf]](url)`` the title is the text beside it."""
 _MARKUP = re.compile(r"\*\*|__|`")
@@ -89,10 +92,9 @@ def columns_of(header_cells: tuple[str, ...]) -> Columns | None:
 def _header_name(cell: str) -> str:
     """A header cell as :data:`COLUMN_NAMES` spells it: ``📄 **Papers:**`` is ``paper``."""
     name = heading_title(cell).lower().strip(" :_*")
-    for field_names in COLUMN_NAMES.values():
-        if name in field_names:
-            return name
-    return name[:-1] if name.endswith("s") and name[:-1] in {n for names in COLUMN_NAMES.values() for n in names} else name
+    if name not in _ALL_NAMES and name.endswith("s") and name[:-1] in _ALL_NAMES:
+        return name[:-1]
+    return name
 
 
 def parse_row(line: str, index: int, columns: Columns, section: str) -> Row | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from itertools import pairwise
 from typing import Literal, TypeVar
 
-from tracker.listdoc_cells import scan_links, split_cells
+from tracker.listdoc_cells import Link, scan_links, split_cells
 from tracker.listdoc_linktext import LinkText, learn_link_text, text_key
 from tracker.listdoc_model import Row
 from tracker.listdoc_rows import Columns
@@ -110,30 +110,28 @@ def count_style(rows: Iterable[Row], columns: Columns) -> StyleVotes:
                 votes.seps[sep] += 1
         votes.closed["|" in line[filled[-1].content_end :]] += 1
         title = cells[columns.title].content if columns.title < len(cells) else ""
-        titled = bool(scan_links(title).links)
+        title_links = scan_links(title).links
         link_cell = cells[columns.link].content if columns.link is not None and columns.link < len(cells) else ""
-        if not titled and scan_links(link_cell).links:  # | **Title** | [pdf](url) |
+        link_links = scan_links(link_cell).links if not title_links else ()
+        if link_links:  # | **Title** | [pdf](url) |
             votes.link_column[True] += 1
             votes.bold["inside" if "**" in title else ""] += 1
-            _count_links(link_cell, votes.link_texts, Counter())
-        elif titled:
+            _count_links(link_cell, link_links, votes.link_texts, Counter())
+        elif title_links:
             if columns.link is not None:
                 votes.link_column[False] += 1
-            bold = _title_bold(title)
+            bold = _title_bold(title, title_links[0])
             if bold is not None:
                 votes.bold[bold] += 1
         for index, texts in ((columns.code, votes.code_texts), (columns.data, votes.data_texts)):
             if index is not None and index < len(cells):
-                _count_links(cells[index].content, texts, votes.joiners)
+                content = cells[index].content
+                _count_links(content, scan_links(content).links, texts, votes.joiners)
     return votes
 
 
-def _title_bold(content: str) -> TitleBold | None:
-    """How a Title cell bolds its link; ``None`` when the cell doesn't start with the title link."""
-    links = scan_links(content).links
-    if not links:
-        return None
-    first = links[0]
+def _title_bold(content: str, first: Link) -> TitleBold | None:
+    """How a Title cell bolds its ``first`` link; ``None`` when the cell doesn't start with it."""
     if first.start == 0:
         return "inside" if first.text.startswith("**") else ""
     if first.start == 2 and content.startswith("**") and content[first.end : first.end + 2] == "**":
@@ -151,6 +149,7 @@ def learn_style(table: StyleVotes, document: StyleVotes, crlf: bool) -> RowStyle
     default = RowStyle(newline="\r" if crlf else "")
     sep = _pick(table.seps, document.seps, default.sep)
     closed = _pick(table.closed, document.closed, True)
+    own_link_column = table.link_column[True] > table.link_column[False]
     return RowStyle(
         lead=_pick(table.leads, document.leads, default.lead),
         sep=sep,
@@ -159,23 +158,23 @@ def learn_style(table: StyleVotes, document: StyleVotes, crlf: bool) -> RowStyle
         code_text=learn_link_text(table.code_texts, document.code_texts, default.code_text.label),
         data_text=learn_link_text(table.data_texts, document.data_texts, default.data_text.label),
         joiner=_pick(table.joiners, document.joiners, default.joiner),
-        link_text=learn_link_text(table.link_texts, document.link_texts, "Paper") if _pick(table.link_column, Counter(), False) else None,
+        link_text=learn_link_text(table.link_texts, document.link_texts, "Paper") if own_link_column else None,
         newline=default.newline,
     )
 
 
 def format_row(style: RowStyle, columns: Columns, row: NewRow) -> str:
     """One table line for ``row`` in ``style``; trailing empty cells are left out, as the list does."""
-    title = {
-        "inside": f"[**{row.title}**]({row.url})",
-        "outside": f"**[{row.title}]({row.url})**",
-        "": f"[{row.title}]({row.url})",
-    }[style.bold]
     cells = [""] * columns.count
-    cells[columns.title] = title
     if style.link_text is not None and columns.link is not None:
         cells[columns.title] = f"**{row.title}**" if style.bold else row.title
         cells[columns.link] = f"[{style.link_text.for_url(row.url)}]({row.url})"
+    elif style.bold == "inside":
+        cells[columns.title] = f"[**{row.title}**]({row.url})"
+    elif style.bold == "outside":
+        cells[columns.title] = f"**[{row.title}]({row.url})**"
+    else:
+        cells[columns.title] = f"[{row.title}]({row.url})"
     for index, value in (
         (columns.venue, row.venue),
         (columns.date, row.date),
@@ -195,8 +194,10 @@ def _links(text: LinkText, urls: Iterable[str], joiner: str) -> str:
     return joiner.join(f"[{text.for_url(url)}]({url})" for url in urls)
 
 
-def _count_links(content: str, texts: Counter[tuple[str, str]], joiners: Counter[str]) -> None:
-    links = scan_links(content).links
+def _count_links(
+    content: str, links: tuple[Link, ...], texts: Counter[tuple[str, str]], joiners: Counter[str]
+) -> None:
+    """Count the text keys of ``links`` (found in ``content``) and what joins them."""
     for link in links:
         key = text_key(link.text, link.url)
         if key is not None:

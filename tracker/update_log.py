@@ -104,14 +104,18 @@ def _add_to_existing(
             break
         children.append((i, item))
     pattern = _item_pattern(template)
-    logged = [(i, item, found) for i, item in children if (found := pattern.match(item.group(3).rstrip()))]
-    dates = [found.groupdict().get("date") for _, _, found in logged]
-    for (i, item, found), written in zip(logged, dates, strict=True):
+    dates = []
+    for i, item in children:
+        found = pattern.match(item.group(3).rstrip())
+        if not found:
+            continue
+        written = found.groupdict().get("date")
         if written is None or _is_day(written, day):
             total = int(found.group("count")) + count if "count" in found.groupdict() else count
             updated = format_log_item(template, day if written is None else written, total)
             return LogEdit({}, {i: lines[i][: item.start(3)] + updated + newline}, updated)
-    text = format_log_item(template, log_date_text(day, _log_format(d for d in dates if d is not None)), count)
+        dates.append(written)
+    text = format_log_item(template, log_date_text(day, _log_format(dates)), count)
     if children:
         indent, bullet = children[0][1].group(1), children[0][1].group(2)
     else:
