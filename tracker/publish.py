@@ -240,10 +240,8 @@ class Publisher:
     def _closed_pr_at(self, repo: Repository, branch_sha: str) -> int | None:
         """The newest merged or closed PR from the branch whose head is ``branch_sha``, i.e. left as it closed."""
         head = f"{repo.owner.login}:{self.config.github.branch}"
-        for pull in sorted(repo.get_pulls(state="closed", head=head), key=lambda p: -p.number):
-            if pull.head.sha == branch_sha:
-                return pull.number
-        return None
+        newest_first = repo.get_pulls(state="closed", sort="created", direction="desc", head=head)
+        return next((pull.number for pull in newest_first if pull.head.sha == branch_sha), None)  # stops paging early
 
     def _is_bot_commit(self, commit: GitCommit) -> bool:
         email = self.config.github.committer_email.lower()

@@ -233,7 +233,9 @@ def _head_branch(r: Repo, head: str) -> str | None:
 @route("GET", r"/pulls")
 def list_pulls(server: GithubServer, r: Repo, req: Request) -> Result:
     state = req.query.get("state", "open")
-    pulls = [p for p in sorted(r.pulls.values(), key=lambda p: p.number) if state == "all" or p.state == state]
+    newest_first = req.query.get("direction") == "desc"
+    pulls = [p for p in sorted(r.pulls.values(), key=lambda p: p.number, reverse=newest_first)
+             if state == "all" or p.state == state]
     if "head" in req.query:
         branch = _head_branch(r, req.query["head"])
         pulls = [p for p in pulls if p.head == branch]
