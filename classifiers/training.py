@@ -94,13 +94,9 @@ class TrainedModel:
         """The relevance features and the word features (a block of them) of ``papers``, tokenizing once."""
         union = self.relevance[0]
         weights = union.transformer_weights or {}
-        blocks = self._blocks(papers)
+        blocks = {name: sp.csr_matrix(step.transform(papers)) for name, step in union.transformer_list if step != "drop"}
         stacked = sp.hstack([blocks[name] * weights.get(name, 1.0) for name in blocks], format="csr", dtype=np.float32)
         return stacked, blocks["words"]
-
-    def _blocks(self, papers: Sequence[Paper]) -> dict[str, sp.csr_matrix]:
-        union = self.relevance[0]
-        return {name: sp.csr_matrix(step.transform(papers)) for name, step in union.transformer_list if step != "drop"}
 
     def score(self, papers: Sequence[Paper]) -> list[ScoredPaper]:
         """Score, rank sections and explain each paper, in the order given.
@@ -164,7 +160,7 @@ class TrainedModel:
             created = str(self.metadata.get("created_at", ""))[:10].replace("-", "")
             self.metadata["version"] = f"{created}-{digest}"
             self.metadata["model_sha256_8"] = digest
-            (directory / META_FILE).write_text(json.dumps(self.metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            _write_metadata(directory / META_FILE, self.metadata)
         except OSError as e:
             raise ModelError(f"{directory}: cannot write the model ({e.strerror or e}); check the folder is writable") from e
         log.info("saved model %s to %s", self.version, directory)
@@ -354,19 +350,29 @@ def train(
 def record_evaluation(directory: str | Path, evaluation: dict[str, Any]) -> Path:
     """Store ``evaluation`` under ``evaluation`` in the model's ``model.json`` (``model.joblib`` and the version stay)."""
     meta_path = Path(directory) / META_FILE
-    try:
-        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ModelError(f"no model in {directory} ({META_FILE} expected); train one with `kd-tracker train`") from e
-    except (OSError, ValueError) as e:
-        raise ModelError(f"{meta_path}: unreadable model metadata ({e}); retrain with `kd-tracker train`") from e
+    if not meta_path.is_file():
+        raise ModelError(f"no model in {directory} ({META_FILE} expected); train one with `kd-tracker train`")
+    metadata = _read_metadata(meta_path)
     metadata["evaluation"] = evaluation
     try:
-        meta_path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        _write_metadata(meta_path, metadata)
     except OSError as e:
         raise ModelError(f"{meta_path}: cannot write the model metadata ({e.strerror or e}); check the folder is writable") from e
     log.info("recorded the evaluation in %s", meta_path)
     return meta_path
+
+
+def _read_metadata(meta_path: Path) -> dict[str, Any]:
+    """The metadata in ``meta_path`` (``model.json``); :class:`ModelError` if it cannot be read."""
+    try:
+        return json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ModelError(f"{meta_path}: unreadable model metadata ({e}); retrain with `kd-tracker train`") from e
+
+
+def _write_metadata(meta_path: Path, metadata: dict[str, Any]) -> None:
+    """Write ``model.json`` (indented, sorted keys); the caller turns an ``OSError`` into its message."""
+    meta_path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def load_model(directory: str | Path) -> TrainedModel:
@@ -375,10 +381,7 @@ def load_model(directory: str | Path) -> TrainedModel:
     meta_path = directory / META_FILE
     if not meta_path.is_file() or not (directory / MODEL_FILE).is_file():
         raise ModelError(f"no model in {directory} ({META_FILE} and {MODEL_FILE} expected); train one with `kd-tracker train`")
-    try:
-        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ModelError(f"{meta_path}: unreadable model metadata ({e}); retrain with `kd-tracker train`") from e
+    metadata = _read_metadata(meta_path)
     versions = metadata.get("versions") or {}
     made_by = f"kd-tracker {versions.get('kd_tracker', '?')} / scikit-learn {versions.get('scikit_learn', '?')}"
     if metadata.get("format") != MODEL_FORMAT or _minor(str(versions.get("scikit_learn", ""))) != _minor(sklearn.__version__):
