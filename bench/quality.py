@@ -18,9 +18,14 @@ from pathlib import Path
 import numpy as np
 import sklearn
 
-from classifiers.evaluation import cross_validate, section_accuracy, temporal_replay, truth_from_history
-from classifiers.headings import heading_features
-from classifiers.labels import build_training_set, sections_of
+from classifiers.evaluation import (
+    cross_validate,
+    section_accuracy,
+    section_inputs,
+    temporal_replay,
+    truth_from_history,
+)
+from classifiers.labels import build_training_set
 from classifiers.models import make_features
 from tracker.config import ModelConfig
 from tracker.corpus import read_corpus
@@ -67,10 +72,7 @@ def section_steps(rows, papers, config: ModelConfig) -> None:
     """Print the section-model ablation (one word TF-IDF fit on the corpus, then each variant out of fold)."""
     training = build_training_set(rows, papers)
     words = make_features(title_weight=0.0, lexicon_scale=0.0).fit(training.papers).named_transformers["words"]
-    positives = [p for p, label in zip(training.papers, training.y, strict=True) if label == 1]
-    labels = list(sections_of(training))
-    X = words.transform(positives)
-    headings = heading_features((s for row in labels for s in row), words)
+    X, labels, headings = section_inputs(training, words)
     print(f"\n{'section model':48s} {'top1':>5s} {'top3':>5s}")
     for name, overrides in SECTION_STEPS:
         r = section_accuracy(X, labels, config, base_idf=words[-1].idf_, params=overrides, headings=headings)

@@ -21,7 +21,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from classifiers.features import keyword_counts
 from classifiers.headings import heading_features
-from classifiers.labels import RowLike, build_training_set, list_papers, sections_of
+from classifiers.labels import RowLike, TrainingSet, build_training_set, list_papers, sections_of
 from classifiers.models import (
     RELEVANCE_DEFAULTS,
     RELEVANCE_MODEL_PARAMS,
@@ -128,9 +128,7 @@ def cross_validate(
     keyword = keyword_counts(docs)
     keyword_ranks = within_week_ranks(keyword, weeks, targets)
     vectorizer = features.named_transformers["words"]
-    words = vectorizer.transform([docs[i] for i in positives])
-    labels = list(sections_of(training))
-    headings = heading_features((s for row in labels for s in row), vectorizer)
+    words, labels, headings = section_inputs(training, vectorizer)
     sec = section_accuracy(words, labels, config, folds, vectorizer[-1].idf_, headings=headings)
     advice = recommend_threshold(oof, weeks, y == 1, config.proposals_per_pr)
     return CVReport(
@@ -141,6 +139,14 @@ def cross_validate(
         dummy_average_precision=float(average_precision_score(y, dummy)), **sec,
         advice=advice, scores=oof, labels=y, weeks=weeks,
     )
+
+
+def section_inputs(training: TrainingSet, vectorizer: Any) -> tuple[Any, list[tuple[str, ...]], dict[str, Any]]:
+    """What :func:`section_accuracy` takes: the list papers' rows of ``vectorizer`` (the relevance model's
+    ``features__words``), their sections, and each section's heading document in the same columns."""
+    positives = [p for p, label in zip(training.papers, training.y, strict=True) if label == 1]
+    labels = list(sections_of(training))
+    return vectorizer.transform(positives), labels, heading_features((s for row in labels for s in row), vectorizer)
 
 
 def section_accuracy(
