@@ -300,4 +300,5 @@ def temporal_replay(
                for pid, i, r, kr in zip(truth_ids, targets, model_ranks, keyword_ranks, strict=True)],
         recall=recall_at(model_ranks), keyword_recall=recall_at(keyword_ranks),
         median_proposals=float(np.median(after)) if after else 0.0,
+        ranked=ranked, scores=scores, ranked_weeks=weeks, model=model,
     )

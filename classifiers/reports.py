@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -62,6 +63,14 @@ class ReplayReport:
     keyword_recall: dict[int, float]
     median_proposals: float
     """Median proposals per week (weeks after the cut) at ``threshold``."""
+    ranked: list[Any] = field(repr=False, default_factory=list)
+    """The papers ranked (every paper of the following weeks and of each truth paper's week)."""
+    scores: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    """The model's relevance probability of each ranked paper."""
+    ranked_weeks: list[str] = field(repr=False, default_factory=list)
+    """ISO week of each ranked paper."""
+    model: Any = field(repr=False, default=None)
+    """The replay's trained model (:class:`classifiers.training.TrainedModel`)."""
 
 
 @dataclass

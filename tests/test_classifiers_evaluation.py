@@ -126,6 +126,11 @@ def test_temporal_replay_holds_out_later_additions(small, tmp_path: Path):
     assert [w.week for w in report.weeks if w.after_cut] == ["2024-W08", "2024-W09", "2024-W10"]
     assert sum(w.truth for w in report.weeks) == len(later)
     assert format_replay(report).splitlines()[-2].startswith("overall")
+    # what bench/ceiling re-ranks: every ranked paper with its week and the model's own score
+    ranked_weeks = {w.week for w in report.weeks}
+    assert len(report.ranked) == len(report.scores) == len(report.ranked_weeks) == sum(w.papers for w in report.weeks)
+    assert set(report.ranked_weeks) == ranked_weeks
+    np.testing.assert_allclose(report.scores, report.model.relevance_scores(report.ranked))
 
 
 def test_a_list_newer_than_the_replay_date_is_warned_about(small, tmp_path: Path, caplog):
