@@ -117,6 +117,7 @@ def main() -> None:
                 f"{replay.median_proposals:7g}  {cv.recall[10]:6.2f} {cv.recall[20]:5.2f} {cv.average_precision:6.3f} "
                 f"{cv.roc_auc:6.3f}  {cv.section_top1:8.2f} {cv.section_top3:5.2f}  {seconds:5.0f}")
         print(line, flush=True)
+        replay.model = None  # only bench.ceiling needs it; ten steps would keep ten models
         lines.append((name, replay, cv))
     name, replay, cv = next(line for line in lines if "(final)" in line[0])
     advice = cv.advice
