@@ -24,6 +24,7 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+from scipy.special import logit
 
 from bench.quality import CUT, SHARED, rows_of
 from classifiers.evaluation import recall_at, temporal_replay, truth_from_history, within_week_ranks
@@ -55,12 +56,10 @@ def main() -> None:
     position = {p.arxiv_id: i for i, p in enumerate(ranked)}
     targets = [position[pid] for pid, *_ in replay.truth]
 
-    probability = np.clip(replay.scores, 1e-12, 1 - 1e-12)
-    words = temporal_replay_words(replay, papers, listed)
     signals = {
-        "model": np.log(probability) - np.log1p(-probability),
+        "model": logit(np.clip(replay.scores, 1e-12, 1 - 1e-12)),
         "keyword": np.log1p(keyword_counts(ranked)),
-        "list similarity": words,
+        "list similarity": list_similarity(replay, papers, listed),
     }
     z = {name: zscore(v, candidate) for name, v in signals.items()}
 
@@ -89,7 +88,7 @@ def main() -> None:
               f"{single['list similarity'][j]:6.0f} {best:6.0f}")
 
 
-def temporal_replay_words(replay, papers, listed: set[str]) -> np.ndarray:
+def list_similarity(replay, papers, listed: set[str]) -> np.ndarray:
     """Mean cosine of each ranked paper to its 10 nearest list papers, in the replay model's word TF-IDF."""
     words = replay.model.relevance.named_steps["features"].named_transformers["words"]
     by_id = {p.arxiv_id: p for p in papers}

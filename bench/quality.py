@@ -98,7 +98,7 @@ def main() -> None:
     steps = STEPS if args.steps else [STEPS[0], STEPS[3]]
     header = (f"{'model':40s} {'replay @5':>9s} {'@10':>5s} {'@20':>5s} {'prop/wk':>7s}  {'cv @10':>6s} {'@20':>5s} "
               f"{'AP':>6s} {'AUC':>6s}  {'sec top1':>8s} {'top3':>5s}  {'s':>5s}")
-    lines = []
+    final = None
     keyword_line = None
     for name, params in steps:
         t = time.perf_counter()
@@ -117,9 +117,9 @@ def main() -> None:
                 f"{replay.median_proposals:7g}  {cv.recall[10]:6.2f} {cv.recall[20]:5.2f} {cv.average_precision:6.3f} "
                 f"{cv.roc_auc:6.3f}  {cv.section_top1:8.2f} {cv.section_top3:5.2f}  {seconds:5.0f}")
         print(line, flush=True)
-        replay.model = None  # only bench.ceiling needs it; ten steps would keep ten models
-        lines.append((name, replay, cv))
-    name, replay, cv = next(line for line in lines if "(final)" in line[0])
+        if "(final)" in name:
+            final = replay, cv
+    replay, cv = final
     advice = cv.advice
     print(f"\nfinal model: recommended threshold {advice.threshold:.3g} (cv recall {advice.recall:.2f}, median "
           f"{advice.median_per_week:g} proposals/week, limit {advice.limit}); replay 'prop/wk' is at threshold {config.threshold}")
