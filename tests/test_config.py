@@ -24,9 +24,9 @@ def test_repo_config_yaml_documents_every_key():
 
 
 def test_partial_file_keeps_defaults():
-    config = parse_config("model:\n  threshold: 0.7\narxiv:\n  delay_seconds: 0\n", "c.yaml")
+    config = parse_config("model:\n  threshold: 0.7\narxiv:\n  delay_seconds: 5\n", "c.yaml")
     assert config.model.threshold == 0.7
-    assert config.arxiv.delay_seconds == 0.0
+    assert config.arxiv.delay_seconds == 5.0
     assert config.model.proposals_per_pr == Config().model.proposals_per_pr
     assert config.list.repo == Config().list.repo
 

@@ -79,10 +79,12 @@ def test_edges_of_the_ranges_and_forms_are_accepted() -> None:
     config = parse_config(
         "list:\n  repo: some-owner/awesome.list_2\n  update_log_template: '{date}: {count} papers {{new}}'\n"
         "arxiv:\n  page_size: 2000\n  categories: [cs.CL, hep-th, q-bio.NC]\n  delay_seconds: 0\n  max_retries: 1\n"
+        "  api_url: http://127.0.0.1:8081/api/query\n"  # no politeness delay: not arXiv's own API
         "github:\n  pr_title: '{count:>3} papers, {window}'\n  retries: 0\n  api_url: http://127.0.0.1:8080\n"
         "model:\n  threshold: 0\n  section_min_score: 1\n"
         "schedule:\n  day_of_week: mon-fri,sun\n  hour: 23\n  minute: 0\n  timezone: Europe/Berlin\n", "c.yaml")
     assert config.arxiv.categories == ("cs.CL", "hep-th", "q-bio.NC")
+    assert config.arxiv.delay_seconds == 0
     assert config.schedule.day_of_week == "mon-fri,sun"
 
 

@@ -3,9 +3,12 @@
 Every user-tunable setting lives here with its default, so a config file may
 set only some keys. Unknown keys, typos, wrong types, duplicate keys and
 values out of range or of the wrong form (a template field that is never filled
-in, a repository that is not ``owner/name``, an hour of 25) are a
-:class:`~tracker.errors.ConfigError` naming the file, line and key, with the
-closest valid key when there is one: ``config check`` passes only what a run can use.
+in, a repository that is not ``owner/name``, an hour of 25, an arXiv category that
+does not exist, ``main`` as the bot's branch, less than 3 s between requests to arXiv's
+own API) are a :class:`~tracker.errors.ConfigError` naming the file, line and key, with the
+closest valid key or category when there is one: ``config check`` passes only what a run can use,
+and lists every problem of a file at once (:class:`ConfigProblems`). The file is
+read as UTF-8 and built by PyYAML's safe constructors only: a ``!!python/...`` tag is refused.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from tracker.arxiv_categories import CATEGORIES, closest_category
 from tracker.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "config.yaml"
@@ -51,9 +56,9 @@ class ArxivConfig:
     rss_url: str = "https://rss.arxiv.org"
     """arXiv RSS base; feeds are read from ``{rss_url}/rss/{categories}``."""
     categories: tuple[str, ...] = ("cs.CL", "cs.AI", "cs.LG")
-    """Watched arXiv categories."""
+    """Watched arXiv categories (names of :data:`tracker.arxiv_categories.CATEGORIES`)."""
     delay_seconds: float = 3.0
-    """Politeness: at least this many seconds between two requests to arXiv."""
+    """Politeness: at least this many seconds between two requests to arXiv (at least 3 for arXiv's own API)."""
     page_size: int = 2000
     """Results per API page (2000 is the most the API serves)."""
     timeout_seconds: float = 60.0
@@ -84,7 +89,7 @@ class GithubConfig:
     token_env: str = "GITHUB_TOKEN"
     """Name of the environment variable holding the token (never the token itself)."""
     branch: str = "kd-tracker/weekly"
-    """The one branch the bot owns; rebuilt as a single commit each run."""
+    """The one branch the bot owns; rebuilt as a single commit each run (never ``main`` or ``master``)."""
     labels: tuple[str, ...] = ("kd-tracker",)
     """Labels put on the bot's pull request."""
     takeover_label: str = "kd-tracker:take-over"
@@ -188,68 +193,182 @@ def load_config(path: str | Path | None = None) -> Config:
         path = default
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as e:
         raise ConfigError(f"{path}: cannot read the config file ({e.strerror or e})") from e
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: byte 0x{data[e.start]:02x} is not UTF-8; save the config file as UTF-8") from e
     return parse_config(text, str(path))
 
 
+class ConfigProblems(ConfigError):
+    """Every problem found in one config file, in line order; ``str()`` is the first one and how many follow."""
+
+    def __init__(self, problems: list[str], source: str) -> None:
+        self.problems = problems
+        more = len(problems) - 1
+        tail = f" (and {more} more; `kd-tracker config check {source}` lists them all)" if more else ""
+        super().__init__(problems[0] + tail)
+
+
+Problems = list[tuple[int, str]]
+"""Problems found so far: (line, one-line message), sorted by line before they are reported."""
+
+
 def parse_config(text: str, source: str = "config.yaml") -> Config:
-    """Parse YAML ``text`` into a :class:`Config`; errors name ``source``:line."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark else source
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise ConfigError(f"{where}: invalid YAML: {problem}") from e
+    """Parse YAML ``text`` into a :class:`Config`.
+
+    Every problem in the file is collected (each names ``source``:line and the key) and raised together as
+    :class:`ConfigProblems`; a file that is not YAML at all is a single :class:`ConfigError`.
+    """
+    node = _compose(text, source)
     if node is None:
         return Config(source=source)
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{source}:{node.start_mark.line + 1}: the config must be a mapping of sections")
     section_fields = {f.name: f for f in dataclasses.fields(Config) if f.name != "source"}
     sections = {}
-    _refuse_duplicates(node, "", source)
+    problems, duplicates = _duplicates(node, "", source)
+    problems += _foreign_tag(node, "the config", source, deep=False)
     for key_node, value_node in node.value:
-        name = key_node.value
         line = key_node.start_mark.line + 1
-        if name not in section_fields:
-            raise ConfigError(_unknown(source, line, name, list(section_fields)))
-        section_cls = section_fields[name].default_factory
+        if id(key_node) in duplicates:
+            continue
+        name = key_node.value
+        if not isinstance(key_node, yaml.ScalarNode) or name not in section_fields:
+            problems.append((line, _unknown(source, line, _key_text(key_node), list(section_fields))))
+            continue
+        tag_problems = _foreign_tag(value_node, f"'{name}'", source, deep=False)
+        if tag_problems:
+            problems += tag_problems
+            continue
         if value_node.tag == "tag:yaml.org,2002:null":
             continue
         if not isinstance(value_node, yaml.MappingNode):
-            raise ConfigError(f"{source}:{line}: '{name}' must be a mapping of settings")
-        sections[name] = _build_section(section_cls, name, value_node, source)
+            problems.append((line, f"{source}:{line}: '{name}' must be a mapping of settings"))
+            continue
+        section, found = _build_section(section_fields[name].default_factory, name, value_node, source)
+        problems += found
+        if section is not None:
+            sections[name] = section
+    if problems:
+        raise ConfigProblems([message for _, message in sorted(problems, key=lambda p: p[0])], source)
     return Config(**sections, source=source)
 
 
-def _build_section(cls: type, section: str, node: yaml.MappingNode, source: str) -> Any:
+def _compose(text: str, source: str) -> yaml.Node | None:
+    """The YAML node tree of ``text`` (nothing is constructed yet); :class:`ConfigError` if it is not YAML."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as e:  # a control character or a lone surrogate: no mark, a position
+        line = text[:e.position].count("\n") + 1
+        raise ConfigError(f"{source}:{line}: invalid YAML: character U+{e.character:04X} is not allowed in "
+                          "YAML; remove it") from e
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ConfigError(f"{where}: invalid YAML: {problem}") from e
+    except RecursionError as e:
+        raise ConfigError(f"{source}: invalid config: values are nested too deeply; a config holds "
+                          "sections of settings") from e
+
+
+def _build_section(cls: type, section: str, node: yaml.MappingNode, source: str) -> tuple[Any, Problems]:
+    """The section's dataclass (None when a value is wrong) and every problem found in it."""
     fields = {f.name: f for f in dataclasses.fields(cls)}
     hints = typing.get_type_hints(cls)
-    values = {}
-    _refuse_duplicates(node, f"{section}.", source)
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    failed: set[str] = set()
+    problems, duplicates = _duplicates(node, f"{section}.", source)
     for key_node, value_node in node.value:
-        key = key_node.value
         line = key_node.start_mark.line + 1
-        if key not in fields:
-            raise ConfigError(_unknown(source, line, f"{section}.{key}", list(fields), short=key))
-        raw = yaml.safe_load(yaml.serialize(value_node))
-        values[key] = _coerce(raw, hints[key], f"{section}.{key}", f"{source}:{line}")
-        _check_value(values[key], f"{section}.{key}", f"{source}:{line}")
-    return cls(**values)
+        if id(key_node) in duplicates:
+            continue
+        key = key_node.value
+        if not isinstance(key_node, yaml.ScalarNode) or key not in fields:
+            short = _key_text(key_node)
+            problems.append((line, _unknown(source, line, f"{section}.{short}", list(fields), short=short)))
+            continue
+        try:
+            raw = _construct(value_node, f"{section}.{key}", source)
+            values[key] = _coerce(raw, hints[key], f"{section}.{key}", f"{source}:{line}")
+            _check_value(values[key], f"{section}.{key}", f"{source}:{line}")
+        except ConfigError as e:
+            values.pop(key, None)
+            problems.append((line, str(e)))
+            failed.add(key)
+            continue
+        lines[key] = line
+    problems += _check_section(cls(**values), section, lines, failed, source)
+    return (None if problems else cls(**values)), problems
 
 
-def _refuse_duplicates(node: yaml.MappingNode, prefix: str, source: str) -> None:
-    """A key set twice in one mapping is an error naming both lines (YAML would silently keep the last)."""
+def _construct(node: yaml.Node, key: str, source: str) -> Any:
+    """The Python value of one setting's node, built by PyYAML's safe constructors only."""
+    tag_problems = _foreign_tag(node, f"'{key}'", source)
+    if tag_problems:
+        raise ConfigError(tag_problems[0][1])
+    try:
+        return yaml.safe_load(yaml.serialize(node))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or node.start_mark
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ConfigError(f"{source}:{mark.line + 1}: '{key}' cannot be read ({problem})") from e
+    except RecursionError as e:
+        raise ConfigError(f"{source}:{node.start_mark.line + 1}: '{key}' is nested too deeply") from e
+
+
+def _foreign_tag(node: yaml.Node, what: str, source: str, *, deep: bool = True) -> Problems:
+    """A problem for the first node in ``node`` (only ``node`` itself unless ``deep``) with a YAML tag the safe
+    loader does not build (``!!python/...``, ``!custom``): such a tag asks a loader to run code, and a config
+    file never needs one."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.tag not in yaml.SafeLoader.yaml_constructors or current.tag is None:
+            line = current.start_mark.line + 1
+            tag = current.tag.replace("tag:yaml.org,2002:", "!!") if current.tag else "?"
+            return [(line, f"{source}:{line}: {what} has the YAML tag {tag!r}, which a config file may not use; "
+                           "write a plain value")]
+        if not deep:
+            break
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(n for pair in current.value for n in pair)
+    return []
+
+
+def _key_text(node: yaml.Node) -> str:
+    """A key node as the user wrote it (a plain name, or the start of a complex key)."""
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    return f"<{node.id} on line {node.start_mark.line + 1}>"
+
+
+def _duplicates(node: yaml.MappingNode, prefix: str, source: str) -> tuple[Problems, set[int]]:
+    """Keys set twice in one mapping (YAML would silently keep the last): a problem naming both lines for each
+    repeat, and the ids of the repeated key nodes (the first setting is the one checked)."""
     first: dict[str, int] = {}
+    problems: Problems = []
+    repeats: set[int] = set()
     for key_node, _ in node.value:
         line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
         name = str(key_node.value)
         if name in first:
-            raise ConfigError(f"{source}:{line}: duplicate key '{prefix}{name}', already set on line {first[name]}; "
-                              f"keep one of them")
+            problems.append((line, f"{source}:{line}: duplicate key '{prefix}{name}', already set on line "
+                                   f"{first[name]}; keep one of them"))
+            repeats.add(id(key_node))
+            continue
         first[name] = line
+    return problems, repeats
 
 
 # -- values: ranges and forms --------------------------------------------------------------------------------
@@ -257,12 +376,16 @@ def _refuse_duplicates(node: yaml.MappingNode, prefix: str, source: str) -> None
 _Check = Callable[[Any], "str | None"]
 
 _REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$")
-_CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_SPEC = re.compile(r"^[a-z]{3}(-[a-z]{3})?(,[a-z]{3}(-[a-z]{3})?)*$")
 _RSS_TYPES = ("new", "cross", "replace", "replace-cross")
+_DEFAULT_BRANCHES = ("main", "master")
+"""Names a repository's default branch usually has; github.branch may not be one (the real default branch is
+only known at publish time, where it is checked too)."""
+ARXIV_MIN_DELAY = 3.0
+"""Seconds between two requests arXiv's API terms ask for; a lower delay is only for mirrors and test servers."""
 
 
 def _number(low: float | None = None, high: float | None = None, *, above: bool = False) -> _Check:
@@ -301,8 +424,16 @@ def _repo(value: Any) -> str | None:
 def _categories(value: Any) -> str | None:
     if not value:
         return "must list at least one arXiv category, e.g. [cs.CL]"
-    bad = [v for v in value if not _CATEGORY.match(v)]
-    return f"has {bad[0]!r}, not an arXiv category such as 'cs.CL'" if bad else None
+    bad = [v for v in value if v not in CATEGORIES]
+    if not bad:
+        return None
+    named = []
+    for name in bad:
+        close = closest_category(name)
+        named.append(f"{name!r} (did you mean {close!r}?)" if close else repr(name))
+    if len(bad) == 1:
+        return f"has {named[0]}, which is not an arXiv category"
+    return f"has {', '.join(named[:-1])} and {named[-1]}, which are not arXiv categories"
 
 
 def _rss_types(value: Any) -> str | None:
@@ -320,7 +451,12 @@ def _branch(value: Any) -> str | None:
     bad = (not value.strip() or value.startswith(("-", "/")) or value.endswith(("/", ".", ".lock"))
            or ".." in value or "//" in value or "@{" in value
            or any(c.isspace() or c in "~^:?*[\\" or ord(c) < 32 for c in value))
-    return "must be a valid git branch name, e.g. 'kd-tracker/weekly'" if bad else None
+    if bad:
+        return "must be a valid git branch name, e.g. 'kd-tracker/weekly'"
+    if value.removeprefix("refs/heads/").lower() in _DEFAULT_BRANCHES:
+        return ("must be a branch of the bot's own, not a usual default branch: the bot rebuilds it as a single "
+                "commit each run; use e.g. 'kd-tracker/weekly'")
+    return None
 
 
 def _email(value: Any) -> str | None:
@@ -448,6 +584,25 @@ def _check_value(value: Any, key: str, where: str) -> None:
         return
     shown = "" if key == "github.token_env" else f", got {list(value) if isinstance(value, tuple) else value!r}"
     raise ConfigError(f"{where}: '{key}' {problem}{shown}")
+
+
+def _check_section(section: Any, name: str, lines: dict[str, int], failed: set[str], source: str) -> Problems:
+    """Problems of settings that are only wrong together, in ``section`` built from the values that are right
+    alone (``lines``: their keys and lines); nothing is said about a pair with a key in ``failed``."""
+    if name != "arxiv" or {"delay_seconds", "api_url"} & failed:
+        return []
+    if section.delay_seconds >= ARXIV_MIN_DELAY or not is_arxiv_host(section.api_url):
+        return []
+    line = lines.get("delay_seconds", lines.get("api_url", 0))
+    return [(line, f"{source}:{line}: 'arxiv.delay_seconds' must be at least {ARXIV_MIN_DELAY:g} while "
+                   f"'arxiv.api_url' is arXiv's own ({section.api_url}), as arXiv's API terms ask; a lower delay "
+                   f"is only for a mirror or a test server, got {section.delay_seconds:g}")]
+
+
+def is_arxiv_host(url: str) -> bool:
+    """Whether ``url`` points at arXiv itself (``arxiv.org`` or one of its hosts, e.g. ``export.arxiv.org``)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host == "arxiv.org" or host.endswith(".arxiv.org")
 
 
 def _coerce(value: Any, hint: Any, key: str, where: str) -> Any:

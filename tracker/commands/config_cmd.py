@@ -7,7 +7,8 @@ import json
 
 import click
 
-from tracker.config import Config, load_config
+from tracker.config import Config, ConfigProblems, load_config
+from tracker.logs import REDACT
 
 
 @click.group(name="config")
@@ -30,7 +31,7 @@ def _config_file(file: str | None, config_path: str | None) -> str | None:
 @click.argument("file", type=click.Path(dir_okay=False), required=False)
 @_CONFIG_OPTION
 def check(file: str | None, config_path: str | None) -> None:
-    """Validate a config file; exit 1 with a one-line error naming the key and line.
+    """Validate a config file; exit 1 with every problem in it, one line each, naming the line and key.
 
     Without FILE or --config it checks ./config.yaml, or reports the packaged
     defaults when there is none.
@@ -39,7 +40,12 @@ def check(file: str | None, config_path: str | None) -> None:
     Example:
         kd-tracker config check config.yaml
     """
-    config = load_config(_config_file(file, config_path))
+    try:
+        config = load_config(_config_file(file, config_path))
+    except ConfigProblems as e:
+        for problem in e.problems:
+            click.echo(f"Error: {REDACT.redact(problem)}", err=True)
+        raise click.exceptions.Exit(1) from e
     click.echo(f"{config.source}: ok")
 
 
