@@ -42,7 +42,7 @@ GOOD = '{"title": "T", "url": "https://x.org/p", "sections": ["A"], "date": "202
     ('{"title": "T", "url": "https://x.org/q", "sections": [], "date": "2024-03"}',
      "P.jsonl:2: 'sections' must be a non-empty list of section paths (\"A > B\")"),
     ('{"title": " ", "url": "https://x.org/q", "sections": ["A"], "date": "2024-03"}',
-     "P.jsonl:2: 'title' must be a non-empty string"),
+     "P.jsonl:2: 'title' must be a non-empty string, got ' '"),
     ('{"title": "T", "url": "javascript:alert(1)", "sections": ["A"], "date": "2024-03"}',
      "P.jsonl:2: 'url' must be an http(s) link, got 'javascript:alert(1)'"),
     ('{"title": "T", "url": "https://x.org/q", "sections": ["A"], "date": "March 2024"}',
@@ -50,9 +50,9 @@ GOOD = '{"title": "T", "url": "https://x.org/p", "sections": ["A"], "date": "202
     ('{"title": "T", "url": "https://x.org/q", "sections": ["A"], "date": "2024-03", "score": 1.5}',
      "P.jsonl:2: 'score' must be a probability in [0, 1], got 1.5"),
     ('{"title": "T", "url": "https://x.org/q", "sections": ["A"], "date": "2024-03", "score": "high"}',
-     "P.jsonl:2: bad value (could not convert string to float: 'high'); see the PROPOSALS.jsonl format in README.md"),
+     "P.jsonl:2: 'score' must be a probability in [0, 1], got 'high'"),
     ('{"title": "T", "url": "https://x.org/q", "sections": ["A"], "date": "2024-03", "code": "https://g.com/x"}',
-     "P.jsonl:2: 'code' must be a list"),
+     "P.jsonl:2: 'code' must be a list of strings, got 'https://g.com/x'"),
     (GOOD, "P.jsonl:2: https://x.org/p is already proposed on line 1; keep one line per paper"),
 ])
 def test_bad_line_names_file_and_line(line: str, message: str) -> None:
@@ -68,4 +68,5 @@ def test_unreadable_file(tmp_path) -> None:
     (tmp_path / "latin1.jsonl").write_bytes(b'{"title": "\xe9"}\n')
     with pytest.raises(ProposalError) as e:
         read_proposals(tmp_path / "latin1.jsonl")
-    assert str(e.value) == f"{tmp_path / 'latin1.jsonl'}: not UTF-8 text (invalid continuation byte at byte 11)"
+    assert str(e.value) == (f"{tmp_path / 'latin1.jsonl'}:1: not UTF-8 text (invalid continuation byte at byte 11); "
+                            "save the file as UTF-8")

@@ -16,6 +16,7 @@ NEW_ROW = "| [**New Paper**](https://arxiv.org/abs/2401.00005) | arXiv | 2024-01
 PROPOSAL = {"arxiv_id": "2401.00005", "title": "New Paper", "url": "https://arxiv.org/abs/2401.00005",
             "venue": "arXiv", "date": "2024-01", "code": ["https://github.com/n/p"], "data": [],
             "sections": [LABELING]}
+OTHER = {**PROPOSAL, "arxiv_id": "2401.00006", "title": "Other Paper", "url": "https://arxiv.org/abs/2401.00006"}
 
 
 @pytest.fixture
@@ -84,11 +85,11 @@ def test_show_single_row_wording(tmp_path):
 
 
 def test_apply_to_stdout(workdir):
-    write_proposals(workdir / "PROPOSALS.jsonl", PROPOSAL, {**PROPOSAL, "sections": [LABELING, FEEDBACK]})
+    write_proposals(workdir / "PROPOSALS.jsonl", {**PROPOSAL, "sections": [LABELING, FEEDBACK]})
     result = run("list", "apply", "README.md", "PROPOSALS.jsonl")
     assert result.exit_code == 0, result.output
     assert result.stdout == with_lines({23: [NEW_ROW], 31: [NEW_ROW]})
-    assert result.stderr == "inserted 2 rows (1 paper), skipped 1 already in its section\n"
+    assert result.stderr == "inserted 2 rows (1 paper), skipped 0 already in their section\n"
     assert (workdir / "README.md").read_text(encoding="utf-8") == SAMPLE
 
 
@@ -130,20 +131,22 @@ def test_empty_proposals_give_the_input_byte_for_byte(workdir):
 
 
 @pytest.mark.parametrize(("lines", "error"), [
-    ([PROPOSAL, PROPOSAL, "{not json"],
-     "Error: PROPOSALS.jsonl:3: not JSON (Expecting property name enclosed in double quotes at column 2); "
-     "write one JSON object a line\n"),
-    ([PROPOSAL, {**PROPOSAL, "sections": ["Methods > Labelling"]}],
+    ([PROPOSAL, OTHER, "{not json"],
+     "Error: PROPOSALS.jsonl:3: invalid JSON (Expecting property name enclosed in double quotes at column 2); "
+     "write one JSON object per line\n"),
+    ([PROPOSAL, {**OTHER, "sections": ["Methods > Labelling"]}],
      "Error: PROPOSALS.jsonl:2: unknown section 'Methods > Labelling'; "
      "did you mean 'Methods > Knowledge Elicitation > Labeling'?\n"),
     ([{**PROPOSAL, "url": "javascript:alert(1)"}],
+     "Error: PROPOSALS.jsonl:1: 'url' must be an http(s) link, got 'javascript:alert(1)'\n"),
+    ([{**PROPOSAL, "code": ["javascript:alert(1)"]}],
      "Error: PROPOSALS.jsonl:1: refusing link 'javascript:alert(1)': only http(s) URLs with a host go into the list; "
      "fix the link\n"),
     ([{k: v for k, v in PROPOSAL.items() if k != "sections"}],
-     "Error: PROPOSALS.jsonl:1: missing key 'sections'; each line needs title, url and sections\n"),
+     "Error: PROPOSALS.jsonl:1: missing 'sections'; a proposal needs title, url, sections\n"),
     (["[1, 2]"], "Error: PROPOSALS.jsonl:1: expected a JSON object, got list\n"),
     ([{**PROPOSAL, "date": "soon"}],
-     "Error: PROPOSALS.jsonl:1: date 'soon' of 'New Paper' is not YYYY-MM; give the month the paper appeared\n"),
+     "Error: PROPOSALS.jsonl:1: 'date' must be YYYY-MM (the month the paper appeared), got 'soon'\n"),
 ])
 def test_apply_errors_write_nothing(workdir, lines, error):
     write_proposals(workdir / "PROPOSALS.jsonl", *lines)

@@ -12,7 +12,7 @@ from tracker.commands.options import config_option
 from tracker.config import Config
 from tracker.errors import ListFormatError, ProposalError
 from tracker.listdoc import ListDocument, Section
-from tracker.records import Proposal
+from tracker.proposals import read_numbered_proposals
 
 
 @click.group(name="list")
@@ -62,10 +62,11 @@ def apply(readme: str, proposals: str, output: str | None, log_date: datetime.da
     """Insert the papers of a PROPOSALS.jsonl file into their sections, in the list's row style.
 
     One JSON object a line: title, url, sections (paths such as
-    "KD Algorithms > Knowledge Elicitation > Labeling"), and optionally
-    arxiv_id, venue, date (YYYY-MM), code and data (lists of links). Papers
-    already in a section are skipped there; an empty file gives the README back
-    unchanged. The summary goes to stderr.
+    "KD Algorithms > Knowledge Elicitation > Labeling"), date (YYYY-MM), and
+    optionally arxiv_id, venue, code and data (lists of links), checked by the
+    same rules as `kd-tracker publish`. Papers already in a section are skipped
+    there; an empty file gives the README back unchanged. The summary goes to
+    stderr.
 
     \b
     Example:
@@ -73,7 +74,7 @@ def apply(readme: str, proposals: str, output: str | None, log_date: datetime.da
         kd-tracker list apply README.md PROPOSALS.jsonl --log-date 2024-03-19 > README.new.md
     """
     doc = read_document(readme)
-    numbered = read_proposals(proposals)
+    numbered = read_numbered_proposals(proposals)
     for number, proposal in numbered:
         try:
             doc.validate(proposal)
@@ -123,33 +124,6 @@ def read_document(path: str) -> ListDocument:
     except UnicodeDecodeError as e:
         raise ListFormatError(f"{path}: byte {e.start} is not UTF-8; save the file as UTF-8") from e
     return ListDocument.parse(text, path)
-
-
-def read_proposals(path: str) -> list[tuple[int, Proposal]]:
-    """The proposals of a PROPOSALS.jsonl file with their line numbers; blank lines are skipped."""
-    numbered = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").split("\n")
-    except UnicodeDecodeError as e:
-        raise ProposalError(f"{path}: byte {e.start} is not UTF-8; save the file as UTF-8") from e
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ProposalError(f"{path}:{number}: not JSON ({e.msg} at column {e.colno}); "
-                                "write one JSON object a line") from e
-        if not isinstance(obj, dict):
-            raise ProposalError(f"{path}:{number}: expected a JSON object, got {type(obj).__name__}")
-        try:
-            numbered.append((number, Proposal.from_dict(obj)))
-        except KeyError as e:
-            raise ProposalError(f"{path}:{number}: missing key {e.args[0]!r}; "
-                                "each line needs title, url and sections") from e
-        except (TypeError, ValueError) as e:
-            raise ProposalError(f"{path}:{number}: {e}") from e
-    return numbered
 
 
 def _count(n: int, word: str) -> str:
