@@ -347,7 +347,8 @@ def _foreign_tag(node: yaml.Node, what: str, source: str, *, deep: bool = True) 
 def _key_text(node: yaml.Node) -> str:
     """A key node as the user wrote it (a plain name, or the start of a complex key)."""
     if isinstance(node, yaml.ScalarNode):
-        return str(node.value)
+        text = str(node.value)
+        return text if text.isprintable() else repr(text)[1:-1]  # one line, whatever the quotes held
     return f"<{node.id} on line {node.start_mark.line + 1}>"
 
 
