@@ -15,8 +15,9 @@ It serves, from a real ``ThreadingHTTPServer`` in a thread:
   else an RSS 2.0 feed built from the papers announced on :attr:`ArxivServer.rss_day`.
 
 Faults are scripted with :class:`Fault` (status sequences like 503, 503 then
-200; 429 with Retry-After; a hang past the client's timeout; an empty or
-truncated page) and :attr:`ArxivServer.total_extra` (``totalResults`` larger
+200; 429 with Retry-After; a hang past the client's timeout; a body dripped
+byte by byte or cut by a closed connection; an empty or truncated page, or one cut inside an entry; a page
+repeating the previous page's last entry, for one request, N or all of them) and :attr:`ArxivServer.total_extra` (``totalResults`` larger
 than what is served). Every request is recorded in :attr:`ArxivServer.requests`.
 """
 
@@ -29,7 +30,7 @@ import re
 import threading
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
@@ -63,6 +64,19 @@ class Fault:
     """Answer with the page's header (real totalResults) but no entries."""
     truncate: int | None = None
     """Cut the normal body to this many bytes."""
+    cut_in_entry: int | None = None
+    """Cut the body inside its ``<entry>``/``<item>`` number ``cut_in_entry`` (0-based): right after the
+    entry's ``</published>`` when it has one (an API entry then keeps its dates but loses its comment,
+    primary category and authors), else halfway through it."""
+    repeat_last: bool = False
+    """An API page after the first starts with the previous page's last entry and has its normal length,
+    so the entry that should end it is never served (arXiv's unstable paging)."""
+    drip: float = 0.0
+    """Send the body one byte every ``drip`` seconds (a server too slow for the client's timeout)."""
+    close_after: int | None = None
+    """Send only this many bytes of the body, then close the connection (Content-Length promised all of it)."""
+    times: int | None = 1
+    """Matching requests the fault answers before it is used up; None: every one."""
     path: str = "/api/query"
     """Path prefix the fault applies to."""
     start: int | None = None
@@ -288,6 +302,11 @@ class ArxivServer:
                     continue
                 if fault.start is not None and int(params.get("start", "0")) != fault.start:
                     continue
+                if fault.times is None:
+                    return fault
+                if fault.times > 1:
+                    self.faults[i] = replace(fault, times=fault.times - 1)
+                    return fault
                 return self.faults.pop(i)
         return None
 
@@ -323,6 +342,8 @@ class ArxivServer:
             matches = self.search(query)
         total = len(matches) + self.total_extra
         page = [] if fault and fault.empty else matches[start : min(start + max_results, self.result_cap)]
+        if fault and fault.repeat_last and start > 0 and page:
+            page = matches[start - 1 : start - 1 + len(page)]
         return 200, atom_page(page, query=query, start=start, max_results=max_results, total=total)
 
     def feed_answer(self, path: str) -> tuple[int, bytes]:
@@ -375,6 +396,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = fault.body
         if fault and fault.truncate is not None:
             body = body[: fault.truncate]
+        if fault and fault.cut_in_entry is not None:
+            body = cut_in_entry(body, fault.cut_in_entry)
         content_type = "application/rss+xml" if parts.path.startswith("/rss/") else "application/atom+xml"
         try:
             self.send_response(status)
@@ -383,9 +406,29 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            if fault and fault.close_after is not None:
+                self.wfile.write(body[: fault.close_after])
+                self.close_connection = True
+            elif fault and fault.drip:
+                for i in range(len(body)):
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(fault.drip)
+            else:
+                self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client timed out and left
+
+
+_ENTRY_OPEN = re.compile(rb"<(entry|item)>")
+
+
+def cut_in_entry(body: bytes, index: int) -> bytes:
+    """``body`` cut inside its entry (or item) number ``index``: after its ``</published>``, else halfway."""
+    opening = list(_ENTRY_OPEN.finditer(body))[index]
+    end = body.index(b"</" + opening.group(1) + b">", opening.end())
+    published = body.find(b"</published>", opening.end(), end)
+    return body[: published + len(b"</published>")] if published >= 0 else body[: (opening.start() + end) // 2]
 
 
 _DATES = re.compile(r'"(?:published|announced)": "(\d{4}-\d{2}-\d{2})')

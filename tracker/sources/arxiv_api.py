@@ -2,8 +2,10 @@
 
 One query per window, ``(cat:A OR cat:B) AND submittedDate:[YYYYMMDD0000 TO
 YYYYMMDD2359]``, sorted by submission date, in pages of ``page_size``. The
-records received must add up to the first page's ``opensearch:totalResults``;
-a window over the API's result cap is split into days. Anything short is a
+distinct papers received (versionless ids: arXiv's paging can serve an entry
+twice and skip another) must add up to the first page's ``opensearch:totalResults``;
+on a mismatch the window is read again from its first page, and a second mismatch
+fails it. A window over the API's result cap is split into days. Anything short is a
 :class:`~tracker.errors.SourceError` naming the window: never a silent partial result.
 """
 
@@ -28,6 +30,8 @@ from tracker.sources.retry import Backoff
 log = logging.getLogger(__name__)
 
 _SHORT_ID = re.compile(r"^(?P<id>.+?)(?:v(?P<version>\d+))?$")
+READS = 2
+"""Paging passes over a window before its distinct papers must match ``opensearch:totalResults``."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,21 @@ def paper_from_result(result: arxiv.Result) -> Paper:
     )
 
 
+class _OverCap(Exception):
+    """A window of several days has more results than the API serves for one query: split it."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__(total)
+        self.total = total
+
+
+def _versionless(result: arxiv.Result) -> str:
+    """The paper an API entry is a version of (``2403.01234`` for ``http://arxiv.org/abs/2403.01234v2``)."""
+    short = _SHORT_ID.match(result.get_short_id())
+    assert short is not None  # the pattern matches any non-empty string
+    return short.group("id")
+
+
 def _days(since: date, until: date) -> list[date]:
     return [since + timedelta(days=i) for i in range((until - since).days + 1)]
 
@@ -150,6 +169,41 @@ class ArxivSource:
     def _fetch_range(
         self, since: date, until: date, progress: Callable[[PageEvent], None] | None
     ) -> tuple[list[arxiv.Result], int]:
+        """Every result of ``[since, until]``: as many distinct papers as ``opensearch:totalResults``, else re-read."""
+        window = f"{since}..{until}"
+        for read in range(1, READS + 1):
+            try:
+                results, total = self._read_range(since, until, progress)
+            except _OverCap as e:
+                log.info("window %s has %d results, over the API cap of %d: splitting it by day", window, e.total,
+                         self.result_cap)  # fmt: skip
+                return self._fetch_days(since, until, progress)
+            if total > self.result_cap:
+                raise SourceError(
+                    f"arXiv API has {total} results for the single day {since}, over its cap of {self.result_cap}; "
+                    f"nothing stored; watch fewer arxiv.categories"
+                )
+            distinct = len({_versionless(r) for r in results})
+            if distinct == total:
+                return results, total
+            if read < READS:
+                wait = self.client.backoff.wait(read - 1)
+                log.warning(
+                    "arXiv API served %d distinct papers of %d (opensearch:totalResults) in %d records for window %s: "
+                    "paging repeated or skipped entries; reading the window again in %.1f s",
+                    distinct, total, len(results), window, wait,
+                )  # fmt: skip
+                self.client.sleep(wait)
+        raise SourceError(
+            f"arXiv API served {distinct} distinct papers of {total} (opensearch:totalResults) in {len(results)} records "
+            f"for window {window} on each of {READS} reads (paging repeated or skipped entries); nothing stored; retry later"
+        )
+
+    def _read_range(
+        self, since: date, until: date, progress: Callable[[PageEvent], None] | None
+    ) -> tuple[list[arxiv.Result], int]:
+        """One paging pass over ``[since, until]``: its results and ``totalResults``; :class:`_OverCap` for a
+        window of several days with more results than the API serves."""
         window = f"{since}..{until}"
         search = arxiv.Search(
             query=self.query(since, until),
@@ -173,14 +227,12 @@ class ArxivSource:
                 log.info("%s", event)
 
         results: list[arxiv.Result] = []
-        split = False
         self.client.retry_empty_first_page = True
         self.client.on_page = on_page
         try:
             for result in self.client.results(search):
                 if state["total"] > self.result_cap and since < until:
-                    split = True
-                    break
+                    raise _OverCap(state["total"])
                 results.append(result)
         except ArxivRequestError as e:
             if e.status == "empty page":
@@ -199,23 +251,7 @@ class ArxivSource:
             ) from e
         finally:
             self.client.on_page = None
-        if split:
-            log.info(
-                "window %s has %d results, over the API cap of %d: splitting it by day", window, state["total"], self.result_cap
-            )
-            return self._fetch_days(since, until, progress)
-        total = state["total"]
-        if total > self.result_cap:
-            raise SourceError(
-                f"arXiv API has {total} results for the single day {since}, over its cap of {self.result_cap}; "
-                f"nothing stored; watch fewer arxiv.categories"
-            )
-        if len(results) != total:
-            raise SourceError(
-                f"arXiv API returned {len(results)} of {total} records (opensearch:totalResults) for window {window}; "
-                f"nothing stored; retry later"
-            )
-        return results, total
+        return results, state["total"]
 
     def _fetch_days(
         self, since: date, until: date, progress: Callable[[PageEvent], None] | None

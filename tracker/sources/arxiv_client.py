@@ -5,14 +5,16 @@ hides the response. :class:`ArxivClient` keeps the package's URL building,
 paging (``Client.results``), politeness delay and Atom parsing, and replaces
 only the retry loop (``Client._parse_feed``):
 
-- every request has a timeout (the session injects it);
+- every request has a timeout for the whole of it, body included (the session
+  injects it, :func:`~tracker.sources.deadline.request_within`);
 - 429, 5xx, timeouts, connection errors and empty later pages are retried with
   exponential backoff and jitter, honouring ``Retry-After``, a bounded number of tries;
 - an empty *first* page is suspect and retried too (the API returns those
   sporadically), unless :attr:`ArxivClient.retry_empty_first_page` is off;
 - an answer that is not an Atom feed (a proxy's HTML error page, an empty
-  body) is retried like an empty page, and is an error if every try gets one:
-  the package would read it as an empty result;
+  body) or not a whole, well-formed one (a page cut inside an entry) is retried
+  like an empty page, and is an error if every try gets one: the package would
+  read it as an empty result, or recover a shorter page and a half entry;
 - other statuses and arXiv's error feeds fail at once;
 - each parsed page is reported to :attr:`ArxivClient.on_page`, so callers can
   check ``opensearch:totalResults`` and show progress.
@@ -28,11 +30,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 import arxiv
 import requests
 
 from tracker import __version__
+from tracker.sources.deadline import request_within
 from tracker.sources.retry import RETRY_STATUSES, Backoff
 
 log = logging.getLogger(__name__)
@@ -72,7 +76,7 @@ class ArxivRequestError(arxiv.ArxivError):
 
 
 class TimeoutSession(requests.Session):
-    """A :class:`requests.Session` that puts ``timeout`` on every request, counts them and keeps the last response."""
+    """A :class:`requests.Session` that bounds every whole request by ``timeout``, counts them and keeps the last response."""
 
     def __init__(self, timeout: float) -> None:
         super().__init__()
@@ -90,7 +94,8 @@ class TimeoutSession(requests.Session):
         kwargs["headers"] = headers
         self.requests += 1
         self.last_response = None
-        response = super().request(method, url, *args, **kwargs)
+        timeout = kwargs.pop("timeout")
+        response = request_within(super().request, method, url, *args, timeout=timeout, **kwargs)
         self.last_response = response
         return response
 
@@ -150,9 +155,9 @@ class ArxivClient(arxiv.Client):
                 detail = _error_text(response)
                 if detail:
                     raise ArxivRequestError(url, attempt + 1, "error feed", detail, retryable=False)
-                root = _root_tag(response.content if response is not None else b"")
-                if root != _ATOM_FEED:
-                    status = f"not an Atom feed ({_describe(root)})"
+                problem = feed_problem(response.content if response is not None else b"")
+                if problem:
+                    status = problem
                 else:
                     suspect = first_page and not feed.results and self.retry_empty_first_page
                     if not suspect or attempt + 1 == tries:
@@ -168,6 +173,23 @@ class ArxivClient(arxiv.Client):
                 log.info("arXiv API: %s, retrying in %.1f s (try %d of %d)", status, wait, attempt + 2, tries)
                 self.sleep(wait)
         raise ArxivRequestError(url, tries, status)
+
+
+def feed_problem(content: bytes) -> str:
+    """Why an answer is no usable page: ``not an Atom feed (an <html> document)``, ``incomplete or malformed
+    Atom feed (no element found: line 812, column 4)``; ``""`` for a whole, well-formed Atom feed.
+
+    The package's parser recovers what it can from a broken document, so a page
+    cut inside an entry would give a shorter page and a record missing its last fields.
+    """
+    root = _root_tag(content)
+    if root != _ATOM_FEED:
+        return f"not an Atom feed ({_describe(root)})"
+    try:
+        expat.ParserCreate().Parse(content, True)  # no handlers: checks the document, builds nothing
+    except expat.ExpatError as e:
+        return f"incomplete or malformed Atom feed ({e})"
+    return ""
 
 
 def _root_tag(content: bytes) -> str | None:

@@ -1,10 +1,11 @@
 """The arXiv RSS/Atom source: today's announcements of the watched categories (rss.arxiv.org).
 
 One GET of ``{rss_url}/rss/{cat+cat}`` (RSS 2.0) or ``{rss_url}/atom/{cat+cat}``
-(Atom) with ``requests`` and a timeout, parsed by ``feedparser`` from bytes.
+(Atom) with ``requests`` and a timeout for the whole request, body included
+(:func:`~tracker.sources.deadline.request_within`), parsed by ``feedparser`` from bytes.
 ``new`` and ``cross`` announcements are kept (``arxiv.rss_announce_types``);
 ``replace`` and ``replace-cross`` are skipped. A malformed or truncated feed
-(``bozo``) is a :class:`~tracker.errors.SourceError` naming the URL and the
+(``bozo``: cut anywhere, inside an item too) is a :class:`~tracker.errors.SourceError` naming the URL and the
 parser's message, and none of its entries are returned; so is an answer that
 is no RSS/Atom feed at all (a maintenance page in HTML, an empty body), which
 feedparser would read as an empty feed. A real feed with no entries (a
@@ -30,6 +31,7 @@ from tracker.config import ArxivConfig
 from tracker.errors import SourceError
 from tracker.records import Paper
 from tracker.sources.arxiv_client import USER_AGENT
+from tracker.sources.deadline import request_within
 from tracker.sources.retry import RETRY_STATUSES, Backoff
 
 log = logging.getLogger(__name__)
@@ -172,7 +174,9 @@ class RssSource:
         for attempt in range(tries):
             retry_after = None
             try:
-                response = self.session.get(url, timeout=self.config.timeout_seconds, headers={"User-Agent": USER_AGENT})
+                response = request_within(
+                    self.session.request, "GET", url, timeout=self.config.timeout_seconds, headers={"User-Agent": USER_AGENT}
+                )
             except requests.Timeout:
                 status = f"timeout after {self.config.timeout_seconds:g} s"
             except requests.ConnectionError:
