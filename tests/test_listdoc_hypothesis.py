@@ -11,7 +11,7 @@ from tests.listdoc_sample import LABELING, SAMPLE
 from tracker.errors import ProposalError
 from tracker.listdoc import ListDocument
 from tracker.listdoc_cells import scan_links, split_cells
-from tracker.markdown_safe import escape_cell, safe_url, unescape_cell
+from tracker.markdown_safe import escape_cell, safe_url, unescape_cell, visible_text
 from tracker.records import Proposal
 
 FRAGMENTS = [
@@ -91,7 +91,7 @@ def test_untrusted_text_makes_one_safe_row(title, venue, path, code_path):
     # the row parses back with the escaped title, which reads as the original text
     (row,) = [r for r in result.document.rows() if r.text == added]
     assert row.title == escape_cell(title)
-    assert unescape_cell(row.title) == " ".join(title.split())
+    assert unescape_cell(row.title) == visible_text(title)
     assert (row.url, row.code, row.date) == (safe_url(url), (safe_url(code),), "2024-01")
     assert row.venue == (escape_cell(venue) or "-")
     assert result.document.render() == result.text

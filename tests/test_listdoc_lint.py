@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import requires_shared
-from tracker.listdoc import LintProblem, ListDocument
+from tracker.listdoc import LintProblem, ListDocument, normalise_title
 
 BROKEN = """\
 ## S
@@ -65,3 +65,7 @@ def test_head_readme_problems(shared):
         (461, "links arXiv 2307.12950 like line 288, whose title differs"),
         (464, "links arXiv 2212.08073 like line 269, whose title differs"),
     ]
+
+
+def test_hidden_characters_do_not_make_two_titles_differ():
+    assert normalise_title("Distil\u200bling\u202e Step\u2060-by-Step\x00!") == normalise_title("Distilling Step-by-Step!")

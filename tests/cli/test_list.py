@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.hidden_text import HIDDEN, forbidden_in, gfm_links
 from tests.listdoc_sample import FEEDBACK, LABELING, SAMPLE
 from tracker.cli import cli
 
@@ -203,3 +204,22 @@ def test_usage_errors_are_one_line_and_exit_1_and_a_bare_group_prints_its_help(w
         assert len(result.stderr.splitlines()) == 1
     bare = run("list")
     assert "Usage: kd-tracker list [OPTIONS] COMMAND [ARGS]..." in bare.output and "Error" not in bare.output
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+def test_apply_writes_no_hidden_character_and_no_link(workdir, name):
+    chars = HIDDEN[name]
+    title = f"Hidden{chars} Chars: \u202eevil{chars}"
+    venue = f"Dept{chars} (kd{chars}@uni.example.edu, www.uni.example.edu)"
+    write_proposals(workdir / "PROPOSALS.jsonl",
+                    {**PROPOSAL, "title": title, "venue": venue, "url": f"https://example.org/p{chars}q"})
+    result = run("list", "apply", "README.md", "PROPOSALS.jsonl", "-o", "OUT.md")
+    assert result.exit_code == 0, result.output
+    out = (workdir / "OUT.md").read_text(encoding="utf-8")
+    assert forbidden_in(out, newlines=True) == []
+    (added,) = [line for line in out.split("\n") if line not in SAMPLE.split("\n")]
+    gap = " " if any(ch.isspace() for ch in chars) else ""
+    title_cell, venue_cell = added.split(" | ")[:2]
+    assert title_cell.startswith("| [**Hidden Chars: evil**](https://example.org/p%")
+    assert venue_cell == f"Dept \\(kd{gap}`@`uni.example.edu, www\\.uni.example.edu\\)"
+    assert gfm_links(venue_cell) == []
