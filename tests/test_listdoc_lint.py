@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import requires_shared
-from tracker.listdoc import LintProblem, ListDocument
+from tracker.errors import ListFormatError
+from tracker.listdoc import LintProblem, ListDocument, normalise_title
+from tracker.records import Proposal
 
 BROKEN = """\
 ## S
@@ -65,3 +69,34 @@ def test_head_readme_problems(shared):
         (461, "links arXiv 2307.12950 like line 288, whose title differs"),
         (464, "links arXiv 2212.08073 like line 269, whose title differs"),
     ]
+
+
+TABLE = "| Title | Venue | Date |\n|---|---|---|\n| [**P**](https://arxiv.org/abs/2401.00001) | arXiv | 2024-01 |\n"
+
+
+@pytest.mark.parametrize(("opener", "described", "closer"), [
+    ("```", "code fence ```", "```"), ("~~~~ python", "code fence ~~~~", "~~~~"),
+    ("<!-- to do", "HTML block <!--", "-->"), ("<pre>", "HTML block <pre", "</pre>"),
+])
+def test_a_block_never_closed_that_hides_paper_tables_is_named_at_its_line(opener, described, closer):
+    text = f"# List\n\n## A\n{TABLE}\n{opener}\n## B\n{TABLE}\n## C\n{TABLE}"
+    doc = ListDocument.parse(text)
+    assert [s.path for s in doc.sections()] == ["A"]
+    problem = LintProblem(8, f"{described} opened here is never closed, so it hides the rest of the file with "
+                             f"2 paper tables (2 rows); close it with a {closer} line")
+    assert doc.lint() == doc.structure_problems() == [problem]
+    with pytest.raises(ListFormatError) as error:
+        doc.apply([Proposal(title="New", url="https://arxiv.org/abs/2402.00009", sections=("A",), date="2024-02")])
+    assert str(error.value) == f"README.md:8: {problem.message}"
+    closed = ListDocument.parse(text.replace("\n## B", f"\n{closer}\n## B", 1))
+    assert closed.lint() == [] and [s.path for s in closed.sections()] == ["A", "B", "C"]
+
+
+def test_a_block_never_closed_that_hides_no_paper_table_is_fine():
+    doc = ListDocument.parse(f"# List\n## A\n{TABLE}\n## Citation\n```\n@article{{x}}\n")
+    assert doc.lint() == [] and doc.structure_problems() == []
+    doc.check_structure()
+
+
+def test_hidden_characters_do_not_make_two_titles_differ():
+    assert normalise_title("Distil\u200bling\u202e Step\u2060-by-Step\x00!") == normalise_title("Distilling Step-by-Step!")

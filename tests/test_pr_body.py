@@ -6,9 +6,11 @@ import datetime as dt
 import json
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.hidden_text import HIDDEN, forbidden_in, hostile_text
 from tests.publish_sample import EPSILON, FEEDBACK, LABELING, ZETA, context
 from tracker.pr_body import (
     MAX_BODY,
@@ -19,7 +21,7 @@ from tracker.pr_body import (
     render_title,
 )
 from tracker.publish import PublishContext
-from tracker.records import Proposal
+from tracker.records import Proposal, SectionScore
 
 EXPECTED = """\
 **kd-tracker proposes 2 papers** from arXiv 2024-03-11..2024-03-18 · model lr-2024-03-18 · as of 2024-03-19 · 1 already in the list, skipped.
@@ -164,3 +166,36 @@ def test_scores_near_the_threshold_keep_their_digits() -> None:
 
     assert [format_score(x) for x in (0.93, 0.1, 0.12, 0.012, 0.005, 0.0049, 0.00012)] == [
         "0.93", "0.10", "0.12", "0.012", "0.005", "0.0049", "0.00012"]
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+def test_body_and_comment_hold_no_hidden_character_and_add_no_link(name) -> None:
+    chars = HIDDEN[name]
+    text = f"A{chars}B \u202eC{chars} kd{chars}@uni.example.edu"
+    evil = Proposal(title=text, url=f"https://arxiv.org/abs/2403.00001{chars}", sections=(text,), arxiv_id="2403.00001",
+                    venue=text, date="2024-03", score=0.5, alternatives=(SectionScore(text, 0.2),), terms=(text,),
+                    code=(f"https://github.com/x/{chars}y",))
+    body = render_body([(evil, evil.sections)], context(near_misses=(evil,), gaps=(text,), model_version=text,
+                                                         thresholds={text: 0.5}))
+    comment = render_blocked_comment([(evil, evil.sections)], branch="kd-tracker/weekly", foreign=(text,),
+                                     base_branch="main", base_sha="abc1234", takeover_label="take-over")
+    for out in (body, comment):
+        assert forbidden_in(out, newlines=True) == []
+    gap = " " if any(ch.isspace() for ch in chars) else ""
+    shown = f"AB C kd{gap}`@`uni.example.edu" if not gap else "A B C kd `@`uni.example.edu"
+    assert f"| 1 | [{shown}](https://arxiv.org/abs/2403.00001" in body
+    assert f"| {shown} |\n" in body  # the venue cell
+    assert parse_pr_metadata(body).papers[0].title == text  # the metadata keeps the text as it came, JSON-escaped
+
+
+@settings(max_examples=80, deadline=None)
+@given(hostile_text, hostile_text)
+def test_no_body_holds_a_hidden_character(title: str, other: str) -> None:
+    proposal = Proposal(title=title or "t", url="https://arxiv.org/abs/2403.00001", sections=(other,),
+                        arxiv_id="2403.00001", venue=other, date="2024-03", score=0.5, terms=(title, other),
+                        alternatives=(SectionScore(other, 0.1),))
+    body = render_body([(proposal, (other, title))], context(near_misses=(proposal,), gaps=(other,),
+                                                            model_version=title))
+    comment = render_blocked_comment([(proposal, (title,))], branch="b", foreign=(other,), base_branch="main",
+                                     base_sha="abc1234", takeover_label="take-over")
+    assert forbidden_in(body + comment, newlines=True) == []

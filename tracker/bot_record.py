@@ -107,7 +107,11 @@ def _score(value: float | None) -> str:
 
 
 def render_markdown(record: BotRecord, images: Sequence[str] = ()) -> str:
-    """The record as markdown: a summary, a table per week, the misses and the rejected papers."""
+    """The record as markdown: a summary, a table per week, the misses and the rejected papers.
+
+    Text read from the store (titles, sections, refs, dates) goes through
+    :func:`~tracker.markdown_safe.escape_cell`: no markup, link or hidden character gets in.
+    """
     proposed, kept = record.total("proposed"), record.total("kept")
     t = record.threshold
     lines = ["# kd-tracker record", ""]
@@ -141,8 +145,9 @@ def render_markdown(record: BotRecord, images: Sequence[str] = ()) -> str:
     if record.rejected:
         lines += ["## Rejected for good", "", "| Paper | How | Where | Date |", "|---|---|---|---|"]
         where = {"pr": "PR #", "commit": "commit ", "history": "history ", "list": "list "}
-        lines += [f"| [{escape_cell(lb.title or lb.arxiv_id)}]({_abs_url(lb.arxiv_id)}) | {lb.kind} | "
-                  f"{where[lb.source]}{escape_cell(lb.ref[:7] if lb.source != 'pr' else lb.ref)} | {lb.date} |"
+        lines += [f"| [{escape_cell(lb.title or lb.arxiv_id)}]({_abs_url(lb.arxiv_id)}) | {escape_cell(lb.kind)} | "
+                  f"{where[lb.source]}{escape_cell(lb.ref[:7] if lb.source != 'pr' else lb.ref)} | "
+                  f"{escape_cell(lb.date)} |"
                   for lb in record.rejected]
         lines.append("")
     return "\n".join(lines)

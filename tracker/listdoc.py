@@ -22,12 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracker.arxiv_ids import normalise_arxiv_id
-from tracker.errors import ProposalError
+from tracker.errors import ListFormatError, ProposalError
 from tracker.listdoc_insert import apply_proposals, check_proposal, paper_key
-from tracker.listdoc_lint import lint_document
+from tracker.listdoc_lint import lint_document, structure_problems
 from tracker.listdoc_model import LintProblem, Row, Section, normalise_title
 from tracker.listdoc_rows import Columns, PaperTable, columns_of, heading_title, parse_row
-from tracker.listdoc_scan import Heading, Table, scan
+from tracker.listdoc_scan import Block, Heading, Table, scan
 from tracker.records import Proposal
 
 __all__ = ["ApplyResult", "LintProblem", "ListDocument", "Row", "Section", "normalise_title"]
@@ -44,6 +44,8 @@ class ListDocument:
         found = scan(list(self.lines))
         self.headings: tuple[Heading, ...] = found.headings
         """Every ATX heading outside code and HTML blocks, in file order."""
+        self.blocks: tuple[Block, ...] = found.blocks
+        """Fenced code blocks and marker-ended HTML blocks (``<!--``, ``<pre>``), in file order; the last may be unclosed."""
         layouts = [(t, columns) for t in found.tables if (columns := columns_of(t.header_cells)) is not None]
         self.heading_paths: tuple[tuple[str, ...], ...] = _heading_paths(found.headings, [t.header for t, _ in layouts])
         """Section path parts of each heading in :attr:`headings` (the document title is left out)."""
@@ -118,7 +120,10 @@ class ListDocument:
         }
 
     def validate(self, proposal: Proposal) -> None:
-        """Raise :class:`ProposalError` if ``proposal`` can't be applied (unknown section, unsafe link, bad date)."""
+        """Raise :class:`ProposalError` if ``proposal`` can't be applied (unknown section, unsafe link, bad date).
+
+        :class:`ListFormatError` (:meth:`check_structure`) if no proposal can go into this list.
+        """
         check_proposal(self, proposal)
 
     def apply(
@@ -137,16 +142,43 @@ class ListDocument:
         is skipped there, so applying twice equals applying once. With
         ``log_date``, an update-log line goes under the News heading when
         something was inserted. Every proposal is checked first:
-        :class:`ProposalError` (unknown section, non-http(s) link) leaves
-        nothing changed.
+        :class:`ProposalError` (unknown section, non-http(s) link), or
+        :class:`ListFormatError` for a list with :meth:`structure_problems`,
+        leaves nothing changed.
         """
         applied = apply_proposals(self, list(proposals), log_date=log_date, log_template=log_template)
         document = self if not applied.inserted else ListDocument(applied.text, self.name)
         return ApplyResult(document, applied.inserted, applied.skipped, applied.log_line)
 
     def lint(self) -> list[LintProblem]:
-        """Rows kept as they are but that look broken (too few cells, broken link, bad date, duplicates)."""
+        """Rows kept as they are but that look broken (too few cells, broken link, bad date, duplicates).
+
+        The :meth:`structure_problems` come first.
+        """
         return lint_document(self)
+
+    def structure_problems(self) -> list[LintProblem]:
+        """Why no row can go into this list: paper tables hidden behind a block never closed, or no paper table.
+
+        A problem with line 0 is about the whole file.
+        """
+        return list(self._structure)
+
+    def check_structure(self) -> None:
+        """:class:`ListFormatError` naming the file and line if there are :meth:`structure_problems`.
+
+        :meth:`validate` and :meth:`apply` call it for every proposal, so
+        ``list apply`` and publishing refuse such a list instead of skipping
+        rows they cannot see or placing nothing.
+        """
+        if self._structure:
+            problem = self._structure[0]
+            where = f"{self.name}:{problem.line}" if problem.line else self.name
+            raise ListFormatError(f"{where}: {problem.message}")
+
+    @functools.cached_property
+    def _structure(self) -> tuple[LintProblem, ...]:
+        return tuple(structure_problems(self))
 
     def __repr__(self) -> str:
         return f"<ListDocument {self.name}: {len(self._sections)} sections, {len(self.rows())} rows>"

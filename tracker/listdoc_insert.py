@@ -68,7 +68,11 @@ class _TableWork:
 
 
 def check_proposal(doc: ListDocument, proposal: Proposal) -> NewRow:
-    """The escaped cells of ``proposal``'s row; :class:`ProposalError` if it can't go into ``doc``."""
+    """The escaped cells of ``proposal``'s row; :class:`ProposalError` if it can't go into ``doc``.
+
+    :class:`~tracker.errors.ListFormatError` first if no row can go into ``doc`` (see ``ListDocument.check_structure``).
+    """
+    doc.check_structure()
     title = escape_cell(proposal.title)
     if not title:
         raise ProposalError(f"proposal for {proposal.url!r} has an empty title; give the paper's title")

@@ -1,6 +1,9 @@
-"""``kd-tracker list lint``: rows kept byte for byte but that look broken.
+"""``kd-tracker list lint``: rows kept byte for byte but that look broken, and lists no row can go into.
 
-Checked in every paper table: too few cells for Title, Venue and Date; more
+First the list as a whole (:func:`structure_problems`): a code fence or HTML
+block that is never closed and hides paper tables (named at the line that
+opens it), or no paper table under a heading at all. Then, checked in every
+paper table: too few cells for Title, Venue and Date; more
 cells than the header (GitHub drops them); a broken link (``[x](`` never
 closed, a stray ``](``); a link that is not http(s); a Date cell that is in
 none of the forms :mod:`tracker.listdoc_dates` reads (only in tables with a
@@ -16,19 +19,65 @@ from urllib.parse import urlsplit
 from tracker.listdoc_cells import scan_links, split_cells
 from tracker.listdoc_dates import date_key
 from tracker.listdoc_model import LintProblem, Row, normalise_title
-from tracker.listdoc_rows import PaperTable
+from tracker.listdoc_rows import PaperTable, columns_of
+from tracker.listdoc_scan import Block, scan
 
 if TYPE_CHECKING:
     from tracker.listdoc import ListDocument
 
 
 def lint_document(doc: ListDocument) -> list[LintProblem]:
-    """Every problem of ``doc``'s paper tables, by line."""
+    """Every problem of ``doc``: its :func:`structure_problems`, then its paper tables' by line."""
     problems: list[LintProblem] = []
     for table in doc.tables:
         problems.extend(_lint_table(doc, table))
     problems.extend(_duplicates(doc))
-    return sorted(problems, key=lambda p: p.line)
+    return structure_problems(doc) + sorted(problems, key=lambda p: p.line)
+
+
+def structure_problems(doc: ListDocument) -> list[LintProblem]:
+    """Why rows can't go into ``doc``: paper tables hidden in a block never closed, or no section at all.
+
+    A code fence, ``<!--`` or ``<pre>`` that is never closed runs to the end of
+    the file, on GitHub as here: the paper tables after it show as code or not
+    at all, and their rows are not seen; it is named at the line that opens it.
+    A file without a section names the first block that hides paper tables
+    (a fence whose closing line is missing pairs with the next fence), else
+    its first paper table (no heading above), else the whole file (line 0).
+    """
+    last = doc.blocks[-1] if doc.blocks else None
+    if last is not None and not last.closed and _hidden_tables(doc, last)[0]:
+        return [_hiding(doc, last, f"close it with a {last.closer} line")]
+    if doc.sections():
+        return []
+    culprit = next((block for block in doc.blocks if _hidden_tables(doc, block)[0]), None)
+    if culprit is not None:
+        return [_hiding(doc, culprit, f"no other paper table is in the file: close it with a {culprit.closer} line "
+                                      "where it should end")]
+    if doc.tables:
+        return [LintProblem(doc.tables[0].table.header + 1, "paper table under no heading, so the list has no "
+                                                            "section: put a section heading (## Name) above it")]
+    return [LintProblem(0, "no paper table found: a section is a heading with a table under it whose header "
+                           "has a Title column (| Title | Venue | Date |)")]
+
+
+def _hiding(doc: ListDocument, block: Block, advice: str) -> LintProblem:
+    tables, rows = _hidden_tables(doc, block)
+    kind = f"code fence {block.opener}" if block.opener[0] in "`~" else f"HTML block {block.opener}"
+    reach = f"runs to line {block.end} and hides" if block.closed else "is never closed, so it hides the rest of the file with"
+    return LintProblem(block.index + 1, f"{kind} opened here {reach} {_count(tables, 'paper table')} "
+                                        f"({_count(rows, 'row')}); {advice}")
+
+
+def _hidden_tables(doc: ListDocument, block: Block) -> tuple[int, int]:
+    """Paper tables and their body lines inside ``block``, read as markdown."""
+    inside = doc.lines[block.index + 1 : block.end - 1 if block.closed else block.end]
+    tables = [t for t in scan(list(inside)).tables if columns_of(t.header_cells) is not None]
+    return len(tables), sum(t.body_end - t.body_start for t in tables)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _lint_table(doc: ListDocument, table: PaperTable) -> list[LintProblem]:

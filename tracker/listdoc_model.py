@@ -9,7 +9,7 @@ import html
 import unicodedata
 from dataclasses import dataclass
 
-from tracker.markdown_safe import unescape_cell
+from tracker.markdown_safe import unescape_cell, visible_text
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,9 @@ def normalise_title(title: str) -> str:
 
     Two rows are the same paper when their normalised titles are equal:
     ``**Divide-or-Conquer?**`` and ``divide or conquer`` both give ``divide or conquer``.
+    Hidden characters (a zero-width space, a bidi mark) are dropped, as in a written row.
     """
-    text = html.unescape(unescape_cell(title))
+    text = visible_text(html.unescape(unescape_cell(title)))
     text = unicodedata.normalize("NFKC", text).lower()
     text = "".join(ch if ch.isalnum() else " " for ch in text)
     return " ".join(text.split())

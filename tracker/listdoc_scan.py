@@ -5,7 +5,10 @@ and setext headings (a paragraph underlined with ``===`` or ``---``),
 GFM tables (header, delimiter row, body rows), and the blocks whose content
 must *not* be read as headings or tables: fenced code, HTML blocks (a
 ``<div>`` runs to the next blank line, ``<!--`` to ``-->``) and indented code.
-Everything else is plain text. Scanning never raises and never drops a line.
+A fence or HTML block that is never closed runs to the end of the file, as on
+GitHub; the scan reports every such block (:class:`Block`) so a list whose tables vanish
+behind it can be told apart from a list without tables. Everything else is
+plain text. Scanning never raises and never drops a line.
 """
 
 from __future__ import annotations
@@ -66,9 +69,27 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Block:
+    """A fenced code block or an HTML block that ends at a marker (``-->``, ``</pre>``): nothing in it is read."""
+
+    index: int
+    """0-based index of the line that opens it."""
+    end: int
+    """Index just past its last line (the closing line, or the end of the file when it is never closed)."""
+    opener: str
+    """The marker that opens it, as written: ```` ``` ````, ``~~~~``, ``<!--``, ``<pre``."""
+    closer: str
+    """What closes it: ```` ``` ````, ``-->``, ``</pre>``."""
+    closed: bool
+    """Whether it is closed; a block that is never closed runs to the end of the file."""
+
+
+@dataclass(frozen=True)
 class Scan:
     headings: tuple[Heading, ...]
     tables: tuple[Table, ...]
+    blocks: tuple[Block, ...] = ()
+    """Fenced code blocks and marker-ended HTML blocks, in file order; only the last can be unclosed."""
 
 
 def scan(lines: list[str]) -> Scan:
@@ -78,6 +99,7 @@ def scan(lines: list[str]) -> Scan:
         text[0] = text[0].lstrip("\ufeff")
     headings: list[Heading] = []
     tables: list[Table] = []
+    blocks: list[Block] = []
     in_paragraph = False
     paragraph_start: int | None = None
     """First line of the open paragraph when a setext underline could make it a heading."""
@@ -97,10 +119,12 @@ def scan(lines: list[str]) -> Scan:
             in_paragraph, paragraph_start = False, None
             i += 1
             continue
-        end = _block_end(text, i, in_paragraph)
-        if end is not None:
+        found = _block(text, i, in_paragraph)
+        if found is not None:
             in_paragraph, paragraph_start = False, None
-            i = end
+            i, block = found
+            if block is not None:
+                blocks.append(block)
             continue
         heading = _ATX.match(line)
         if heading:
@@ -123,41 +147,52 @@ def scan(lines: list[str]) -> Scan:
             paragraph_start = i
         in_paragraph = not _BLOCKQUOTE.match(line) and not _THEMATIC.match(line)
         i += 1
-    return Scan(tuple(headings), tuple(tables))
+    return Scan(tuple(headings), tuple(tables), tuple(blocks))
 
 
-def _block_end(text: list[str], i: int, in_paragraph: bool) -> int | None:
-    """Index after the fenced code or HTML block starting at line ``i``, or ``None`` if none starts there."""
+def _block(text: list[str], i: int, in_paragraph: bool) -> tuple[int, Block | None] | None:
+    """The fenced code or HTML block starting at line ``i``: the index after it, and it as a :class:`Block`.
+
+    ``None`` if no such block starts there. The :class:`Block` is ``None`` for
+    an HTML block that simply ends at a blank line. A block that is never
+    closed runs to the end of the file (CommonMark).
+    """
     line = text[i]
     fence = _FENCE.match(line)
     if fence and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
         marker = fence.group(1)
         closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
-        for j in range(i + 1, len(text)):
-            if closing.match(text[j]):
-                return j + 1
-        return len(text)
+        end = next((j + 1 for j in range(i + 1, len(text)) if closing.match(text[j])), None)
+        return _ended(text, i, end, marker, marker)
     raw = _HTML_RAW.match(line)
     if raw:
-        return _first_containing(text, i, raw.end(), _HTML_RAW_END)
+        end = _first_containing(text, i, raw.end(), _HTML_RAW_END)
+        return _ended(text, i, end, f"<{raw.group(1)}", f"</{raw.group(1).lower()}>")
     for start, end_marker in _HTML_SPECIAL:
         special = start.match(line)
         if special:
-            return _first_containing(text, i, special.end(), re.compile(re.escape(end_marker)))
+            end = _first_containing(text, i, special.end(), re.compile(re.escape(end_marker)))
+            return _ended(text, i, end, special.group().lstrip(" "), end_marker)
     if _HTML_BLOCK.match(line) or (not in_paragraph and _HTML_LONE_TAG.match(line)):
         j = i + 1
         while j < len(text) and text[j].strip():
             j += 1
-        return j
+        return j, None
     return None
 
 
-def _first_containing(text: list[str], i: int, offset: int, pattern: re.Pattern[str]) -> int:
-    """Index after the first line from ``i`` holding ``pattern`` (on line ``i``, after ``offset``)."""
+def _ended(text: list[str], i: int, end: int | None, opener: str, closer: str) -> tuple[int, Block]:
+    """The block from line ``i`` to ``end`` (``None``: never closed, so to the end of the file)."""
+    block = Block(i, end if end is not None else len(text), opener, closer, end is not None)
+    return block.end, block
+
+
+def _first_containing(text: list[str], i: int, offset: int, pattern: re.Pattern[str]) -> int | None:
+    """Index after the first line from ``i`` holding ``pattern`` (on line ``i``, after ``offset``); ``None`` if none does."""
     for j in range(i, len(text)):
         if pattern.search(text[j], offset if j == i else 0):
             return j + 1
-    return len(text)
+    return None
 
 
 def _table_end(text: list[str], i: int) -> int | None:
@@ -182,4 +217,4 @@ def _is_body_row(text: list[str], j: int) -> bool:
         return False
     if _ATX.match(line) or _FENCE.match(line) or _BLOCKQUOTE.match(line):
         return False
-    return _block_end(text, j, in_paragraph=True) is None
+    return _block(text, j, in_paragraph=True) is None

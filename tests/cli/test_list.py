@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.hidden_text import HIDDEN, forbidden_in, gfm_links
 from tests.listdoc_sample import FEEDBACK, LABELING, SAMPLE
 from tracker.cli import cli
 
@@ -206,3 +207,70 @@ def test_usage_errors_are_one_line_and_exit_1_and_a_bare_group_prints_its_help(w
         assert len(result.stderr.splitlines()) == 1
     bare = run("list")
     assert "Usage: kd-tracker list [OPTIONS] COMMAND [ARGS]..." in bare.output and "Error" not in bare.output
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+def test_apply_writes_no_hidden_character_and_no_link(workdir, name):
+    chars = HIDDEN[name]
+    title = f"Hidden{chars} Chars: \u202eevil{chars}"
+    venue = f"Dept{chars} (kd{chars}@uni.example.edu, www.uni.example.edu)"
+    write_proposals(workdir / "PROPOSALS.jsonl",
+                    {**PROPOSAL, "title": title, "venue": venue, "url": f"https://example.org/p{chars}q"})
+    result = run("list", "apply", "README.md", "PROPOSALS.jsonl", "-o", "OUT.md")
+    assert result.exit_code == 0, result.output
+    out = (workdir / "OUT.md").read_text(encoding="utf-8")
+    assert forbidden_in(out, newlines=True) == []
+    (added,) = [line for line in out.split("\n") if line not in SAMPLE.split("\n")]
+    gap = " " if any(ch.isspace() for ch in chars) else ""
+    title_cell, venue_cell = added.split(" | ")[:2]
+    assert title_cell.startswith("| [**Hidden Chars: evil**](https://example.org/p%")
+    assert venue_cell == f"Dept \\(kd{gap}`@`uni.example.edu, www\\.uni.example.edu\\)"
+    assert gfm_links(venue_cell) == []
+
+
+UNCLOSED = (SAMPLE.split("## Citation")[0].replace("#### Labeling\n", "#### Labeling\n```text\n")
+            + "## Citation\n```\n@article{kd}\n```\n")
+"""The sample list with a code fence opened above its first paper table and never closed: the Citation's opening
+fence closes it, and the Citation's closing fence opens a block that runs to the end."""
+
+
+def test_lint_names_the_fence_that_hides_every_table(workdir):
+    (workdir / "FENCED.md").write_text(UNCLOSED, encoding="utf-8")
+    result = run("list", "lint", "FENCED.md")
+    assert result.exit_code == 1
+    assert result.stdout == ("FENCED.md:21: code fence ``` opened here runs to line 45 and hides 2 paper tables (4 rows); "
+                             "no other paper table is in the file: close it with a ``` line where it should end\n")
+
+
+def test_lint_and_apply_refuse_a_list_whose_tables_an_unclosed_fence_hides(workdir):
+    text = SAMPLE.split("## Citation")[0].replace("#### Feedback\n", "#### Feedback\n~~~~\n")
+    (workdir / "OPEN.md").write_text(text, encoding="utf-8")
+    lint = run("list", "lint", "OPEN.md")
+    message = ("OPEN.md:29: code fence ~~~~ opened here is never closed, so it hides the rest of the file with "
+               "1 paper table (0 rows); close it with a ~~~~ line")
+    assert (lint.exit_code, lint.stdout) == (1, message + "\n")
+    write_proposals(workdir / "PROPOSALS.jsonl", PROPOSAL)
+    apply = run("list", "apply", "OPEN.md", "PROPOSALS.jsonl", "-o", "OUT.md")
+    assert (apply.exit_code, apply.stdout, apply.stderr) == (1, "", f"Error: {message}\n")
+    assert not (workdir / "OUT.md").exists()
+
+
+@pytest.mark.parametrize(("text", "lint_line"), [
+    ("", "EMPTY.md: no paper table found: a section is a heading with a table under it whose header has a Title "
+         "column (| Title | Venue | Date |)"),
+    ("# List\n\nSome prose.\n\n| Role | Description |\n|---|---|\n| a | b |\n",
+     "EMPTY.md: no paper table found: a section is a heading with a table under it whose header has a Title "
+     "column (| Title | Venue | Date |)"),
+    ("| Title | Venue | Date |\n|---|---|---|\n| [**P**](https://x.org/p) | arXiv | 2024-01 |\n",
+     "EMPTY.md:1: paper table under no heading, so the list has no section: put a section heading (## Name) above it"),
+])
+def test_lint_and_apply_refuse_a_list_without_sections(workdir, text, lint_line):
+    (workdir / "EMPTY.md").write_text(text, encoding="utf-8")
+    lint = run("list", "lint", "EMPTY.md")
+    assert (lint.exit_code, lint.stdout) == (1, lint_line + "\n")
+    write_proposals(workdir / "PROPOSALS.jsonl", PROPOSAL)
+    apply = run("list", "apply", "EMPTY.md", "PROPOSALS.jsonl")
+    assert (apply.exit_code, apply.stdout, apply.stderr) == (1, "", f"Error: {lint_line}\n")
+    (workdir / "NONE.jsonl").write_text("", encoding="utf-8")
+    nothing = run("list", "apply", "EMPTY.md", "NONE.jsonl")  # nothing to insert: the file comes back as it is
+    assert (nothing.exit_code, nothing.stdout) == (0, text)

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from click.testing import CliRunner
 
+from tests.hidden_text import HIDDEN, forbidden_in
 from tracker.cli import cli
 from tracker.labels import Label, LabelStore, StoredReview
 from tracker.records import Paper, ScoredPaper
@@ -106,3 +107,22 @@ def test_one_run_is_not_runs() -> None:
     from tracker.bot_record import _plural
 
     assert (_plural(1, "run"), _plural(2, "run"), _plural(0, "run")) == ("1 run", "2 runs", "0 runs")
+
+
+@pytest.mark.parametrize("name", sorted(set(HIDDEN) - {"lone surrogate"}))  # SQLite keeps no lone surrogate
+def test_report_holds_no_hidden_character_and_adds_no_link(workdir, name) -> None:
+    chars = HIDDEN[name]
+    text = f"Evil{chars} \u202eTitle{chars} by kd{chars}@uni.example.edu"
+    with Store(workdir / "kd.db") as store:
+        LabelStore(store).add([
+            Label("2403.00004", 0, "", "removed", "pr", f"3{chars}", f"2024-03-21{chars}", text),
+            Label("2403.00006", 1, f"{LABELING}{chars} > www.x.io", "miss", "list", "", "2024-04-01", text),
+        ])
+    result = CliRunner().invoke(cli, ["report"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert forbidden_in(result.stdout, newlines=True) == []
+    gap = " " if any(ch.isspace() for ch in chars) else ""
+    shown = f"Evil Title by kd{gap}`@`uni.example.edu"
+    assert f"| [{shown}](https://arxiv.org/abs/2403.00004) | removed | PR #3 | 2024-03-21 |\n" in result.stdout
+    assert f"| [{shown}](https://arxiv.org/abs/2403.00006) | {LABELING.replace('>', '&gt;')} &gt; www\\.x.io |" \
+        in result.stdout

@@ -103,6 +103,9 @@ def apply(readme: str, proposals: str, output: str | None, log_date: datetime.da
 def lint(readme: str, config: Config) -> None:
     """Report broken rows (too few cells, broken links, bad dates, duplicates), one line each; exit 1 if any.
 
+    A list whose paper tables are all hidden (a code fence or ``<!--`` never
+    closed) or that has none is reported too, at the line that hides them.
+
     \b
     Example:
         kd-tracker list lint README.md
@@ -110,7 +113,7 @@ def lint(readme: str, config: Config) -> None:
     doc = read_document(readme)
     problems = doc.lint()
     for problem in problems:
-        click.echo(f"{readme}:{problem.line}: {problem.message}")
+        click.echo(f"{readme}:{problem.line}: {problem.message}" if problem.line else f"{readme}: {problem.message}")
     if problems:
         raise click.exceptions.Exit(1)
     click.echo(f"{readme}: ok ({_count(len(doc.rows()), 'row')} in {_count(len(doc.sections()), 'section')})")
