@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.publish_sample import EPSILON, REPO, context, github_fixture, publisher  # noqa: F401 - fixture
+from tests.publish_sample import EPSILON, REPO, ZETA, context, github_fixture, publisher  # noqa: F401 - fixture
 from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tracker.errors import PublishError
 
@@ -44,3 +44,18 @@ def test_a_read_dripped_every_time_fails_in_one_line_within_the_retries(github: 
                             f"{REPO} (ReadTimeout); check the network and github.api_url, then re-run: "
                             f"it repairs a half-done run")
     assert len(statuses(github, "GET", f"/repos/{REPO}")) == 2
+
+
+def test_a_dripped_answer_to_a_write_is_a_lost_answer_read_back_not_resent(github: GithubServer) -> None:
+    publisher(github).publish([EPSILON], context())
+    github.drip("PATCH", f"/repos/{REPO}/pulls/1", bytes_per_second=4)
+    mark = len(github.requests)
+    start = time.monotonic()
+
+    outcome = publisher(github, timeout_seconds=1.0).publish([EPSILON, ZETA], context())
+
+    assert (outcome.status, outcome.pr_number) == ("updated", 1)
+    assert time.monotonic() - start < 4.0
+    assert github.repo(REPO).pulls[1].body == outcome.body
+    pr_calls = [(r.method, r.drip) for r in github.requests[mark:] if r.path == f"/repos/{REPO}/pulls/1"]
+    assert pr_calls == [("PATCH", 4.0), ("GET", 0.0)]

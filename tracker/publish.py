@@ -12,7 +12,10 @@ GitHub to one state, whatever earlier runs left behind:
 Writes are ordered so that a crash or a lost answer at any point leaves a state
 the next run repairs: the commit exists before the ref points at it; the ref
 exists before the PR; a PR whose creation "failed" with a 5xx or a dropped
-connection is looked up by its head branch before anything is created again.
+connection is looked up by its head branch before anything is created again. No write is resent blindly:
+after a 5xx or a lost answer on editing the PR, labelling, commenting, closing
+or deleting the branch, the bot re-reads what GitHub holds; a write that had
+landed counts as done, one that had not is sent once more.
 
 **Whose branch is it.** The branch belongs to the bot when every commit on it
 that the default branch lacks (``compare base...branch``) was made by the bot:
@@ -47,7 +50,7 @@ import contextlib
 import difflib
 import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -316,13 +319,14 @@ class Publisher:
         """Nothing to add: close the bot's PR (with a comment) and delete its branch."""
         pr = snap.pr
         if pr is not None:
-            self._step = f"close PR #{pr.number}"
             self._comment_once(pr, "closed", render_closed_comment(snap.base_branch, snap.base_commit.sha))
-            pr.edit(state="closed")
+            self._step = f"close PR #{pr.number}"
+            self._checked_write(lambda: pr.edit(state="closed"),
+                                lambda: snap.repo.get_pull(pr.number).state == "closed")
             log.info("closed PR #%d: nothing left to add", pr.number)
         if snap.branch is not None:
             self._step = f"delete branch {self.config.github.branch}"
-            snap.branch.delete()
+            self._checked_write(snap.branch.delete, lambda: self._get_branch(snap.repo) is None)
             log.info("deleted branch %s", self.config.github.branch)
         if pr is not None:
             return self._outcome("closed", change, pr, note="nothing left to add")
@@ -381,7 +385,7 @@ class Publisher:
     def _write_pr(self, snap: _Snapshot, change: _Change) -> tuple[PullRequest, bool, bool]:
         """The open PR with the current title and body: ``(pr, created, edited)``."""
         if snap.pr is not None:
-            return snap.pr, False, self._edit_pr(snap.pr, change)
+            return snap.pr, False, self._edit_pr(snap.repo, snap.pr, change)
         gh = self.config.github
         self._step = f"open a PR from {gh.branch}"
         try:
@@ -399,7 +403,7 @@ class Publisher:
             self._step = f"open a PR from {gh.branch}"
             return snap.repo.create_pull(base=snap.base_branch, head=gh.branch, title=change.title,
                                          body=change.body), True, True
-        self._edit_pr(found, change)
+        self._edit_pr(snap.repo, found, change)
         return found, not exists, True
 
     @staticmethod
@@ -415,12 +419,35 @@ class Publisher:
             edits["body"] = change.body
         return edits
 
-    def _edit_pr(self, pr: PullRequest, change: _Change) -> bool:
+    def _edit_pr(self, repo: Repository, pr: PullRequest, change: _Change) -> bool:
         edits = self._pr_edits(pr, change)
         if edits:
             self._step = f"update PR #{pr.number}"
-            pr.edit(**edits)
+            self._checked_write(lambda: pr.edit(**edits), lambda: not self._pr_edits(repo.get_pull(pr.number), change))
         return bool(edits)
+
+    def _checked_write(self, write: Callable[[], object], landed: Callable[[], bool]) -> None:
+        """Send ``write``; after a 5xx or a lost answer, re-read with ``landed`` instead of failing or resending blindly.
+
+        The write had taken effect: done. It had not: it is sent once more
+        (the writes checked this way set a state, so sending one twice is harmless).
+        """
+        step = self._step
+        try:
+            write()
+            return
+        except (GithubException, requests.RequestException) as e:
+            status = getattr(e, "status", 0)
+            if isinstance(e, GithubException) and status < 500:
+                raise
+            log.warning("%s: %s; re-reading what GitHub holds", step, status or type(e).__name__)
+        self._step = f"re-read after trying to {step}"
+        if landed():
+            log.info("%s: GitHub had done it; only its answer was lost", step)
+            return
+        self._step = step
+        log.info("%s: not done on GitHub; sending it once more", step)
+        write()
 
     def _write_labels(self, pr: PullRequest, *, drop_takeover: bool) -> bool:
         gh = self.config.github
@@ -431,7 +458,7 @@ class Publisher:
         if set(wanted) == set(current):
             return False
         self._step = f"label PR #{pr.number}"
-        pr.set_labels(*wanted)
+        self._checked_write(lambda: pr.set_labels(*wanted), lambda: {lb.name for lb in pr.get_labels()} == set(wanted))
         return True
 
     def _comment_once(self, pr: PullRequest, kind: str, text: str) -> bool:
@@ -442,7 +469,8 @@ class Publisher:
             if marker in (comment.body or "") and (self.bot_login is None or comment.user.login == self.bot_login):
                 return False
         self._step = f"comment on PR #{pr.number}"
-        pr.create_issue_comment(f"{text}\n\n{marker}")
+        self._checked_write(lambda: pr.create_issue_comment(f"{text}\n\n{marker}"),
+                            lambda: any(marker in (c.body or "") for c in pr.get_issue_comments()))
         return True
 
     def _blocked_comment(self, snap: _Snapshot, change: _Change) -> str:
