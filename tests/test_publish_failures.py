@@ -345,3 +345,19 @@ def test_lost_answer_on_closing_the_pr_is_read_back(github: GithubServer) -> Non
     assert outcome.status == "closed"
     assert github.repo(REPO).pulls[1].state == "closed" and github.repo(REPO).branch_sha(BRANCH) is None
     assert len([c for c in calls(github) if c.startswith("POST /issues/1/comments")]) == 1
+
+
+def test_github_branch_equal_to_the_default_branch_is_refused_before_any_write(github_server: GithubServer) -> None:
+    github_server.add_token(TOKEN, "kd-tracker-bot")
+    github_server.add_repo(REPO, {"README.md": README}, default_branch="trunk")
+    before = dict(github_server.repo(REPO).refs)
+    bot = publisher(github_server, branch="trunk")
+    message = ("github.branch is 'trunk', the default branch of Tebmer/Awesome-KD: kd-tracker force-moves that "
+               "branch to its own commit every run; set github.branch to a branch of its own, e.g. 'kd-tracker/weekly'")
+
+    for call in (bot.read_list, lambda: bot.publish([EPSILON], context())):
+        with pytest.raises(PublishError) as e:
+            call()
+        assert str(e.value) == message
+
+    assert github_server.writes == [] and github_server.repo(REPO).refs == before

@@ -144,6 +144,7 @@ class Publisher:
         with self._publish_errors():
             self._step = "read the repository"
             repo = self.github.get_repo(self.repo_name)
+            self._refuse_default_branch(repo.default_branch)
             self._step = f"read {self.config.list.path} at {repo.default_branch}"
             text = self._read_file(repo, repo.default_branch)
         if text is None:
@@ -184,6 +185,7 @@ class Publisher:
         self._step = "read the repository"
         repo = self.github.get_repo(self.repo_name)
         base_branch = repo.default_branch
+        self._refuse_default_branch(base_branch)
         self._step = f"read branch {base_branch}"
         base_sha = repo.get_git_ref(f"heads/{base_branch}").object.sha
         base_commit = repo.get_git_commit(base_sha)
@@ -214,6 +216,14 @@ class Publisher:
                  base_sha[:7], gh.branch, "absent" if branch is None else f"at {branch.object.sha[:7]}",
                  f"open PR #{pr.number}" if pr else "no open PR")
         return snapshot
+
+    def _refuse_default_branch(self, default_branch: str) -> None:
+        """The bot force-moves ``github.branch`` each run: never the repository's default branch."""
+        branch = self.config.github.branch
+        if branch == default_branch:
+            raise PublishError(f"github.branch is {branch!r}, the default branch of {self.repo_name}: kd-tracker "
+                               f"force-moves that branch to its own commit every run; set github.branch to a "
+                               f"branch of its own, e.g. 'kd-tracker/weekly'")
 
     def _read_file(self, repo: Repository, ref: str) -> str | None:
         try:
