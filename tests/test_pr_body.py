@@ -164,3 +164,14 @@ def test_scores_near_the_threshold_keep_their_digits() -> None:
 
     assert [format_score(x) for x in (0.93, 0.1, 0.12, 0.012, 0.005, 0.0049, 0.00012)] == [
         "0.93", "0.10", "0.12", "0.012", "0.005", "0.0049", "0.00012"]
+
+
+def test_papers_past_the_cap_are_named_as_not_included_and_kept_in_the_metadata() -> None:
+    body = render_body([(EPSILON, (LABELING,))], context(overflow=(ZETA,), thresholds={"papers per PR": 1}))
+    assert ("**Not included:** 1 more paper over the limit of 1 papers per PR, not in this pull request:\n\n"
+            "- [Zeta Teachers](https://arxiv.org/abs/2403.00006) (0.77)\n") in body
+    meta = parse_pr_metadata(body)
+    assert meta.arxiv_ids == ("2403.00005",)
+    assert meta.overflow == (PaperMetadata("2403.00006", "Zeta Teachers", "https://arxiv.org/abs/2403.00006",
+                                           (LABELING,), 0.77),)
+    assert [p.arxiv_id for p in meta.waiting] == ["2403.00005", "2403.00006"]

@@ -68,7 +68,9 @@ from tracker.github_client import to_publish_error
 from tracker.listdoc import ApplyResult, ListDocument
 from tracker.pr_body import (
     MAX_BODY,
+    PrMetadata,
     notes_of,
+    parse_pr_metadata,
     render_blocked_comment,
     render_body,
     render_closed_comment,
@@ -150,6 +152,15 @@ class Publisher:
         if text is None:
             raise PublishError(f"{self.config.list.path} not found in {self.repo_name}; check list.path in the config")
         return text
+
+    def open_pr_metadata(self) -> PrMetadata | None:
+        """What waits in the bot's open PR, from its metadata (None: no open PR, or none readable); reads only."""
+        with self._publish_errors():
+            self._step = "read the repository"
+            repo = self.github.get_repo(self.repo_name)
+            self._step = f"look up the open PR from {self.config.github.branch}"
+            pr = self._find_pr(repo)
+        return parse_pr_metadata(pr.body) if pr is not None else None
 
     def preview(self, proposals: Sequence[Proposal], context: PublishContext, outdir: str | Path,
                 readme_text: str | None = None) -> PublishOutcome:
