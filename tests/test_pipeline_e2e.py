@@ -294,3 +294,34 @@ def test_without_a_token_learn_reads_few_list_commits(setup, github, tmp_path, m
                            if r.method == "GET" and r.path.endswith("/contents/README.md") and r.query.get("ref")}
     # the list at 5 commits, the parent of the oldest, and the head: not at all 10
     assert len(contents_at_commits) == 7, contents_at_commits
+
+
+@pytest.mark.parametrize("since", [None, "2024-03-20"], ids=["store-lost", "store-lost-and-window-after-them"])
+def test_papers_waiting_in_the_open_pr_are_carried_whatever_the_store_says(setup, github, arxiv, since):
+    """The labels write answers 502 after it took effect, then the store is lost: the PR is the truth."""
+    github.fail("PUT", f"/repos/{REPO}/issues/1/labels", 502, after=True)
+    first = run(setup, "--as-of", "2024-03-18")
+    assert first.exit_code in (0, 2), first.output  # the labels are on GitHub: the run did what it meant to
+    (pull,) = github.repo(REPO).open_pulls()
+    assert pull.labels == ["kd-tracker"]
+    earlier = set(pr_proposals(github))
+    assert earlier
+    for leftover in setup.parent.glob("kd.db*"):  # an evicted Actions cache: no store, no run log
+        leftover.unlink()
+    lookups = len(arxiv.api_requests())
+
+    second = run(setup, "--as-of", "2024-03-25", *(["--since", since] if since else []))
+
+    assert second.exit_code in (0, 2), second.output
+    (pull,) = github.repo(REPO).open_pulls()
+    assert pull.number == 1
+    meta = parse_pr_metadata(pull.body)
+    inserted, overflow = set(meta.arxiv_ids), {p.arxiv_id for p in meta.overflow}
+    assert earlier <= inserted | overflow, "every paper waiting in the PR is still in it"
+    assert len(inserted) == min(PER_PR, len(inserted | overflow))
+    assert_rows_inserted(github, meta.sections)
+    for paper in meta.overflow:  # past proposals_per_pr: named in the body as not included
+        assert f"(https://arxiv.org/abs/{paper.arxiv_id})" in pull.body.split("**Not included:**")[1]
+    if since:  # the store lacks them and the window does not reach them: looked up by id on the arXiv API
+        ids = {i for r in arxiv.api_requests()[lookups:] for i in r.params.get("id_list", "").split(",") if i}
+        assert earlier <= ids

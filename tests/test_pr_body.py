@@ -199,3 +199,14 @@ def test_no_body_holds_a_hidden_character(title: str, other: str) -> None:
     comment = render_blocked_comment([(proposal, (title,))], branch="b", foreign=(other,), base_branch="main",
                                      base_sha="abc1234", takeover_label="take-over")
     assert forbidden_in(body + comment, newlines=True) == []
+
+
+def test_papers_past_the_cap_are_named_as_not_included_and_kept_in_the_metadata() -> None:
+    body = render_body([(EPSILON, (LABELING,))], context(overflow=(ZETA,), thresholds={"papers per PR": 1}))
+    assert ("**Not included:** 1 more paper over the limit of 1 papers per PR, not in this pull request:\n\n"
+            "- [Zeta Teachers](https://arxiv.org/abs/2403.00006) (0.77)\n") in body
+    meta = parse_pr_metadata(body)
+    assert meta.arxiv_ids == ("2403.00005",)
+    assert meta.overflow == (PaperMetadata("2403.00006", "Zeta Teachers", "https://arxiv.org/abs/2403.00006",
+                                           (LABELING,), 0.77),)
+    assert [p.arxiv_id for p in meta.waiting] == ["2403.00005", "2403.00006"]

@@ -207,7 +207,7 @@ def test_pr_create_failing_twice_leaves_a_state_the_next_run_repairs(github: Git
 
 
 def test_crash_before_labelling_is_repaired_by_the_next_run(github: GithubServer) -> None:
-    github.drop("PUT", f"/repos/{REPO}/issues/1/labels", after=False)
+    github.drop("PUT", f"/repos/{REPO}/issues/1/labels", after=False, times=2)  # read back, sent again: lost again
     with pytest.raises(PublishError):
         publisher(github).publish([EPSILON], context())
     assert github.repo(REPO).pulls[1].labels == []
@@ -291,3 +291,73 @@ def test_rate_limit_with_no_retries_left_names_the_reset_time(github: GithubServ
         publisher(github, retries=0).publish([EPSILON], context())
     assert str(e.value) == ("GitHub rate limit still exceeded after 0 waits while trying to read the repository for "
                             f"Tebmer/Awesome-KD; it resets at {reset:%Y-%m-%d %H:%M:%S} UTC; re-run after the reset")
+
+
+@pytest.mark.parametrize("lose", ["502", "drop"])
+def test_lost_answer_on_the_pr_edit_that_landed_is_read_back_not_failed(github: GithubServer, lose: str) -> None:
+    publisher(github).publish([EPSILON], context())
+    edit = f"/repos/{REPO}/pulls/1"
+    github.fail("PATCH", edit, 502, after=True) if lose == "502" else github.drop("PATCH", edit, after=True)
+    mark = len(github.requests)
+
+    outcome = publisher(github).publish([EPSILON, ZETA], context())
+
+    assert (outcome.status, outcome.pr_number) == ("updated", 1)
+    assert github.repo(REPO).pulls[1].body == outcome.body
+    assert_exactly_one_pr_with_one_commit(github)
+    patches = [c for c in calls(github, mark) if c.startswith("PATCH /pulls") or c.startswith("GET /pulls/1 ")]
+    assert patches == [f"PATCH /pulls/1 {502 if lose == '502' else 0}", "GET /pulls/1 200"]  # read back, not resent
+
+
+@pytest.mark.parametrize("lose", ["502", "drop"])
+def test_lost_answer_on_the_labels_write_that_landed_is_read_back_not_failed(github: GithubServer, lose: str) -> None:
+    labels = f"/repos/{REPO}/issues/1/labels"
+    github.fail("PUT", labels, 502, after=True) if lose == "502" else github.drop("PUT", labels, after=True)
+
+    outcome = publisher(github).publish([EPSILON], context())
+
+    assert (outcome.status, outcome.pr_number) == ("created", 1)
+    assert_exactly_one_pr_with_one_commit(github)
+    assert [c for c in calls(github) if "/issues/1/labels" in c] == [
+        f"PUT /issues/1/labels {502 if lose == '502' else 0}", "GET /issues/1/labels 200"]
+
+
+def test_pr_edit_that_did_not_land_is_read_back_then_sent_once_more(github: GithubServer) -> None:
+    publisher(github).publish([EPSILON], context())
+    github.fail("PATCH", f"/repos/{REPO}/pulls/1", 502)
+
+    outcome = publisher(github).publish([EPSILON, ZETA], context())
+
+    assert outcome.status == "updated"
+    assert github.repo(REPO).pulls[1].body == outcome.body
+    assert [c for c in calls(github) if c.startswith("PATCH /pulls")] == ["PATCH /pulls/1 502", "PATCH /pulls/1 200"]
+
+
+def test_lost_answer_on_closing_the_pr_is_read_back(github: GithubServer) -> None:
+    publisher(github).publish([EPSILON], context())
+    github.merge_pull(REPO, 1)
+    github.repo(REPO).pulls[1].state = "open"  # as if the merge had not closed it: nothing left to add
+    github.fail("PATCH", f"/repos/{REPO}/pulls/1", 502, after=True)
+    github.drop("DELETE", BRANCH_REF, after=True)
+
+    outcome = publisher(github).publish([EPSILON], context())
+
+    assert outcome.status == "closed"
+    assert github.repo(REPO).pulls[1].state == "closed" and github.repo(REPO).branch_sha(BRANCH) is None
+    assert len([c for c in calls(github) if c.startswith("POST /issues/1/comments")]) == 1
+
+
+def test_github_branch_equal_to_the_default_branch_is_refused_before_any_write(github_server: GithubServer) -> None:
+    github_server.add_token(TOKEN, "kd-tracker-bot")
+    github_server.add_repo(REPO, {"README.md": README}, default_branch="trunk")
+    before = dict(github_server.repo(REPO).refs)
+    bot = publisher(github_server, branch="trunk")
+    message = ("github.branch is 'trunk', the default branch of Tebmer/Awesome-KD: kd-tracker force-moves that "
+               "branch to its own commit every run; set github.branch to a branch of its own, e.g. 'kd-tracker/weekly'")
+
+    for call in (bot.read_list, lambda: bot.publish([EPSILON], context())):
+        with pytest.raises(PublishError) as e:
+            call()
+        assert str(e.value) == message
+
+    assert github_server.writes == [] and github_server.repo(REPO).refs == before

@@ -107,3 +107,15 @@ def test_links_that_are_not_http_never_reach_the_list():
     row = next(line for line in DOC.apply([proposal]).text.splitlines() if "2403.12346" in line)
     assert row == ("| [**Paper 2403.12346**](https://arxiv.org/abs/2403.12346) | arXiv | 2024-03 |"
                    " [Github](https://github.com/good/one) | [Data](https://huggingface.co/datasets/a/b) |")
+
+
+def test_papers_waiting_in_the_open_pr_stay_proposed_and_the_cap_names_the_overflow():
+    model = ModelConfig(threshold=0.5, proposals_per_pr=2, near_misses=2)
+    items = [scored("2403.1", 0.9), scored("2403.2", 0.2), scored("2403.3", 0.7), scored("2403.4", 0.1),
+             scored("2401.00001", 0.05), scored("2403.5", 0.3)]
+    sel = select(items, DOC, model, rejected={"2403.5"}, carried={"2403.2", "2403.4", "2401.00001", "2403.5"})
+    # carried papers count as above the threshold, unless now in the list (2401.00001) or rejected (2403.5)
+    assert [p.arxiv_id for p in sel.proposals] == ["2403.1", "2403.3"]
+    assert [p.arxiv_id for p in sel.overflow] == ["2403.2", "2403.4"]
+    assert sel.over_limit == 2 and sel.near_misses == ()
+    assert (sel.in_list, sel.rejected) == (1, 1)

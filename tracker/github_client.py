@@ -10,6 +10,9 @@ retries deliberately instead (:class:`ReadRetry`):
 - a write is never resent once it may have reached GitHub; the publisher
   re-reads the state instead (e.g. looks the PR up by its head branch);
 - a connection that could not be opened is retried for any method (nothing was sent);
+- ``github.timeout_seconds`` bounds each attempt as a whole (connect, headers, every byte of the body;
+  :mod:`tracker.github_http`): an attempt cut at the bound is a read error, retried for reads, a lost
+  answer for writes;
 - a 403 rate-limit answer is waited out for any method (GitHub did nothing),
   until ``X-RateLimit-Reset`` when that is at most
   ``github.rate_limit_max_wait_seconds`` away; otherwise it is an error naming the reset time.
@@ -38,6 +41,7 @@ from github.GithubException import (
 from tracker import __version__
 from tracker.config import Config
 from tracker.errors import PublishError
+from tracker.github_http import install as install_deadline
 from tracker.logs import redact_secret
 
 log = logging.getLogger(__name__)
@@ -90,6 +94,7 @@ def make_retry(config: Config) -> ReadRetry:
 def build_github(config: Config, token: str | None) -> Github:
     """A PyGithub client for ``github.api_url``; anonymous (public reads only) when ``token`` is None."""
     redact_secret(token)
+    install_deadline()  # github.timeout_seconds bounds each whole request, not each read
     gh = config.github
     return Github(
         base_url=gh.api_url.rstrip("/"),

@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from tracker.config import Config
-from tracker.errors import ModelError, TrackerError
+from tracker.errors import ModelError, SourceError, TrackerError
 from tracker.harvest import HarvestReport, harvest
 from tracker.listdoc import ListDocument
+from tracker.pr_body import PaperMetadata, PrMetadata
 from tracker.publish import PublishContext, Publisher, PublishOutcome
 from tracker.publish_records import thresholds_in_force
-from tracker.records import Paper, Proposal, format_score
+from tracker.records import Paper, Proposal, ScoredPaper, SectionScore, format_score
 from tracker.run_log import RunLog
 from tracker.selection import Selection, select
 from tracker.sources.arxiv_api import ArxivSource, PageEvent
@@ -305,8 +306,11 @@ class Pipeline:
             papers = self.store.papers(pending_since(self.runs, report.score_since, self.config.arxiv.window_days), report.until)
             report.papers_in_window = len(papers)
             scored = model.score(papers)
+            waiting = self.publisher.open_pr_metadata()
+            scored += self._carried(waiting, {p.arxiv_id for p in papers}, model, report.as_of)
             rejected = self.labels.rejected_ids() if self.labels is not None else set()
-            report.selection = select(scored, document, self.config.model, rejected=rejected)
+            report.selection = select(scored, document, self.config.model, rejected=rejected,
+                                      carried={p.arxiv_id for p in waiting.waiting} if waiting else ())
             self.runs.record_scores(report.run_id, scored, [p.arxiv_id for p in report.selection.proposals])
             log.info("scored %d papers: %d proposals, %d near-misses", len(scored),
                      len(report.selection.proposals), len(report.selection.near_misses))
@@ -358,6 +362,35 @@ class Pipeline:
         report.model_version = model.version
         return model
 
+    def _carried(self, waiting: PrMetadata | None, scored_ids: set[str], model: Any, as_of: date) -> list[ScoredPaper]:
+        """The papers waiting in the open PR (its metadata) that this run's papers lack, scored.
+
+        The open PR is the truth about what waits, whatever the run log says (a
+        run not recorded, a lost store): each such paper is re-scored from the
+        store, else looked up on the arXiv API by id; one arXiv does not give
+        keeps the title, sections and score the PR recorded.
+        """
+        wanted = {p.arxiv_id: p for p in (waiting.waiting if waiting else ()) if p.arxiv_id not in scored_ids}
+        wanted.pop("", None)
+        if not wanted:
+            return []
+        found = self.store.get(wanted)
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            api = self.api or ArxivSource.from_config(self.config.arxiv)
+            try:
+                fetched: list[Paper] = api.fetch_ids(missing)
+            except SourceError as e:
+                log.warning("could not look up %d papers of the open PR on arXiv (%s); keeping them as the PR "
+                            "recorded them", len(missing), e)
+                fetched = []
+            self.store.upsert_papers(fetched, seen=as_of)
+            found.update(self.store.get(p.arxiv_id for p in fetched))
+        kept = [_as_recorded(wanted[i]) for i in wanted if i not in found]
+        log.info("the open PR holds %d papers outside this run's window: %d re-scored (%d looked up on arXiv), "
+                 "%d kept as recorded", len(wanted), len(found), len(missing) - len(kept), len(kept))
+        return [*model.score(list(found.values())), *kept] if found else kept
+
     def _look_up_list_papers(self, rows: list, as_of: date) -> None:
         from classifiers.labels import missing_ids
 
@@ -381,11 +414,21 @@ class Pipeline:
             thresholds=thresholds_in_force(self.config.model),
             model_version=report.model_version,
             near_misses=selection.near_misses,
+            overflow=selection.overflow,
         )
         proposals: tuple[Proposal, ...] = selection.proposals
         if options.dry_run_dir is not None:
             return self.publisher.preview(proposals, context, options.dry_run_dir, readme_text=text)
         return self.publisher.publish(proposals, context)
+
+
+def _as_recorded(paper: PaperMetadata) -> ScoredPaper:
+    """A paper of the open PR that arXiv did not give back, with the title, sections and score the PR recorded."""
+    score = paper.score or 0.0
+    yymm = paper.arxiv_id.split(".")[0] if "." in paper.arxiv_id else ""
+    month = f"20{yymm[:2]}-{yymm[2:]}-01" if len(yymm) == 4 and yymm.isdigit() else ""
+    record = Paper(arxiv_id=paper.arxiv_id, title=paper.title, published=month, source="pr")
+    return ScoredPaper(record, score, tuple(SectionScore(s, score) for s in paper.sections))
 
 
 def _training_key(list_text: str, labels: list, document: ListDocument) -> str:

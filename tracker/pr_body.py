@@ -12,8 +12,13 @@ At the end, an HTML comment (invisible on GitHub) holds the same facts as JSON;
 :func:`parse_pr_metadata` reads it back from a merged or closed PR::
 
     <!-- kd-tracker-metadata
-    {"schema": 1, "model_version": "...", "papers": [{"arxiv_id": "2403.01234", "sections": [...], "score": 0.91}]}
+    {"schema": 1, "model_version": "...", "papers": [{"arxiv_id": "2403.01234", "sections": [...], "score": 0.91}],
+     "overflow": [...], "near_misses": [...]}
     -->
+
+``papers`` and ``overflow`` (papers past ``model.proposals_per_pr``, named in
+the body as not included) are what waits in an open PR: the next run carries
+them (:func:`parse_pr_metadata`) whatever its own records say.
 
 **What a maintainer edits is kept.** The publisher ends the body with
 :func:`render_footer`: a visible line inviting review notes, the hash of the
@@ -76,10 +81,17 @@ class PrMetadata:
     until: str | None = None
     near_misses: tuple[PaperMetadata, ...] = ()
     thresholds: Mapping[str, float] = field(default_factory=dict)
+    overflow: tuple[PaperMetadata, ...] = ()
+    """Papers past ``proposals_per_pr``: named in the body, not inserted; still waiting for a place."""
 
     @property
     def arxiv_ids(self) -> tuple[str, ...]:
         return tuple(p.arxiv_id for p in self.papers if p.arxiv_id)
+
+    @property
+    def waiting(self) -> tuple[PaperMetadata, ...]:
+        """Every paper the PR holds for the maintainers: the inserted ones, then the overflow."""
+        return self.papers + self.overflow
 
     @property
     def sections(self) -> dict[str, tuple[str, ...]]:
@@ -176,6 +188,7 @@ def _metadata_block(papers: Sequence[tuple[Proposal, Sequence[str]]], context: P
         "until": context.until.isoformat() if context.until else None,
         "thresholds": dict(context.thresholds),
         "papers": [_paper_metadata(p, s) for p, s in papers],
+        "overflow": [_paper_metadata(p, p.sections) for p in context.overflow],
         "near_misses": [_paper_metadata(p, p.sections[:1]) for p in near_misses],
     }
     text = json.dumps(data, ensure_ascii=True, sort_keys=False)
@@ -193,21 +206,41 @@ def render_body(papers: Sequence[tuple[Proposal, Sequence[str]]], context: Publi
     would exceed ``limit`` characters (GitHub's limit, less what is appended:
     the footer and a maintainer's notes), then the papers table's last rows
     (the metadata block still names every paper, and the diff shows every row).
+    ``context.overflow`` (papers past ``proposals_per_pr``) is listed after the
+    table as not included, cut last; the metadata names every one.
     """
     near = list(context.near_misses)
     shown = len(papers)
+    over = len(context.overflow)
     while True:
-        body = _render(papers, context, near, skipped, takeover_label, shown)
-        if len(body) <= limit or (not near and not shown):
+        body = _render(papers, context, near, skipped, takeover_label, shown, over)
+        if len(body) <= limit or (not near and not shown and not over):
             return body
         if near:
             near = near[: len(near) // 2]
-        else:
+        elif shown:
             shown //= 2
+        else:
+            over //= 2
+
+
+def _overflow(context: PublishContext, shown: int) -> list[str]:
+    """The papers past ``proposals_per_pr``: named, not inserted (the metadata names every one)."""
+    count = len(context.overflow)
+    if not count:
+        return []
+    limit = context.thresholds.get("papers per PR")
+    cap = f" of {limit:g} papers per PR" if limit is not None else ""
+    lines = [f"**Not included:** {count} more paper{'' if count == 1 else 's'} over the limit{cap}, "
+             f"not in this pull request:", ""]
+    lines += [f"- {_link(p.title, p.url)} ({_score(p.score)})" for p in context.overflow[:shown]]
+    if shown < count:
+        lines.append(f"- and {count - shown} more (the body would be too long)")
+    return lines + [""]
 
 
 def _render(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext,
-            near: Sequence[Proposal], skipped: int, takeover_label: str, shown: int) -> str:
+            near: Sequence[Proposal], skipped: int, takeover_label: str, shown: int, over: int) -> str:
     count = len(papers)
     summary = (f"**kd-tracker proposes {count} paper{'' if count == 1 else 's'}** from arXiv "
                f"{escape_cell(context.window)} · model {escape_cell(context.model_version)} · "
@@ -223,6 +256,7 @@ def _render(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishCo
         if shown < count:
             lines += [f"{count - shown} more paper{'' if count - shown == 1 else 's'} not shown here (the body would "
                       f"be too long); the diff has every row.", ""]
+    lines += _overflow(context, over)
     if near:
         lines += ["<details>",
                   f"<summary>Near misses: {len(near)} best paper{'' if len(near) == 1 else 's'} under the threshold"
@@ -305,6 +339,7 @@ def parse_pr_metadata(body: str | None) -> PrMetadata | None:
             since=data.get("since"),
             until=data.get("until"),
             near_misses=tuple(_read_paper(p) for p in data.get("near_misses") or ()),
+            overflow=tuple(_read_paper(p) for p in data.get("overflow") or ()),
             thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
         )
     except (ValueError, TypeError, AttributeError, KeyError) as e:

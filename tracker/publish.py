@@ -12,7 +12,10 @@ GitHub to one state, whatever earlier runs left behind:
 Writes are ordered so that a crash or a lost answer at any point leaves a state
 the next run repairs: the commit exists before the ref points at it; the ref
 exists before the PR; a PR whose creation "failed" with a 5xx or a dropped
-connection is looked up by its head branch before anything is created again.
+connection is looked up by its head branch before anything is created again. No write is resent blindly:
+after a 5xx or a lost answer on editing the PR, labelling, commenting, closing
+or deleting the branch, the bot re-reads what GitHub holds; a write that had
+landed counts as done, one that had not is sent once more.
 
 **Whose branch is it.** The branch belongs to the bot when every commit on it
 that the default branch lacks (``compare base...branch``) was made by the bot:
@@ -47,7 +50,7 @@ import contextlib
 import difflib
 import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +68,9 @@ from tracker.github_client import to_publish_error
 from tracker.listdoc import ApplyResult, ListDocument
 from tracker.pr_body import (
     MAX_BODY,
+    PrMetadata,
     notes_of,
+    parse_pr_metadata,
     render_blocked_comment,
     render_body,
     render_closed_comment,
@@ -141,11 +146,21 @@ class Publisher:
         with self._publish_errors():
             self._step = "read the repository"
             repo = self.github.get_repo(self.repo_name)
+            self._refuse_default_branch(repo.default_branch)
             self._step = f"read {self.config.list.path} at {repo.default_branch}"
             text = self._read_file(repo, repo.default_branch)
         if text is None:
             raise PublishError(f"{self.config.list.path} not found in {self.repo_name}; check list.path in the config")
         return text
+
+    def open_pr_metadata(self) -> PrMetadata | None:
+        """What waits in the bot's open PR, from its metadata (None: no open PR, or none readable); reads only."""
+        with self._publish_errors():
+            self._step = "read the repository"
+            repo = self.github.get_repo(self.repo_name)
+            self._step = f"look up the open PR from {self.config.github.branch}"
+            pr = self._find_pr(repo)
+        return parse_pr_metadata(pr.body) if pr is not None else None
 
     def preview(self, proposals: Sequence[Proposal], context: PublishContext, outdir: str | Path,
                 readme_text: str | None = None) -> PublishOutcome:
@@ -181,6 +196,7 @@ class Publisher:
         self._step = "read the repository"
         repo = self.github.get_repo(self.repo_name)
         base_branch = repo.default_branch
+        self._refuse_default_branch(base_branch)
         self._step = f"read branch {base_branch}"
         base_sha = repo.get_git_ref(f"heads/{base_branch}").object.sha
         base_commit = repo.get_git_commit(base_sha)
@@ -211,6 +227,14 @@ class Publisher:
                  base_sha[:7], gh.branch, "absent" if branch is None else f"at {branch.object.sha[:7]}",
                  f"open PR #{pr.number}" if pr else "no open PR")
         return snapshot
+
+    def _refuse_default_branch(self, default_branch: str) -> None:
+        """The bot force-moves ``github.branch`` each run: never the repository's default branch."""
+        branch = self.config.github.branch
+        if branch == default_branch:
+            raise PublishError(f"github.branch is {branch!r}, the default branch of {self.repo_name}: kd-tracker "
+                               f"force-moves that branch to its own commit every run; set github.branch to a "
+                               f"branch of its own, e.g. 'kd-tracker/weekly'")
 
     def _read_file(self, repo: Repository, ref: str) -> str | None:
         try:
@@ -316,13 +340,14 @@ class Publisher:
         """Nothing to add: close the bot's PR (with a comment) and delete its branch."""
         pr = snap.pr
         if pr is not None:
-            self._step = f"close PR #{pr.number}"
             self._comment_once(pr, "closed", render_closed_comment(snap.base_branch, snap.base_commit.sha))
-            pr.edit(state="closed")
+            self._step = f"close PR #{pr.number}"
+            self._checked_write(lambda: pr.edit(state="closed"),
+                                lambda: snap.repo.get_pull(pr.number).state == "closed")
             log.info("closed PR #%d: nothing left to add", pr.number)
         if snap.branch is not None:
             self._step = f"delete branch {self.config.github.branch}"
-            snap.branch.delete()
+            self._checked_write(snap.branch.delete, lambda: self._get_branch(snap.repo) is None)
             log.info("deleted branch %s", self.config.github.branch)
         if pr is not None:
             return self._outcome("closed", change, pr, note="nothing left to add")
@@ -381,7 +406,7 @@ class Publisher:
     def _write_pr(self, snap: _Snapshot, change: _Change) -> tuple[PullRequest, bool, bool]:
         """The open PR with the current title and body: ``(pr, created, edited)``."""
         if snap.pr is not None:
-            return snap.pr, False, self._edit_pr(snap.pr, change)
+            return snap.pr, False, self._edit_pr(snap.repo, snap.pr, change)
         gh = self.config.github
         self._step = f"open a PR from {gh.branch}"
         try:
@@ -399,7 +424,7 @@ class Publisher:
             self._step = f"open a PR from {gh.branch}"
             return snap.repo.create_pull(base=snap.base_branch, head=gh.branch, title=change.title,
                                          body=change.body), True, True
-        self._edit_pr(found, change)
+        self._edit_pr(snap.repo, found, change)
         return found, not exists, True
 
     @staticmethod
@@ -415,12 +440,35 @@ class Publisher:
             edits["body"] = change.body
         return edits
 
-    def _edit_pr(self, pr: PullRequest, change: _Change) -> bool:
+    def _edit_pr(self, repo: Repository, pr: PullRequest, change: _Change) -> bool:
         edits = self._pr_edits(pr, change)
         if edits:
             self._step = f"update PR #{pr.number}"
-            pr.edit(**edits)
+            self._checked_write(lambda: pr.edit(**edits), lambda: not self._pr_edits(repo.get_pull(pr.number), change))
         return bool(edits)
+
+    def _checked_write(self, write: Callable[[], object], landed: Callable[[], bool]) -> None:
+        """Send ``write``; after a 5xx or a lost answer, re-read with ``landed`` instead of failing or resending blindly.
+
+        The write had taken effect: done. It had not: it is sent once more
+        (the writes checked this way set a state, so sending one twice is harmless).
+        """
+        step = self._step
+        try:
+            write()
+            return
+        except (GithubException, requests.RequestException) as e:
+            status = getattr(e, "status", 0)
+            if isinstance(e, GithubException) and status < 500:
+                raise
+            log.warning("%s: %s; re-reading what GitHub holds", step, status or type(e).__name__)
+        self._step = f"re-read after trying to {step}"
+        if landed():
+            log.info("%s: GitHub had done it; only its answer was lost", step)
+            return
+        self._step = step
+        log.info("%s: not done on GitHub; sending it once more", step)
+        write()
 
     def _write_labels(self, pr: PullRequest, *, drop_takeover: bool) -> bool:
         gh = self.config.github
@@ -431,7 +479,7 @@ class Publisher:
         if set(wanted) == set(current):
             return False
         self._step = f"label PR #{pr.number}"
-        pr.set_labels(*wanted)
+        self._checked_write(lambda: pr.set_labels(*wanted), lambda: {lb.name for lb in pr.get_labels()} == set(wanted))
         return True
 
     def _comment_once(self, pr: PullRequest, kind: str, text: str) -> bool:
@@ -442,7 +490,8 @@ class Publisher:
             if marker in (comment.body or "") and (self.bot_login is None or comment.user.login == self.bot_login):
                 return False
         self._step = f"comment on PR #{pr.number}"
-        pr.create_issue_comment(f"{text}\n\n{marker}")
+        self._checked_write(lambda: pr.create_issue_comment(f"{text}\n\n{marker}"),
+                            lambda: any(marker in (c.body or "") for c in pr.get_issue_comments()))
         return True
 
     def _blocked_comment(self, snap: _Snapshot, change: _Change) -> str:

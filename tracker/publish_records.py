@@ -46,9 +46,12 @@ class PublishContext:
     """Version of the model that scored the papers."""
     near_misses: Sequence[Proposal] = ()
     """The best papers under the threshold, best first (not inserted)."""
+    overflow: Sequence[Proposal] = ()
+    """Papers past ``model.proposals_per_pr``, best first: named in the PR body, not inserted."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "near_misses", tuple(self.near_misses))
+        object.__setattr__(self, "overflow", tuple(self.overflow))
         object.__setattr__(self, "gaps", tuple(self.gaps))
         object.__setattr__(self, "thresholds", dict(self.thresholds))
 

@@ -2,14 +2,17 @@
 
 A paper is proposed when its score is at or above the threshold, it is not in
 the list already (by arXiv id or normalised title), and the maintainers have not
-rejected it; at most ``proposals_per_pr`` of them, best first. The next best
-papers under the threshold are the near-misses shown in the PR body.
+rejected it; at most ``proposals_per_pr`` of them, best first. A paper waiting
+in the bot's open PR (``carried``) stays proposed whatever its new score, unless
+it is in the list now or rejected. Papers past ``proposals_per_pr`` are the
+overflow, named in the PR body. The next best papers under the threshold are
+the near-misses shown in the PR body.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tracker.config import ModelConfig
 from tracker.listdoc import ListDocument, normalise_title
@@ -30,7 +33,9 @@ class Selection:
     rejected: int
     """Scored papers skipped because a maintainer rejected them before."""
     over_limit: int
-    """Papers above the threshold left out by ``proposals_per_pr``."""
+    """Papers above the threshold (or waiting in the open PR) left out by ``proposals_per_pr``."""
+    overflow: tuple[Proposal, ...] = field(default=())
+    """Those papers, best first: named in the PR body as not included."""
 
 
 def select(
@@ -39,8 +44,9 @@ def select(
     model: ModelConfig,
     *,
     rejected: Collection[str] = (),
+    carried: Collection[str] = (),
 ) -> Selection:
-    """Split ``scored`` into proposals and near-misses by ``model.threshold``."""
+    """Split ``scored`` into proposals and near-misses by ``model.threshold``; ``carried`` ids count as above it."""
     known_ids, known_titles = document.paper_keys()
     tables = [section.path for section in document.sections()]
     ranked = sorted(scored, key=lambda s: (-s.score, s.paper.arxiv_id))
@@ -55,7 +61,7 @@ def select(
         if paper.arxiv_id in rejected:
             rejected_count += 1
             continue
-        target = above if item.score >= model.threshold else below
+        target = above if item.score >= model.threshold or paper.arxiv_id in carried else below
         target.append(to_proposal(item, tables, model))
     proposals = above[: model.proposals_per_pr]
     return Selection(
@@ -64,6 +70,7 @@ def select(
         in_list=in_list,
         rejected=rejected_count,
         over_limit=len(above) - len(proposals),
+        overflow=tuple(above[model.proposals_per_pr:]),
     )
 
 

@@ -157,3 +157,19 @@ def test_dry_run_on_the_real_list(github: GithubServer, shared, workdir) -> None
     body = (workdir / "out" / "PR_BODY.md").read_text()
     assert "1 already in the list, skipped" in body
     assert parse_pr_metadata(body).arxiv_ids == ("2403.06414",)
+
+
+def test_publish_refuses_github_branch_equal_to_the_default_branch(github: GithubServer, workdir) -> None:
+    from tests.publish_sample import README
+
+    github.add_repo("Tebmer/Trunk-KD", {"README.md": README}, default_branch="trunk")
+    (workdir / "config.yaml").write_text(
+        f"list:\n  repo: Tebmer/Trunk-KD\ngithub:\n  api_url: {github.url}\n  write_delay_seconds: 0\n"
+        f"  branch: trunk\n")
+    result = CliRunner().invoke(cli, ["publish", "PROPOSALS.jsonl", "--as-of", "2024-03-19"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "Error: github.branch is 'trunk', the default branch of Tebmer/Trunk-KD: kd-tracker force-moves that branch "
+        "to its own commit every run; set github.branch to a branch of its own, e.g. 'kd-tracker/weekly'"]
+    assert github.writes == []

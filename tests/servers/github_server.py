@@ -11,6 +11,7 @@ uses, with GitHub's status codes, error bodies, ``X-RateLimit-*`` headers and
 - faults: ``fail(method, path, status, after=...)`` answers the next matching request with
   an error, before or after applying it ("502 on POST /pulls after creating it");
   ``drop(...)`` closes the connection without an answer (a crash mid-run);
+  ``drip(...)`` applies the request and sends its answer a byte at a time (a stalled network);
   ``on_request(...)`` runs a callback after a request;
 - ``rate_limit(reset_in)``: every request gets GitHub's 403 rate-limit answer until the reset time;
 - ``push_commit(...)``: someone else pushes a commit to a branch; ``merge_pull(...)`` squash-merges a PR.
@@ -57,6 +58,8 @@ class RecordedRequest:
     body: Any
     """Parsed JSON body, else the raw text, else None."""
     status: int = 0
+    drip: float = 0.0
+    """Bytes per second the answer was dripped at (0: sent at once)."""
 
     @property
     def is_write(self) -> bool:
@@ -77,6 +80,8 @@ class Fault:
     times: int = 1
     callback: Callable[[GithubServer, RecordedRequest], None] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    drip: float = 0.0
+    """Bytes per second of a dripped answer (0: answered at once)."""
 
     def matches(self, method: str, path: str) -> bool:
         return self.times > 0 and self.method == method and bool(self.pattern.fullmatch(path))
@@ -176,6 +181,14 @@ class GithubServer:
         """Close the connection without answering (after applying the request when ``after``)."""
         self.faults.append(Fault(method, re.compile(path), None, None, after, True, times))
 
+    def drip(self, method: str, path: str, *, bytes_per_second: float = 1.0, times: int = 1) -> None:
+        """Apply the next ``times`` matching requests, then send each answer's body ``bytes_per_second``.
+
+        The status line and headers (with the full ``Content-Length``) go at once; every single read of the
+        body gets a byte in time, so only a bound on the whole request ends it.
+        """
+        self.faults.append(Fault(method, re.compile(path), after=True, times=times, drip=bytes_per_second))
+
     def on_request(self, method: str, path: str, callback: Callable[[GithubServer, RecordedRequest], None],
                    *, times: int = 1) -> None:
         """Run ``callback(server, request)`` after the next matching request was handled."""
@@ -224,7 +237,7 @@ class GithubServer:
             h.close_connection = True
             return
         record.status = status
-        h.reply(status, payload, headers)
+        h.reply(status, payload, headers, drip=record.drip)
 
     def _dispatch(self, rec: RecordedRequest) -> tuple[int, Any, dict[str, str], bool, list[Callable[..., None]]]:
         token = rec.headers.get("Authorization", "").partition(" ")[2].strip() or None
@@ -246,6 +259,8 @@ class GithubServer:
         if fault is not None:
             if fault.callback is not None:
                 callbacks.append(fault.callback)
+            elif fault.drip:
+                rec.drip = fault.drip
             elif fault.drop:
                 return 0, None, headers, True, []
             else:
@@ -306,7 +321,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PATCH = do_PUT = do_DELETE = do_GET
 
-    def reply(self, status: int, payload: Any, headers: dict[str, str]) -> None:
+    def reply(self, status: int, payload: Any, headers: dict[str, str], *, drip: float = 0.0) -> None:
         data = b"" if status == 204 or payload is None else json.dumps(payload).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -317,7 +332,15 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        if not drip:
+            self.wfile.write(data)
+            return
+        self.wfile.flush()
+        self.close_connection = True
+        for i in range(len(data)):  # a client that gave up closes the socket: the write then fails
+            self.wfile.write(data[i:i + 1])
+            self.wfile.flush()
+            time.sleep(1 / drip)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the default stderr log
         return
