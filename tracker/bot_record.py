@@ -4,7 +4,9 @@ Built from the store only (runs and their scores from :mod:`tracker.run_log`,
 PR reviews and labels from :mod:`tracker.labels`), so ``kd-tracker report``
 needs no network. A week is the ISO week of the day a run acted as (its
 ``as_of``); a PR counts in the week it was built for; a miss in the week of the
-run that gave it its best score.
+run that gave it its best score. Runs and their scores count once a run
+finished (``ok`` or ``warnings``); interrupted runs (killed, see
+:mod:`tracker.run_log`) are listed apart.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tracker.labels import Label, LabelStore, rejected_among
 from tracker.learn import WeekRecord, weekly
 from tracker.markdown_safe import escape_cell, safe_url
 from tracker.records import format_score, iso_week
+from tracker.run_log import RunLog, RunRecord
 from tracker.store import Store
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,8 @@ class BotRecord:
     rejected: tuple[Label, ...]
     """The rejection label of each paper the bot will not propose again."""
     threshold: float
+    interrupted: tuple[RunRecord, ...] = ()
+    """Runs killed before they finished (their scores are not counted)."""
 
     def total(self, name: str) -> int:
         return sum(getattr(w, name) for w in self.weeks)
@@ -64,7 +69,7 @@ def build_record(store: Store, threshold: float) -> BotRecord:
     """Collect the record from the store."""
     labels = LabelStore(store)
     scored = store.query("SELECT r.as_of, s.arxiv_id, s.score FROM run_scores s JOIN runs r ON r.id = s.run_id "
-                         "WHERE r.dry_run = 0 ORDER BY r.as_of, s.arxiv_id")
+                         "WHERE r.dry_run = 0 AND r.status NOT IN ('running', 'interrupted') ORDER BY r.as_of, s.arxiv_id")
     runs = store.query("SELECT as_of FROM runs WHERE dry_run = 0 AND status IN ('ok', 'warnings')")
     scores: dict[str, list[float]] = defaultdict(list)
     best: dict[str, tuple[float, str]] = {}
@@ -94,8 +99,9 @@ def build_record(store: Store, threshold: float) -> BotRecord:
         week_scores = tuple(scores.get(week, ()))
         weeks.append(RecordWeek(**asdict(reviewed), runs=run_weeks.get(week, 0), scored=len(week_scores),
                                 misses=miss_weeks.get(week, 0), scores=week_scores))
+    interrupted = tuple(r for r in RunLog(store).runs() if r.status == "interrupted" and not r.dry_run)
     return BotRecord(tuple(weeks), misses, tuple(sorted(rejected.values(), key=lambda lb: (lb.date, lb.arxiv_id))),
-                     threshold)
+                     threshold, interrupted)
 
 
 def _num(value: float | None, digits: int = 2) -> str:
@@ -116,14 +122,18 @@ def render_markdown(record: BotRecord, images: Sequence[str] = ()) -> str:
     t = record.threshold
     lines = ["# kd-tracker record", ""]
     if not record.weeks:
-        return "\n".join(lines + ["Nothing recorded yet: no runs and no reviewed pull requests in the store.", ""])
+        if not record.interrupted:
+            return "\n".join(lines + ["Nothing recorded yet: no runs and no reviewed pull requests in the store.", ""])
+        return "\n".join(lines + ["No finished runs and no reviewed pull requests in the store yet.", "",
+                                   *_interrupted(record)])
     lines += [
         f"{record.weeks[0].week} to {record.weeks[-1].week}: {_plural(record.total('runs'), 'run')} scored "
         f"{record.total('scored')} papers; {record.total('prs')} reviewed pull requests proposed {proposed} rows: "
         f"{kept} kept (precision {_num(kept / proposed if proposed else None)}), {record.total('moved')} moved to "
         f"another section, {record.total('removed')} removed, {record.total('rejected')} rejected with a closed PR. "
         f"{len(record.misses)} papers added by hand were scored below the threshold ({t:g}); "
-        f"{len(record.rejected)} papers are rejected for good.",
+        f"{len(record.rejected)} papers are rejected for good."
+        + (f" {_plural(len(record.interrupted), 'run')} interrupted (listed below)." if record.interrupted else ""),
         "",
         f"| Week | Runs | Scored | PRs | Proposed | Kept | Moved | Removed | Rejected | Precision | Misses "
         f"| Median score | p90 | Max | ≥ {t:g} |",
@@ -137,6 +147,7 @@ def render_markdown(record: BotRecord, images: Sequence[str] = ()) -> str:
     lines += [f"![{Path(image).stem}]({image})" for image in images]
     if images:
         lines.append("")
+    lines += _interrupted(record)
     if record.misses:
         lines += ["## Misses", "", "| Paper | Section | Best score | Week |", "|---|---|--:|---|"]
         lines += [f"| [{escape_cell(lb.title or lb.arxiv_id)}]({_abs_url(lb.arxiv_id)}) | "
@@ -151,6 +162,16 @@ def render_markdown(record: BotRecord, images: Sequence[str] = ()) -> str:
                   for lb in record.rejected]
         lines.append("")
     return "\n".join(lines)
+
+
+def _interrupted(record: BotRecord) -> list[str]:
+    """The section listing the runs killed before they finished (none: no section)."""
+    if not record.interrupted:
+        return []
+    lines = ["## Interrupted runs", "", "Killed before they finished; not counted above (a later run reads their "
+             "window again).", "", "| Run | As of | Window |", "|--:|---|---|"]
+    lines += [f"| {r.id} | {r.as_of} | {r.since}..{r.until} |" for r in record.interrupted]
+    return lines + [""]
 
 
 def write_plots(record: BotRecord, directory: str | Path) -> list[Path]:

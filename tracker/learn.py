@@ -221,10 +221,21 @@ def learn(github: Github | None, repo_name: str, config: Config, store: Store, *
 
 def _read_commits(reader: ReviewReader, labels: LabelStore, repo_name: str, max_commits: int,
                   counts: dict[str, int]) -> int:
-    """Diff the list's commits since the last learn; move the cursor; returns the labels added."""
+    """Diff the list's commits since the last learn; move the cursor; returns the labels added.
+
+    A cursor the branch's history no longer has (the repository was re-created,
+    or its history rewritten) is dropped with a warning: the list's commits are
+    then read from the head, as on a first learn.
+    """
     key = f"list_commit:{repo_name}"
     stop = labels.state(key)
-    commits = reader.list_commits(stop, max_commits)
+    history = reader.list_commits(stop, max_commits)
+    if stop and not history.found_stop and (history.complete or not reader.on_branch(stop)):
+        log.warning("the list commit %s that the last learn stopped at is not in the history of %s in %s any more "
+                    "(repository re-created or history rewritten); reading the list's commits from the head, "
+                    "as on a first learn", stop[:12], reader.default_branch, repo_name)
+        stop = None  # the walk that missed the cursor read what a first learn reads: the newest commits
+    commits = history.commits
     counts["commits"] = len(commits)
     if not commits:
         return 0

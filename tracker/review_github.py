@@ -6,7 +6,10 @@ owner:branch``: many weekly PRs share that branch name) whose body carries
 kd-tracker's hidden metadata; open ones are not reviewed yet. The list's
 history is the commits of ``list.path`` on the default branch, newest first,
 read back to the commit the previous ``learn`` stopped at (or at most
-``max_commits`` on the first one).
+``max_commits`` on the first one). A walk that does not meet that commit
+says so (:attr:`ListHistory.found_stop`), and :meth:`ReviewReader.on_branch`
+tells a commit still in the branch's history from one a re-created repository
+or a rewritten history no longer has.
 """
 
 from __future__ import annotations
@@ -50,6 +53,18 @@ class ListCommit:
     sha: str
     date: str
     """Commit date, ``YYYY-MM-DD``."""
+
+
+@dataclass(frozen=True)
+class ListHistory:
+    """The list file's commits read by one walk of the default branch."""
+
+    commits: tuple[ListCommit, ...]
+    """Oldest first."""
+    found_stop: bool
+    """The walk met the commit it was to stop at."""
+    complete: bool
+    """The walk read the file's whole history on the branch (it stopped neither at the commit nor at the cap)."""
 
 
 class ReviewReader:
@@ -128,20 +143,37 @@ class ReviewReader:
 
         return self._call(f"list the PRs from {branch}", read)
 
-    def list_commits(self, stop_at: str | None, max_commits: int) -> list[ListCommit]:
+    def list_commits(self, stop_at: str | None, max_commits: int) -> ListHistory:
         """Commits of the list file on the default branch after ``stop_at``, oldest first (at most ``max_commits``)."""
         branch, path = self.default_branch, self.config.list.path
 
-        def read() -> list[ListCommit]:
+        def read() -> ListHistory:
             out: list[ListCommit] = []
             for commit in self.repo.get_commits(sha=branch, path=path):
-                if commit.sha == stop_at or len(out) >= max_commits:
-                    break
+                if commit.sha == stop_at:
+                    return ListHistory(tuple(out[::-1]), found_stop=True, complete=False)
+                if len(out) >= max_commits:
+                    return ListHistory(tuple(out[::-1]), found_stop=False, complete=False)
                 date = commit.commit.committer.date or commit.commit.author.date
                 out.append(ListCommit(commit.sha, date.date().isoformat() if date else ""))
-            return out[::-1]
+            return ListHistory(tuple(out[::-1]), found_stop=False, complete=True)
 
         return self._call(f"list the commits of {path} on {branch}", read)
+
+    def on_branch(self, sha: str) -> bool:
+        """Whether commit ``sha`` exists and is in the history of the default branch (GitHub's compare)."""
+        branch = self.default_branch
+
+        def read() -> bool:
+            try:
+                status = self.repo.compare(sha, branch).status
+            except GithubException as e:
+                if e.status == 404:  # no such commit, or no common ancestor with the branch
+                    return False
+                raise
+            return status in ("ahead", "identical")
+
+        return self._call(f"compare commit {sha[:7]} with {branch}", read)
 
     def parent_text(self, sha: str) -> str | None:
         """The list file just before commit ``sha`` (at its first parent)."""

@@ -2,12 +2,16 @@
 
 ``kd-tracker run`` opens a run before it fetches and closes it at the end, so
 the next run knows the last successful window, and the learning step knows
-what the bot scored (and did not propose) each week.
+what the bot scored (and did not propose) each week. A run killed before it
+finished (SIGKILL, power loss) stays ``running``; the next run, which holds the
+run lock (:mod:`tracker.run_lock`) and so knows no other run is alive, marks
+it ``interrupted``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -15,7 +19,12 @@ from datetime import date, datetime, timezone
 from tracker.records import ScoredPaper
 from tracker.store import Store
 
-STATUSES = ("running", "ok", "warnings", "failed")
+log = logging.getLogger(__name__)
+
+STATUSES = ("running", "ok", "warnings", "failed", "interrupted")
+FINISHED = ("ok", "warnings", "failed")
+"""What :meth:`RunLog.finish` may record."""
+INTERRUPTED_ERROR = "interrupted: the process ended before the run recorded an outcome; a later run reads its window again"
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ class RunRecord:
     until: date
     """Last day of the window read."""
     status: str
-    """``running``, ``ok``, ``warnings`` (gaps) or ``failed``."""
+    """``running``, ``ok``, ``warnings`` (gaps), ``failed``, or ``interrupted`` (killed before it finished)."""
     outcome: str
     """Publish outcome: created, updated, unchanged, closed, blocked, preview, or empty."""
     pr_number: int | None
@@ -85,8 +94,17 @@ class RunLog:
     def start(
         self, *, as_of: date, since: date, until: date, dry_run: bool, score_since: date | None = None
     ) -> int:
-        """Open a run; returns its id. ``score_since``: first day scored (default ``since``)."""
+        """Open a run; returns its id. ``score_since``: first day scored (default ``since``).
+
+        The caller holds the run lock: runs still ``running`` are dead, and are marked ``interrupted`` first.
+        """
         with self.store.transaction("record a run in") as conn:
+            stale = [row[0] for row in conn.execute("SELECT id FROM runs WHERE status = 'running' ORDER BY id")]
+            if stale:
+                conn.execute("UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE status = 'running'",
+                             (_now(), INTERRUPTED_ERROR))
+                log.warning("earlier run%s %s never finished (the process was killed): marked interrupted",
+                            "s" if len(stale) > 1 else "", ", ".join(str(i) for i in stale))
             cursor = conn.execute(
                 "INSERT INTO runs (as_of, since, until, started_at, dry_run, score_since) VALUES (?, ?, ?, ?, ?, ?)",
                 (as_of.isoformat(), since.isoformat(), until.isoformat(), _now(), int(dry_run),
@@ -109,7 +127,7 @@ class RunLog:
         error: str = "",
     ) -> None:
         """Close a run with its outcome."""
-        if status not in STATUSES[1:]:
+        if status not in FINISHED:
             raise ValueError(f"unknown run status {status!r}")
         with self.store.transaction("record a run in") as conn:
             conn.execute(

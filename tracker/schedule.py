@@ -8,6 +8,7 @@ silently shifted by a day.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import signal
 from collections.abc import Callable
@@ -77,10 +78,17 @@ class WeeklyScheduler(BlockingScheduler):
     Event) from the handler can deadlock, and an exception raised there can be
     swallowed by the job-submission code. The handler only sets a flag; the loop
     sees it within a second and ``serve`` shuts down outside signal context.
+
+    ``shutdown(wait=True)`` holds the job-store lock while it joins the worker,
+    and the job-finished listener runs on that worker: the listener therefore
+    takes no scheduler lock (it only sets :attr:`run_finished`), and the loop,
+    on the main thread, looks up and logs the next run time.
     """
 
     poll_seconds = 1.0
     stop_requested = False
+    run_finished = False
+    """Set by the listener (worker thread) when a run ended; the loop then logs the next run time."""
 
     def request_stop(self) -> None:
         self.stop_requested = True
@@ -90,8 +98,14 @@ class WeeklyScheduler(BlockingScheduler):
         while self.state != STATE_STOPPED and not self.stop_requested:
             self._event.wait(self.poll_seconds if wait_seconds is None else min(wait_seconds, self.poll_seconds))
             self._event.clear()
-            if not self.stop_requested:
-                wait_seconds = self._process_jobs()
+            if self.stop_requested:
+                break
+            wait_seconds = self._process_jobs()
+            if self.run_finished:
+                self.run_finished = False
+                job = self.get_job(JOB_ID)
+                if job is not None and job.next_run_time is not None:
+                    log.info("next run at %s", job.next_run_time.isoformat())
 
 
 def make_scheduler(schedule: ScheduleConfig, job: Callable[[], object]) -> WeeklyScheduler:
@@ -113,26 +127,33 @@ def make_scheduler(schedule: ScheduleConfig, job: Callable[[], object]) -> Weekl
 
 def _log_event(scheduler: WeeklyScheduler) -> Callable[[JobExecutionEvent], None]:
     def listener(event: JobExecutionEvent) -> None:
+        # runs on the worker thread, also while shutdown() holds the job-store lock: take no scheduler lock here
         if event.code == EVENT_JOB_MISSED:
             log.warning("missed the run due at %s (more than the misfire grace late)", event.scheduled_run_time)
         elif event.exception is not None:
             log.error("weekly run failed: %s", event.exception)
         else:
             log.info("weekly run finished: %s", event.retval)
-        job = scheduler.get_job(JOB_ID)
-        if job is not None and job.next_run_time is not None:
-            log.info("next run at %s", job.next_run_time.isoformat())
+        scheduler.run_finished = True
 
     return listener
 
 
 def serve(schedule: ScheduleConfig, job: Callable[[], object]) -> None:
-    """Run the daemon until SIGTERM or SIGINT; a run in progress is allowed to finish."""
+    """Run the daemon until SIGTERM or SIGINT; a run in progress is allowed to finish.
+
+    A second SIGTERM or SIGINT ends the process at once (exit status 128 + the signal's number).
+    """
     scheduler = make_scheduler(schedule, job)
     received: list[str] = []
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         received.append(signal.Signals(signum).name)
+        if len(received) > 1:
+            # the run in progress cannot be interrupted: leave without it (its store record stays "running"
+            # until the next run marks it interrupted); os._exit, as the pool's worker thread would hold up exit
+            log.warning("received %s again; exiting now, without waiting for the run in progress", received[-1])
+            os._exit(128 + signum)
         scheduler.request_stop()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}

@@ -220,6 +220,8 @@ def compare(server: GithubServer, r: Repo, req: Request) -> Result:
     base_sha, head_sha = r.resolve(base_ref), r.resolve(head_ref)
     if base_sha is None or head_sha is None:
         return not_found()
+    if not r.git.ancestors(base_sha) & r.git.ancestors(head_sha):
+        return 404, shapes.error(f"No common ancestor between {base_ref} and {head_ref}."), {}
     return ok(shapes.compare(server.url, r, base_ref, head_ref, base_sha, head_sha))
 
 

@@ -14,7 +14,9 @@ uses, with GitHub's status codes, error bodies, ``X-RateLimit-*`` headers and
   ``drip(...)`` applies the request and sends its answer a byte at a time (a stalled network);
   ``on_request(...)`` runs a callback after a request;
 - ``rate_limit(reset_in)``: every request gets GitHub's 403 rate-limit answer until the reset time;
-- ``push_commit(...)``: someone else pushes a commit to a branch; ``merge_pull(...)`` squash-merges a PR.
+- ``push_commit(...)``: someone else pushes a commit to a branch; ``merge_pull(...)`` squash-merges a PR;
+- ``rewrite_history(...)``: every commit re-made with a new sha and every branch force-pushed; with
+  ``drop_old`` the old commits are gone too (a repository deleted and re-created from a rewritten clone).
 
 Paths in fault patterns are regular expressions matched against the whole
 decoded path (``/repos/o/r/pulls``).
@@ -166,6 +168,29 @@ class GithubServer:
             repo.refs[f"refs/heads/{pull.base}"] = sha
             pull.state, pull.merged, pull.closed_at, pull.head_sha = "closed", True, who.date, head
             return sha
+
+    def rewrite_history(self, full_name: str, *, drop_old: bool = True) -> dict[str, str]:
+        """Re-make every commit of every branch (same trees, a changed message: new shas) and force-push them.
+
+        ``drop_old`` forgets the old commits (a re-created repository: their shas answer 404); without it
+        they stay readable by sha but on no branch, as GitHub keeps force-pushed commits. Returns old -> new sha.
+        """
+        with self.lock:
+            repo = self.repos[full_name]
+            reachable: set[str] = set()
+            for sha in [*repo.refs.values(), *(p.head_sha for p in repo.pulls.values() if p.head_sha in repo.git.commits)]:
+                reachable |= repo.git.ancestors(sha)
+            new: dict[str, str] = {}
+            for old in sorted((repo.git.commits[s] for s in reachable), key=lambda c: c.order):
+                new[old.sha] = repo.git.put_commit(old.tree, [new[p] for p in old.parents],
+                                                   old.message + "\n\n(history rewritten)", old.author, old.committer)
+            repo.refs = {name: new[sha] for name, sha in repo.refs.items()}
+            for pull in repo.pulls.values():
+                pull.head_sha = new.get(pull.head_sha, pull.head_sha)
+            if drop_old:
+                for sha in new:
+                    del repo.git.commits[sha]
+            return new
 
     # -- faults ----------------------------------------------------------------------------------------------
     def fail(self, method: str, path: str, status: int, body: Any = None, *, after: bool = False,

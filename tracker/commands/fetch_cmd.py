@@ -12,6 +12,7 @@ from tracker.commands.dates import DATE, utc_today
 from tracker.commands.options import config_option
 from tracker.config import Config
 from tracker.harvest import SOURCES, HarvestReport, harvest
+from tracker.run_lock import run_lock
 from tracker.sources.arxiv_api import PageEvent
 from tracker.store import Store
 
@@ -79,7 +80,7 @@ def fetch(config: Config, since: date | None, until: date | None, source: str) -
     since = since or until - timedelta(days=config.arxiv.window_days)
     bar = PageBar() if sys.stderr.isatty() else None
     try:
-        with Store(config.store.path) as store:
+        with run_lock(config.store.path, "fetch"), Store(config.store.path) as store:
             report = harvest(config, store, since=since, until=until, source=source, progress=bar)
     finally:
         if bar is not None:

@@ -36,6 +36,7 @@ def learn_command(config: Config, repo: str | None, history_path: str | None) ->
         kd-tracker learn --history list_history.jsonl
     """
     from tracker.learn import learn
+    from tracker.run_lock import run_lock
     from tracker.store import Store
 
     github = None
@@ -46,7 +47,7 @@ def learn_command(config: Config, repo: str | None, history_path: str | None) ->
         from tracker.github_client import build_github
 
         github = build_github(config, token_from_env(config, os.environ))
-    with Store(config.store.path) as store:
+    with run_lock(config.store.path, "learn"), Store(config.store.path) as store:
         report = learn(github, repo_name, config, store, history=history_path)
     click.echo(report.table())
 

@@ -10,6 +10,7 @@ from tracker.commands.dates import DATE, utc_today
 from tracker.commands.options import config_option
 from tracker.config import Config
 from tracker.corpus import read_corpus, write_corpus
+from tracker.run_lock import run_lock
 from tracker.store import Store
 
 
@@ -30,8 +31,8 @@ def import_(config: Config, file: str) -> None:
     Example:
         kd-tracker papers import ../shared/data/arxiv_corpus.jsonl.gz
     """
-    with Store(config.store.path) as store:
-        papers = list(read_corpus(file))
+    papers = list(read_corpus(file))
+    with run_lock(config.store.path, "papers import"), Store(config.store.path) as store:
         counts = store.upsert_papers(papers, seen=utc_today())
     click.echo(f"imported {len(papers)} papers ({counts.new} new)")
 

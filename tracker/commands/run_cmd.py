@@ -108,8 +108,9 @@ def schedule_command(config: Config, repo: str | None, outdir: Path | None, show
 
     Runs are coalesced, one at a time, and a run missed while the machine was
     down still starts within schedule.misfire_grace_hours. SIGTERM or SIGINT
-    stops the daemon after the current run. A failed run is logged and the
-    daemon waits for the next one.
+    stops the daemon after the current run; a second one stops it at once
+    (the next run marks the cut run interrupted). A failed run is logged and
+    the daemon waits for the next one.
 
     \b
     Example:
