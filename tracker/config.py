@@ -62,7 +62,7 @@ class ArxivConfig:
     page_size: int = 2000
     """Results per API page (2000 is the most the API serves)."""
     timeout_seconds: float = 60.0
-    """Timeout of every HTTP request to arXiv."""
+    """Time limit of each whole HTTP request to arXiv (connect, headers and the entire body)."""
     max_retries: int = 5
     """Tries per request on 429, 503, connection errors and timeouts before giving up."""
     backoff_seconds: float = 5.0
@@ -105,7 +105,7 @@ class GithubConfig:
     retries: int = 3
     """Retries of idempotent reads (GET) on 5xx, with backoff; writes are never resent blindly."""
     timeout_seconds: float = 30.0
-    """Timeout of every request to GitHub."""
+    """Time limit of each whole request to GitHub (connect, headers and the entire body)."""
     write_delay_seconds: float = 1.0
     """Pause between two write requests (GitHub's advice against secondary rate limits)."""
 
