@@ -68,5 +68,5 @@ def test_unreadable_file(tmp_path) -> None:
     (tmp_path / "latin1.jsonl").write_bytes(b'{"title": "\xe9"}\n')
     with pytest.raises(ProposalError) as e:
         read_proposals(tmp_path / "latin1.jsonl")
-    assert str(e.value) == (f"{tmp_path / 'latin1.jsonl'}:1: not UTF-8 text (invalid continuation byte at byte 11); "
-                            "save the file as UTF-8")
+    assert str(e.value) == (f"{tmp_path / 'latin1.jsonl'}:1: byte 0xe9 is not UTF-8; "
+                            "save the proposals file as UTF-8")

@@ -33,6 +33,7 @@ import yaml
 
 from tracker.arxiv_categories import CATEGORIES, closest_category
 from tracker.errors import ConfigError
+from tracker.textfile import read_utf8
 
 DEFAULT_CONFIG_NAME = "config.yaml"
 
@@ -191,17 +192,7 @@ def load_config(path: str | Path | None = None) -> Config:
         if not default.is_file():
             return Config()
         path = default
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read the config file ({e.strerror or e})") from e
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
-        raise ConfigError(f"{path}:{line}: byte 0x{data[e.start]:02x} is not UTF-8; save the config file as UTF-8") from e
-    return parse_config(text, str(path))
+    return parse_config(read_utf8(path, "config file", ConfigError), str(path))
 
 
 class ConfigProblems(ConfigError):

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from tracker.arxiv_ids import normalise_arxiv_id
 from tracker.errors import ProposalError
 from tracker.records import Proposal, SectionScore
+from tracker.textfile import read_utf8
 
 REQUIRED = ("title", "url", "sections")
 KEYS = (*REQUIRED, "arxiv_id", "venue", "date", "code", "data", "score", "alternatives", "terms")
@@ -38,17 +39,7 @@ _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 def read_numbered_proposals(path: str | Path) -> list[tuple[int, Proposal]]:
     """The proposals of a PROPOSALS.jsonl file with their line numbers; :class:`ProposalError` names
     the file, the line and the key of a bad proposal."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ProposalError(f"{path}: cannot read the proposals file ({e.strerror or e})") from e
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
-        raise ProposalError(f"{path}:{line}: not UTF-8 text ({e.reason} at byte {e.start}); save the file as UTF-8") from e
-    return parse_numbered_proposals(text, str(path))
+    return parse_numbered_proposals(read_utf8(path, "proposals file", ProposalError), str(path))
 
 
 def read_proposals(path: str | Path) -> list[Proposal]:

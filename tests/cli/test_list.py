@@ -164,7 +164,7 @@ def test_apply_refuses_a_readme_that_is_not_utf8(workdir):
     for command in (["list", "apply", "LATIN1.md", "PROPOSALS.jsonl"], ["list", "show", "LATIN1.md"],
                     ["list", "lint", "LATIN1.md"]):
         result = run(*command)
-        assert (result.exit_code, result.stderr) == (1, "Error: LATIN1.md: byte 5 is not UTF-8; save the file as UTF-8\n")
+        assert (result.exit_code, result.stderr) == (1, "Error: LATIN1.md:1: byte 0xe9 is not UTF-8; save the list as UTF-8\n")
 
 
 def test_lint_reports_each_problem_and_exits_1(workdir):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from pathlib import Path
 
 import click
 
@@ -13,6 +12,7 @@ from tracker.config import Config
 from tracker.errors import ListFormatError, ProposalError
 from tracker.listdoc import ListDocument, Section
 from tracker.proposals import read_numbered_proposals
+from tracker.textfile import read_utf8
 
 
 @click.group(name="list")
@@ -121,12 +121,7 @@ def lint(readme: str, config: Config) -> None:
 
 def read_document(path: str) -> ListDocument:
     """Parse a README file, keeping its bytes (CRLF included); :class:`ListFormatError` if it is not UTF-8."""
-    data = Path(path).read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ListFormatError(f"{path}: byte {e.start} is not UTF-8; save the file as UTF-8") from e
-    return ListDocument.parse(text, path)
+    return ListDocument.parse(read_utf8(path, "list", ListFormatError), path)
 
 
 def _count(n: int, word: str) -> str:
