@@ -29,9 +29,9 @@ from scipy.special import logit
 from bench.quality import CUT, SHARED, rows_of
 from classifiers.evaluation import recall_at, temporal_replay, truth_from_history, within_week_ranks
 from classifiers.features import keyword_counts
-from classifiers.labels import list_papers
+from classifiers.training_set import list_papers
 from tracker.config import ModelConfig
-from tracker.corpus import read_corpus
+from tracker.sources.corpus import read_corpus
 
 GAMMAS = (0.0, 0.5, 1.0, 2.0)
 BETAS = (0.0, 0.5, 1.0, 2.0)

@@ -1,7 +1,7 @@
 """Fetch throughput: API pages parsed and stored from the local arXiv, and the politeness floor of a weekly run.
 
 Run: ``python -m bench.fetch`` (needs ../shared). No network: the corpus is served
-by ``tests.servers.arxiv_server`` on 127.0.0.1 with delay 0. Prints its inputs,
+by ``devservers.arxiv_server`` on 127.0.0.1 with delay 0. Prints its inputs,
 then one table per measurement.
 """
 
@@ -20,12 +20,12 @@ import arxiv
 import feedparser
 import requests
 
-from tests.servers.arxiv_server import CORPUS, ArxivServer, corpus_slice
+from devservers.arxiv_server import CORPUS, ArxivServer, corpus_slice
 from tracker.config import ArxivConfig
-from tracker.corpus import read_corpus
 from tracker.sources.arxiv_api import ArxivSource
+from tracker.sources.corpus import read_corpus
 from tracker.sources.rss import RssSource
-from tracker.store import Store
+from tracker.store.papers import Store
 
 CASES = [
     ("week 2024-03-11 (cs.CL)", date(2024, 3, 11), date(2024, 3, 17), ("cs.CL",), 2000),

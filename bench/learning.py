@@ -28,11 +28,11 @@ from bench.quality import CUT, SHARED, rows_of
 from classifiers.evaluation import temporal_replay, truth_from_history, week_of, within_week_ranks
 from classifiers.training import TrainedModel, train
 from tracker.config import Config, ModelConfig
-from tracker.corpus import read_corpus
-from tracker.labels import LabelStore
-from tracker.learn import learn
 from tracker.records import Paper
-from tracker.store import Store
+from tracker.review.learn import learn
+from tracker.sources.corpus import read_corpus
+from tracker.store.labels import LabelStore
+from tracker.store.papers import Store
 
 
 def replay(rows, papers: list[Paper], truth_ids: list[str], labels, config: ModelConfig) -> tuple[dict, float, float]:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tracker.listdoc import ListDocument
+from tracker.listdoc.document import ListDocument
 from tracker.records import Proposal
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"

@@ -24,8 +24,8 @@ import sklearn
 
 from classifiers.training import load_model, train
 from tracker.config import ModelConfig
-from tracker.corpus import read_corpus
-from tracker.listdoc import ListDocument
+from tracker.listdoc.document import ListDocument
+from tracker.sources.corpus import read_corpus
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
+from devservers.github_server import GithubServer
 from tests.publish_sample import README
-from tests.servers.github_server import GithubServer
 from tracker.config import Config, GithubConfig, ListConfig
-from tracker.github_client import build_github
-from tracker.listdoc import ListDocument
-from tracker.publish import PublishContext, Publisher
+from tracker.github.client import build_github
+from tracker.listdoc.document import ListDocument
+from tracker.publish.publisher import PublishContext, Publisher
 from tracker.records import Proposal
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"

@@ -25,11 +25,11 @@ from classifiers.evaluation import (
     temporal_replay,
     truth_from_history,
 )
-from classifiers.labels import build_training_set
 from classifiers.models import make_features
+from classifiers.training_set import build_training_set
 from tracker.config import ModelConfig
-from tracker.corpus import read_corpus
-from tracker.listdoc import ListDocument
+from tracker.listdoc.document import ListDocument
+from tracker.sources.corpus import read_corpus
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CUT = datetime.date(2024, 2, 20)

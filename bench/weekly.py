@@ -26,16 +26,16 @@ from pathlib import Path
 
 import sklearn
 
-from tests.servers.arxiv_server import ArxivServer, corpus_slice
-from tests.servers.github_server import GithubServer
+from devservers.arxiv_server import ArxivServer, corpus_slice
+from devservers.github_server import GithubServer
 from tracker.config import ArxivConfig, Config, GithubConfig, ListConfig, ModelConfig, StoreConfig
-from tracker.corpus import read_corpus
-from tracker.github_client import build_github
-from tracker.listdoc import ListDocument
-from tracker.pipeline import Pipeline, RunOptions
-from tracker.publish import Publisher
+from tracker.github.client import build_github
+from tracker.listdoc.document import ListDocument
+from tracker.publish.publisher import Publisher
 from tracker.records import Paper
-from tracker.store import Store
+from tracker.sources.corpus import read_corpus
+from tracker.store.papers import Store
+from tracker.weekly.pipeline import Pipeline, RunOptions
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 README = SHARED / "fixtures" / "kd-list" / "README.2024-03-19.before-weekly.md"

@@ -21,7 +21,6 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from classifiers.features import keyword_counts
 from classifiers.headings import heading_features
-from classifiers.labels import RowLike, TrainingSet, build_training_set, list_papers, sections_of
 from classifiers.models import (
     RELEVANCE_DEFAULTS,
     RELEVANCE_MODEL_PARAMS,
@@ -32,9 +31,10 @@ from classifiers.models import (
 from classifiers.reports import KS, CVReport, ReplayReport, ReplayWeek, ThresholdAdvice
 from classifiers.sections import roll_up
 from classifiers.training import train
+from classifiers.training_set import RowLike, TrainingSet, build_training_set, list_papers, sections_of
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
-from tracker.listdoc import normalise_title
+from tracker.paper_ids import normalise_title
 from tracker.records import Paper
 from tracker.records import iso_week as week_of
 

@@ -31,7 +31,7 @@ ID_PREFIX = "heading:"
 def heading_document(section: str) -> Paper | None:
     """The document of one section path (None for an empty path).
 
-    The path is split on ``>`` as :mod:`tracker.listdoc` joins it, so a heading
+    The path is split on ``>`` as :mod:`tracker.listdoc.document` joins it, so a heading
     that itself holds ``>`` ("Teacher -> Student") gives two parts; its words
     all stay in the text.
     """

@@ -27,7 +27,7 @@ RELEVANCE_DEFAULTS = {
 }
 """Hyper-parameters of the relevance model, chosen by cross-validation (``python -m bench.quality``).
 
-``unlabeled_weight`` and ``heading_weight`` belong to the training set (:mod:`classifiers.labels`); the rest to :func:`make_relevance_model`.
+``unlabeled_weight`` and ``heading_weight`` belong to the training set (:mod:`classifiers.training_set`); the rest to :func:`make_relevance_model`.
 """
 
 RELEVANCE_MODEL_PARAMS = ("C", "title_weight", "lexicon_scale", "min_df", "ngram_range", "terms")

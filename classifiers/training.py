@@ -38,7 +38,6 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifiers.explain import Explainer
 from classifiers.headings import heading_features
-from classifiers.labels import RowLike, TrainingSet, build_training_set, sections_of
 from classifiers.models import (
     RELEVANCE_DEFAULTS,
     RELEVANCE_MODEL_PARAMS,
@@ -46,6 +45,7 @@ from classifiers.models import (
     make_section_model,
 )
 from classifiers.sections import SectionClassifier, apply_roll_up, roll_up
+from classifiers.training_set import RowLike, TrainingSet, build_training_set, sections_of
 from classifiers.vectorizer import FastTfidfVectorizer
 from tracker import __version__
 from tracker.config import ModelConfig
@@ -306,7 +306,7 @@ def train(
     list_text: str | None = None,
     params: dict[str, Any] | None = None,
 ) -> TrainedModel:
-    """Train on the list's ``rows`` against ``papers``; see :mod:`classifiers.labels` for the labels.
+    """Train on the list's ``rows`` against ``papers``; see :mod:`classifiers.training_set` for the labels.
 
     ``params`` overrides the relevance hyper-parameters (:data:`RELEVANCE_DEFAULTS`).
     """

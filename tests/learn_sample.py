@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from devservers.github_server import GithubServer
 from tests.publish_sample import (
     BRANCH,
     EPSILON,
@@ -15,9 +16,8 @@ from tests.publish_sample import (
     config_for,
     context,
 )
-from tests.servers.github_server import GithubServer
-from tracker.github_client import build_github
-from tracker.publish import Publisher
+from tracker.github.client import build_github
+from tracker.publish.publisher import Publisher
 from tracker.records import Paper, Proposal
 
 THETA = Proposal(title="Theta Reward Critics", url="https://arxiv.org/abs/2403.00008", sections=(FEEDBACK,),

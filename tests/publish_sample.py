@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from tests.servers.github_server import GithubServer
+from devservers.github_server import GithubServer
 from tracker.config import Config, GithubConfig, ListConfig
-from tracker.github_client import build_github
-from tracker.publish import PublishContext, Publisher
+from tracker.github.client import build_github
+from tracker.publish.publisher import PublishContext, Publisher
 from tracker.records import Proposal, SectionScore
 
 REPO = "Tebmer/Awesome-KD"

@@ -16,7 +16,7 @@ from typing import Any
 
 from apscheduler.executors.pool import BasePoolExecutor
 
-import tracker.schedule as schedule
+import tracker.weekly.schedule as schedule
 from tracker.config import ScheduleConfig
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.arxiv_ids import normalise_arxiv_id
+from tracker.paper_ids import normalise_arxiv_id
 
 
 @pytest.mark.parametrize(

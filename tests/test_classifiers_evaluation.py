@@ -25,7 +25,7 @@ from classifiers.reports import format_cv, format_replay
 from tests.test_classifiers_training import make_papers, make_readme
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
-from tracker.listdoc import ListDocument
+from tracker.listdoc.document import ListDocument
 
 
 def test_week_of_is_the_iso_week():

@@ -11,8 +11,8 @@ from classifiers.evaluation import list_date, truth_from_history, week_of, withi
 from classifiers.training import train
 from tests.conftest import SHARED
 from tracker.config import ModelConfig
-from tracker.corpus import read_corpus
-from tracker.listdoc import ListDocument
+from tracker.listdoc.document import ListDocument
+from tracker.sources.corpus import read_corpus
 
 CUT = datetime.date(2024, 2, 20)
 

@@ -13,13 +13,13 @@ import pytest
 import sklearn
 
 from classifiers.headings import heading_documents
-from classifiers.labels import ExtraLabel, build_training_set, list_papers, missing_ids
 from classifiers.sections import SectionClassifier
 from classifiers.training import META_FILE, MODEL_FILE, MODEL_FORMAT, load_model, train
+from classifiers.training_set import build_training_set, list_papers, missing_ids
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
-from tracker.listdoc import ListDocument
-from tracker.records import Paper
+from tracker.listdoc.document import ListDocument
+from tracker.records import ExtraLabel, Paper
 
 KD_WORDS = ("distillation", "teacher", "student", "distilled", "rationale", "smaller model", "synthetic instruction data")
 OTHER_WORDS = ("parsing", "treebank", "speech", "translation", "morphology", "sentiment", "summarization corpus")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.config import Config, all_keys, load_config, parse_config
 from tracker.errors import ConfigError
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from tracker.arxiv_categories import CATEGORIES, closest_category
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.config import ConfigProblems, load_config, parse_config
 from tracker.errors import ConfigError
 

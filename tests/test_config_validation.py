@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.config import Config, load_config, parse_config
 from tracker.errors import ConfigError
 
@@ -125,7 +125,7 @@ def no_time_zone_database(tmp_path, monkeypatch):
 def test_the_shipped_config_loads_and_schedules_without_a_time_zone_database(no_time_zone_database, tmp_path) -> None:
     import datetime
 
-    from tracker.schedule import next_fire_times
+    from tracker.weekly.schedule import next_fire_times
 
     config = load_config(ROOT / "config.yaml")
     assert config.schedule.timezone == "UTC"

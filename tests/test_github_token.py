@@ -6,6 +6,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.publish_sample import (
     EPSILON,
     REPO,
@@ -14,12 +15,11 @@ from tests.publish_sample import (
     github_fixture,  # noqa: F401 - fixture
     publisher,
 )
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.config import Config, GithubConfig, token_from_env
 from tracker.errors import ConfigError, PublishError
-from tracker.github_client import to_publish_error
-from tracker.proposals import write_proposals
+from tracker.github.client import to_publish_error
+from tracker.listdoc.proposals import write_proposals
 
 
 @pytest.mark.parametrize("value", [f"{TOKEN}\n", f"  {TOKEN}\r\n", f"\t{TOKEN} "])

@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
+from devservers.arxiv_server import ArxivServer, Fault, corpus_slice
 from tests.conftest import requires_shared
-from tests.servers.arxiv_server import ArxivServer, Fault, corpus_slice
 from tracker.config import ArxivConfig, Config, StoreConfig
 from tracker.errors import SourceError
-from tracker.harvest import harvest, watched_category
 from tracker.records import Paper
-from tracker.store import Store
+from tracker.store.papers import Store
+from tracker.weekly.harvest import harvest, watched_category
 
 pytestmark = requires_shared
 

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from classifiers.labels import ExtraLabel
-from tracker.labels import Label, LabelStore, StoredReview
-from tracker.store import Store
+from tracker.records import ExtraLabel
+from tracker.store.labels import Label, LabelStore, StoredReview
+from tracker.store.papers import Store
 
 A = "KD Algorithms > Knowledge Elicitation > Labeling"
 B = "KD Algorithms > Knowledge Elicitation > Feedback"

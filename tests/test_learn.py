@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from classifiers.training import train
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.learn_sample import (
     IOTA,
     KAPPA,
@@ -28,16 +29,15 @@ from tests.publish_sample import (
     config_for,
     github_fixture,  # noqa: F401 - fixture
 )
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tracker.config import ModelConfig
-from tracker.github_client import build_github
-from tracker.labels import Label, LabelStore
-from tracker.learn import learn
-from tracker.listdoc import ListDocument
+from tracker.github.client import build_github
+from tracker.listdoc.document import ListDocument
 from tracker.records import ScoredPaper
-from tracker.run_log import RunLog
-from tracker.selection import select
-from tracker.store import Store
+from tracker.review.learn import learn
+from tracker.store.labels import Label, LabelStore
+from tracker.store.papers import Store
+from tracker.store.runs import RunLog
+from tracker.weekly.selection import select
 
 TODAY = dt.date(2024, 4, 1)
 DAY = "2024-03-19"
@@ -228,7 +228,7 @@ def test_the_branch_of_the_bot_is_the_one_read(github: GithubServer, tmp_path) -
     """A PR from another branch, even with metadata in its body, is not the bot's."""
     github.push_commit(REPO, "someone/else", {"README.md": drop_lines(README, "2402.00001")})
     repo = github.repo(REPO)
-    from tests.servers.github_state import Pull
+    from devservers.github_state import Pull
 
     body = 'x\n<!-- kd-tracker-metadata\n{"schema": 1, "papers": [{"arxiv_id": "2402.00001", "sections": []}]}\n-->\n'
     repo.pulls[1] = Pull(1, "t", body, "someone/else", "main", "bob", DAY, DAY, state="closed", closed_at=DAY + "T00:00:00Z")

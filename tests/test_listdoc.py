@@ -9,7 +9,8 @@ import pytest
 from tests.conftest import requires_shared
 from tests.listdoc_sample import FEEDBACK, LABELING, SAMPLE
 from tracker.errors import ProposalError
-from tracker.listdoc import ListDocument, Row, normalise_title
+from tracker.listdoc.document import ListDocument, Row
+from tracker.paper_ids import normalise_title
 
 FIXTURES = ["README.2024-02-20.first.md", "README.2024-03-19.before-weekly.md",
             "README.2024-03-19.after-weekly.md", "README.2025-03-09.head.md"]

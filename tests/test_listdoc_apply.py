@@ -9,7 +9,7 @@ import pytest
 
 from tests.listdoc_sample import FEEDBACK, LABELING, SAMPLE
 from tracker.errors import ConfigError, ProposalError
-from tracker.listdoc import ListDocument
+from tracker.listdoc.document import ListDocument
 from tracker.records import Proposal
 
 DAY = datetime.date(2024, 3, 19)
@@ -210,7 +210,7 @@ def test_update_log_template_and_missing_news(caplog):
     result = ListDocument.parse("## News\n" + table).apply(
         [proposal(sections=("S",))], log_date=datetime.date(2025, 1, 2), log_template="{date}: {count} new")
     assert result.text.startswith("## News\n- Update Log\n  - 2025-1-2: 1 new\n\n## S\n")
-    with caplog.at_level(logging.WARNING, logger="tracker.update_log"):
+    with caplog.at_level(logging.WARNING, logger="tracker.listdoc.update_log"):
         result = ListDocument.parse(table, "LIST.md").apply([proposal(sections=("S",))], log_date=DAY)
     assert result.log_line is None and "Update Log" not in result.text
     assert caplog.messages == ["LIST.md has no News heading; the update-log line is not added"]

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from tracker.listdoc import LintProblem, ListDocument
-from tracker.listdoc_dates import DateFormat, compare_keys, date_key, format_date, learn_format, parse_date
+from tracker.listdoc.dates import DateFormat, compare_keys, date_key, format_date, learn_format, parse_date
+from tracker.listdoc.document import LintProblem, ListDocument
 from tracker.records import Proposal
 
 TABLE = "| Title | Venue | Date |\n|---|---|---|\n"

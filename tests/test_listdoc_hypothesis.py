@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from tests.listdoc_sample import LABELING, SAMPLE
 from tracker.errors import ListFormatError, ProposalError
-from tracker.listdoc import ListDocument
-from tracker.listdoc_cells import scan_links, split_cells
+from tracker.listdoc.cells import scan_links, split_cells
+from tracker.listdoc.document import ListDocument
 from tracker.markdown_safe import escape_cell, safe_url, unescape_cell, visible_text
 from tracker.records import Proposal
 

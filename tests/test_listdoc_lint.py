@@ -6,7 +6,8 @@ import pytest
 
 from tests.conftest import requires_shared
 from tracker.errors import ListFormatError
-from tracker.listdoc import LintProblem, ListDocument, normalise_title
+from tracker.listdoc.document import LintProblem, ListDocument
+from tracker.paper_ids import normalise_title
 from tracker.records import Proposal
 
 BROKEN = """\

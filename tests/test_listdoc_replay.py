@@ -30,9 +30,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.cli import cli
-from tracker.listdoc import ListDocument, Row, normalise_title
-from tracker.listdoc_dates import date_key
+from tracker.cli.main import cli
+from tracker.listdoc.dates import date_key
+from tracker.listdoc.document import ListDocument, Row
+from tracker.paper_ids import normalise_title
 
 DAY = "2024-03-19"
 

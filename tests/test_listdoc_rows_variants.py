@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.listdoc import ListDocument
-from tracker.listdoc_rows import columns_of
+from tracker.listdoc.document import ListDocument
+from tracker.listdoc.rows import columns_of
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tracker.errors import ProposalError
-from tracker.listdoc import ListDocument
+from tracker.listdoc.document import ListDocument
 from tracker.records import Proposal
 
 TABLE = "| Title | Venue | Date |\n|---|---|---|\n"

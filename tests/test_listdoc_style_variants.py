@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.listdoc import ListDocument
-from tracker.listdoc_linktext import REPO, LinkText, github_repo, text_key
+from tracker.listdoc.document import ListDocument
+from tracker.listdoc.linktext import REPO, LinkText, github_repo, text_key
 from tracker.records import Proposal
 
 BADGE = "[![Star](https://img.shields.io/github/stars/{0}.svg?style=social&label=Star)](https://github.com/{0})"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from tests.hidden_text import HIDDEN, forbidden_in, gfm_links, hostile_text
 from tracker.errors import ProposalError
-from tracker.listdoc_cells import scan_links, split_cells
+from tracker.listdoc.cells import scan_links, split_cells
 from tracker.markdown_safe import escape_cell, safe_url, unescape_cell, visible_text
 
 

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from classifiers.training import META_FILE, MODEL_FILE, MODEL_FORMAT, load_model, record_evaluation, train
 from tests.test_classifiers_training import make_papers, make_readme
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
-from tracker.listdoc import ListDocument
+from tracker.listdoc.document import ListDocument
 
 
 class WritesMarker:

@@ -6,11 +6,11 @@ from hypothesis import given, settings
 
 from tests.hidden_text import forbidden_in, gfm_links, hostile_text
 from tests.listdoc_sample import LABELING, SAMPLE
-from tracker.bot_record import BotRecord, RecordWeek, render_markdown
-from tracker.labels import Label
-from tracker.listdoc import ListDocument
-from tracker.listdoc_cells import split_cells
+from tracker.listdoc.cells import split_cells
+from tracker.listdoc.document import ListDocument
 from tracker.records import Proposal
+from tracker.review.record import BotRecord, RecordWeek, render_markdown
+from tracker.store.labels import Label
 
 
 @settings(max_examples=150, deadline=None)

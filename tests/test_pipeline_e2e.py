@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from devservers.arxiv_server import ArxivServer, Fault, corpus_slice
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.conftest import SHARED, requires_shared
-from tests.servers.arxiv_server import ArxivServer, Fault, corpus_slice
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tracker.cli import cli
-from tracker.corpus import read_corpus
-from tracker.listdoc import ListDocument
-from tracker.pr_body import parse_pr_metadata
-from tracker.run_log import RunLog
-from tracker.store import Store
+from tracker.cli.main import cli
+from tracker.github.metadata import parse_pr_metadata
+from tracker.listdoc.document import ListDocument
+from tracker.sources.corpus import read_corpus
+from tracker.store.papers import Store
+from tracker.store.runs import RunLog
 
 pytestmark = requires_shared
 
@@ -227,7 +227,7 @@ def test_no_token_means_dry_run_into_the_default_folder(setup, github, tmp_path,
 
 
 def test_second_run_while_one_holds_the_lock_fails_at_once(setup):
-    from tracker.run_lock import run_lock
+    from tracker.weekly.lock import run_lock
 
     with run_lock(setup.parent / "kd.db"):
         result = run(setup, "--as-of", "2024-03-18")
@@ -259,7 +259,7 @@ def test_review_of_a_merged_pr_feeds_the_next_run(setup, github):
     assert not removed & later, "rejected papers are never proposed again"
     assert not set(proposed) & later, "merged papers are in the list now"
     with Store(setup.parent / "kd.db") as store:
-        from tracker.labels import LabelStore
+        from tracker.store.labels import LabelStore
 
         assert LabelStore(store).rejected_ids() >= removed
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tracker.listdoc import ListDocument
-from tracker.pipeline import _training_key
+from tracker.listdoc.document import ListDocument
+from tracker.weekly.pipeline import _training_key
 
 TABLE = "| Title | Venue | Date |\n|---|---|---|\n| [A](https://arxiv.org/abs/2401.00001) | arXiv | 2024-01 |\n"
 

@@ -7,15 +7,22 @@ from datetime import date
 
 import pytest
 
+from devservers.arxiv_server import Fault, atom_page
+from devservers.github_server import github_server_fixture  # noqa: F401 - fixture
 from tests import test_pipeline_e2e as e2e
 from tests.conftest import requires_shared
-from tests.servers.arxiv_server import Fault, atom_page
-from tests.servers.github_server import github_server_fixture  # noqa: F401 - fixture
-from tracker import store_schema
 from tracker.config import ArxivConfig, Config
-from tracker.pipeline import CarriedGaps, RunOptions, RunReport, carried_gaps, pending_since, window_for
-from tracker.run_log import RunLog
-from tracker.store import Store
+from tracker.store import schema as store_schema
+from tracker.store.papers import Store
+from tracker.store.runs import RunLog
+from tracker.weekly.pipeline import (
+    CarriedGaps,
+    RunOptions,
+    RunReport,
+    carried_gaps,
+    pending_since,
+    window_for,
+)
 
 # the weekly job's fixtures: a local arXiv and GitHub, the real list, one model folder for the module
 served_papers, arxiv, github, model_dir, setup = e2e.served_papers, e2e.arxiv, e2e.github, e2e.model_dir, e2e.setup

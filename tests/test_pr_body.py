@@ -12,15 +12,9 @@ from hypothesis import strategies as st
 
 from tests.hidden_text import HIDDEN, forbidden_in, hostile_text
 from tests.publish_sample import EPSILON, FEEDBACK, LABELING, ZETA, context
-from tracker.pr_body import (
-    MAX_BODY,
-    PaperMetadata,
-    parse_pr_metadata,
-    render_blocked_comment,
-    render_body,
-    render_title,
-)
-from tracker.publish import PublishContext
+from tracker.github.metadata import PaperMetadata, parse_pr_metadata
+from tracker.publish.body import MAX_BODY, render_blocked_comment, render_body, render_title
+from tracker.publish.publisher import PublishContext
 from tracker.records import Proposal, SectionScore
 
 EXPECTED = """\

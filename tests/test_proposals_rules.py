@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from tests.listdoc_sample import LABELING, SAMPLE
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.errors import ProposalError
-from tracker.proposals import parse_proposals, read_numbered_proposals
+from tracker.listdoc.proposals import parse_proposals, read_numbered_proposals
 
 GOOD = {"title": "New Paper", "url": "https://arxiv.org/abs/2401.00005", "sections": [LABELING], "date": "2024-01"}
 

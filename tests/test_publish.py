@@ -8,6 +8,8 @@ import json
 import pytest
 from github import Auth, Github
 
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_state import Identity
 from tests.publish_sample import (
     ALPHA_AGAIN,
     BOT,
@@ -23,10 +25,8 @@ from tests.publish_sample import (
     github_fixture,  # noqa: F401 - fixture
     publisher,
 )
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tests.servers.github_state import Identity
-from tracker.pr_body import parse_pr_metadata
-from tracker.publish import BOT_TRAILER
+from tracker.github.metadata import parse_pr_metadata
+from tracker.publish.publisher import BOT_TRAILER
 from tracker.records import Proposal
 
 EMAIL = "kd-tracker@users.noreply.github.com"
@@ -307,7 +307,7 @@ def test_preview_of_given_text_asks_github_nothing(github: GithubServer, tmp_pat
 
 
 def test_dry_run_summaries_without_an_open_pr_read_as_sentences() -> None:
-    from tracker.publish_records import PublishOutcome
+    from tracker.publish.context import PublishOutcome
 
     def outcome(status: str) -> PublishOutcome:
         return PublishOutcome(status, None, None, 0, "", "", "", dry_run=True)

@@ -7,13 +7,13 @@ import logging
 import pytest
 from github import Auth, Github, GithubException
 
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.publish_sample import EPSILON, REPO, TOKEN, config_for, context
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tracker.config import Config
 from tracker.errors import PublishError
-from tracker.github_client import READ_METHODS, ReadRetry, build_github, make_retry
+from tracker.github.client import READ_METHODS, ReadRetry, build_github, make_retry
 from tracker.logs import REDACT
-from tracker.publish import Publisher
+from tracker.publish.publisher import Publisher
 
 BLOBS = f"/repos/{REPO}/git/blobs"
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_state import Identity, Pull
 from tests.publish_sample import (
     BRANCH,
     EPSILON,
@@ -25,11 +27,9 @@ from tests.publish_sample import (
     github_fixture,  # noqa: F401 - fixture
     publisher,
 )
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tests.servers.github_state import Identity, Pull
 from tracker.errors import PublishError
-from tracker.github_client import build_github
-from tracker.publish import BOT_TRAILER, Publisher
+from tracker.github.client import build_github
+from tracker.publish.publisher import BOT_TRAILER, Publisher
 
 ROOT = Path(__file__).resolve().parent.parent
 PULLS = f"/repos/{REPO}/pulls"

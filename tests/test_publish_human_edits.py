@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.publish_sample import (
     EPSILON,
     FEEDBACK,
@@ -19,8 +20,8 @@ from tests.publish_sample import (
     github_fixture,  # noqa: F401 - fixture
     publisher,
 )
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tracker.pr_body import NOTES_MARKER, notes_of, parse_pr_metadata, render_footer, title_edited, with_notes
+from tracker.github.metadata import parse_pr_metadata
+from tracker.publish.body import NOTES_MARKER, notes_of, render_footer, title_edited, with_notes
 from tracker.records import Proposal
 
 BOT_TITLE = "Weekly update: 1 new papers (2024-03-11..2024-03-18)"

@@ -6,7 +6,7 @@ import pytest
 
 from tests.publish_sample import EPSILON, NEAR, ZETA
 from tracker.errors import ProposalError
-from tracker.proposals import parse_proposals, read_proposals, write_proposals
+from tracker.listdoc.proposals import parse_proposals, read_proposals, write_proposals
 from tracker.records import Proposal, SectionScore
 
 

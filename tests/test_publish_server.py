@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import requests
 
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.conftest import SHARED, requires_shared
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 
 FIXTURES = SHARED / "fixtures" / "github"
 HEADERS = {"Authorization": "token t0ken-for-shape-tests"}

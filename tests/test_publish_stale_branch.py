@@ -7,6 +7,7 @@ the default branch; the next week must still open a new PR.
 
 from __future__ import annotations
 
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.publish_sample import (
     BRANCH,
     EPSILON,
@@ -16,8 +17,7 @@ from tests.publish_sample import (
     github_fixture,  # noqa: F401 - fixture
     publisher,
 )
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tracker.publish import BOT_TRAILER
+from tracker.publish.publisher import BOT_TRAILER
 
 EMAIL = "kd-tracker@users.noreply.github.com"
 BRANCH_REF = f"/repos/{REPO}/git/refs/heads/{BRANCH}"

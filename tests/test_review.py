@@ -9,10 +9,10 @@ import pytest
 from tests.conftest import requires_shared
 from tests.publish_sample import FEEDBACK, LABELING, README
 from tracker.errors import ListFormatError
-from tracker.labels import Label
-from tracker.listdoc import ListDocument
-from tracker.pr_body import PaperMetadata, PrMetadata
-from tracker.review import RowOutcome, changes_over, history_labels, list_changes, review_pull
+from tracker.github.metadata import PaperMetadata, PrMetadata
+from tracker.listdoc.document import ListDocument
+from tracker.review.signals import RowOutcome, changes_over, history_labels, list_changes, review_pull
+from tracker.store.labels import Label
 
 ALPHA = "| [**Alpha Distillation**](https://arxiv.org/abs/2402.00001) | arXiv | 2024-02 |"
 

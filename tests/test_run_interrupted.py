@@ -16,20 +16,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.records import Paper, ScoredPaper
-from tracker.run_lock import run_lock
-from tracker.run_log import RunLog
-from tracker.store import Store
+from tracker.store.papers import Store
+from tracker.store.runs import RunLog
+from tracker.weekly.lock import run_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 
 KILLED_RUN = textwrap.dedent("""\
     import datetime as dt, sys, threading
     from tracker.records import Paper, ScoredPaper
-    from tracker.run_lock import run_lock
-    from tracker.run_log import RunLog
-    from tracker.store import Store
+    from tracker.weekly.lock import run_lock
+    from tracker.store.runs import RunLog
+    from tracker.store.papers import Store
 
     as_of = dt.date(2024, 3, 25)
     with run_lock(sys.argv[1]), Store(sys.argv[1]) as store:
@@ -77,7 +77,7 @@ def test_the_next_run_marks_a_killed_run_interrupted_and_report_shows_it(store_p
     with Store(store_path) as store:
         assert [r.status for r in RunLog(store).runs()] == ["ok", "running"]  # nothing could close it
 
-    with run_lock(store_path), Store(store_path) as store, caplog.at_level(logging.WARNING, logger="tracker.run_log"):
+    with run_lock(store_path), Store(store_path) as store, caplog.at_level(logging.WARNING, logger="tracker.store.runs"):
         runs = RunLog(store)
         as_of = dt.date(2024, 3, 26)
         next_run = runs.start(as_of=as_of, since=dt.date(2024, 3, 15), until=as_of, dry_run=False)

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from tracker.records import Paper, ScoredPaper, SectionScore
-from tracker.run_log import RunLog
-from tracker.store import Store
+from tracker.store.papers import Store
+from tracker.store.runs import RunLog
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_unknown_status_is_refused(runs):
 
 def test_window_follows_the_last_successful_run_dry_or_not(runs):
     from tracker.config import Config
-    from tracker.pipeline import RunOptions, window_for
+    from tracker.weekly.pipeline import RunOptions, window_for
 
     config = Config()
     as_of = date(2024, 3, 25)
@@ -70,7 +70,7 @@ def test_window_follows_the_last_successful_run_dry_or_not(runs):
 
 
 def test_pending_since_goes_back_to_the_first_run_of_the_open_pr(runs):
-    from tracker.pipeline import pending_since
+    from tracker.weekly.pipeline import pending_since
 
     one = runs.start(as_of=date(2024, 3, 18), since=date(2024, 3, 8), until=date(2024, 3, 18), dry_run=False)
     runs.finish(one, status="ok", outcome="created", pr_number=1)
@@ -84,7 +84,7 @@ def test_pending_since_goes_back_to_the_first_run_of_the_open_pr(runs):
 
 def test_first_run_scores_only_the_last_window_of_its_backfill(runs):
     from tracker.config import Config
-    from tracker.pipeline import RunOptions, score_since
+    from tracker.weekly.pipeline import RunOptions, score_since
 
     config = Config()
     as_of = date(2024, 3, 25)

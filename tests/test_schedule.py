@@ -10,7 +10,7 @@ import pytest
 
 from tracker.config import ScheduleConfig
 from tracker.errors import ConfigError
-from tracker.schedule import JOB_ID, build_trigger, make_scheduler, next_fire_times, serve
+from tracker.weekly.schedule import JOB_ID, build_trigger, make_scheduler, next_fire_times, serve
 
 UTC = ZoneInfo("UTC")
 
@@ -89,7 +89,7 @@ def test_serve_runs_job_and_stops_cleanly_on_sigterm(caplog, monkeypatch):
         return "ok"
 
     # make the first run due now, then send SIGTERM once it has run
-    import tracker.schedule as mod
+    import tracker.weekly.schedule as mod
 
     original = mod.make_scheduler
 
@@ -105,7 +105,7 @@ def test_serve_runs_job_and_stops_cleanly_on_sigterm(caplog, monkeypatch):
         signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
 
     threading.Thread(target=stopper, daemon=True).start()
-    caplog.set_level(logging.INFO, logger="tracker.schedule")
+    caplog.set_level(logging.INFO, logger="tracker.weekly.schedule")
     previous = signal.getsignal(signal.SIGTERM)
     serve(ScheduleConfig(jitter_seconds=0), job)
     assert ran.is_set()

@@ -59,8 +59,8 @@ def test_a_signal_during_a_run_lets_it_finish_then_the_daemon_exits(sig: signal.
     code, out, err = daemon.wait()
     assert (code, out.split()) == (0, ["run-finished", "daemon-exited"]), err
     assert f"received {sig.name}; shutting down after the current run" in err
-    assert "tracker.schedule: weekly run finished: ok" in err
-    assert err.rstrip().endswith("tracker.schedule: scheduler stopped")
+    assert "tracker.weekly.schedule: weekly run finished: ok" in err
+    assert err.rstrip().endswith("tracker.weekly.schedule: scheduler stopped")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from tracker.config import ModelConfig
-from tracker.listdoc import ListDocument
+from tracker.listdoc.document import ListDocument
 from tracker.records import Paper, ScoredPaper, SectionScore
-from tracker.selection import select
+from tracker.weekly.selection import select
 
 README = """# List
 

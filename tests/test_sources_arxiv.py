@@ -9,8 +9,8 @@ from datetime import date, datetime, timezone
 import arxiv
 import pytest
 
+from devservers.arxiv_server import ArxivServer, Fault, corpus_slice
 from tests.conftest import requires_shared
-from tests.servers.arxiv_server import ArxivServer, Fault, corpus_slice
 from tracker.config import ArxivConfig
 from tracker.errors import SourceError
 from tracker.records import Paper

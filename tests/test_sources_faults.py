@@ -13,15 +13,15 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from devservers.arxiv_server import ArxivServer, Fault, corpus_slice, tracker_config
 from tests.conftest import requires_shared
-from tests.servers.arxiv_server import ArxivServer, Fault, corpus_slice, tracker_config
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.config import ArxivConfig
 from tracker.errors import SourceError
 from tracker.records import Paper
 from tracker.sources.arxiv_api import ArxivSource
 from tracker.sources.rss import RssSource
-from tracker.store import Store
+from tracker.store.papers import Store
 
 pytestmark = requires_shared
 

@@ -1,7 +1,7 @@
 """No paper lost, no hang (issue 13): arXiv's unstable paging, pages cut inside an entry, bodies dripped past the timeout.
 
 Everything goes through the real ``arxiv``/``requests``/``feedparser`` stack
-against the local arXiv (:mod:`tests.servers.arxiv_server`).
+against the local arXiv (:mod:`devservers.arxiv_server`).
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from devservers.arxiv_server import ArxivServer, Fault, corpus_slice, tracker_config
 from tests.conftest import requires_shared
-from tests.servers.arxiv_server import ArxivServer, Fault, corpus_slice, tracker_config
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.config import ArxivConfig
 from tracker.errors import SourceError
 from tracker.records import Paper
 from tracker.sources.arxiv_api import ArxivSource
 from tracker.sources.deadline import DeadlineExceeded, request_within
 from tracker.sources.rss import RssSource
-from tracker.store import Store
+from tracker.store.papers import Store
 
 pytestmark = requires_shared
 

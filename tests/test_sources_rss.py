@@ -8,8 +8,8 @@ import feedparser
 import pytest
 import requests
 
+from devservers.arxiv_server import FIXTURES, ArxivServer, Fault, corpus_slice
 from tests.conftest import requires_shared
-from tests.servers.arxiv_server import FIXTURES, ArxivServer, Fault, corpus_slice
 from tracker.config import ArxivConfig
 from tracker.errors import SourceError
 from tracker.sources.rss import RssSource

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import store_schema
 from tracker.errors import StoreError
 from tracker.records import Paper
-from tracker.store import FetchLogRow, Store, UpsertCounts
+from tracker.store import schema as store_schema
+from tracker.store.papers import FetchLogRow, Store, UpsertCounts
 
 SEEN = date(2024, 3, 18)
 

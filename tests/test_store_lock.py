@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.servers.arxiv_server import ArxivServer
-from tracker.cli import cli
-from tracker.corpus import write_corpus
+from devservers.arxiv_server import ArxivServer
+from tracker.cli.main import cli
 from tracker.records import Paper, ScoredPaper
-from tracker.run_lock import run_lock
-from tracker.run_log import RunLog
-from tracker.store import Store
+from tracker.sources.corpus import write_corpus
+from tracker.store.papers import Store
+from tracker.store.runs import RunLog
+from tracker.weekly.lock import run_lock
 
 AS_OF = dt.date(2024, 3, 18)
 PAPERS = [Paper(arxiv_id=f"2403.0000{i}", title=f"Paper {i}", abstract="a distilled student", published="2024-03-12",

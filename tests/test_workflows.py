@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from tracker.config import ScheduleConfig
-from tracker.schedule import build_trigger
+from tracker.weekly.schedule import build_trigger
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -232,3 +232,26 @@ class ScoredPaper:
             },
             ensure_ascii=False,
         )
+
+
+@dataclass(frozen=True)
+class ExtraLabel:
+    """A maintainer's review signal about one paper."""
+
+    arxiv_id: str
+    """The paper (versionless arXiv id)."""
+    label: int
+    """1: belongs in the list; 0: does not (or, with ``section``, not in that section)."""
+    section: str | None = None
+    """The section the signal is about, or None for the paper as a whole."""
+
+    @classmethod
+    def coerce(cls, obj: Any) -> ExtraLabel:
+        """Accept an ExtraLabel, a mapping with the same keys, or a tuple ``(arxiv_id, label[, section])``."""
+        if isinstance(obj, cls):
+            return obj
+        if isinstance(obj, dict):
+            return cls(str(obj["arxiv_id"]), int(obj["label"]), obj.get("section") or None)
+        if isinstance(obj, tuple | list):
+            return cls(str(obj[0]), int(obj[1]), (obj[2] if len(obj) > 2 else None) or None)
+        return cls(str(obj.arxiv_id), int(obj.label), getattr(obj, "section", None) or None)

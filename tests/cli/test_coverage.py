@@ -7,10 +7,10 @@ from datetime import date
 
 from click.testing import CliRunner
 
+from devservers.arxiv_server import corpus_slice
 from tests.conftest import requires_shared
-from tests.servers.arxiv_server import corpus_slice
-from tracker.cli import cli
-from tracker.store import Store
+from tracker.cli.main import cli
+from tracker.store.papers import Store
 
 pytestmark = requires_shared
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tests.cli.test_train import setup
-from tracker.cli import cli
+from tracker.cli.main import cli
 
 
 def test_evaluate_prints_cv_and_replay_and_writes_plots(tmp_path: Path):

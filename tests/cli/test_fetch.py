@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
+from devservers.arxiv_server import ArxivServer, Fault, corpus_slice, tracker_config
 from tests.conftest import requires_shared
-from tests.servers.arxiv_server import ArxivServer, Fault, corpus_slice, tracker_config
-from tracker.cli import cli
-from tracker.store import Store
+from tracker.cli.main import cli
+from tracker.store.papers import Store
 
 pytestmark = requires_shared
 

@@ -7,14 +7,14 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.conftest import requires_shared
 from tests.learn_sample import merged_pr_reviewed
 from tests.publish_sample import (
     REPO,
     github_fixture,  # noqa: F401 - fixture
 )
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tracker.cli import cli
+from tracker.cli.main import cli
 
 TABLE = """\
 PRs read        1 (1 merged, 0 closed; 0 open, not reviewed yet)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from tests.hidden_text import HIDDEN, forbidden_in, gfm_links
 from tests.listdoc_sample import FEEDBACK, LABELING, SAMPLE
-from tracker.cli import cli
+from tracker.cli.main import cli
 
 NEW_ROW = "| [**New Paper**](https://arxiv.org/abs/2401.00005) | arXiv | 2024-01 | [Github](https://github.com/n/p) |"
 PROPOSAL = {"arxiv_id": "2401.00005", "title": "New Paper", "url": "https://arxiv.org/abs/2401.00005",

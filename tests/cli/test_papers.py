@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import requires_shared
-from tracker.cli import cli
-from tracker.corpus import read_corpus, write_corpus
-from tracker.store import Store
+from tracker.cli.main import cli
+from tracker.sources.corpus import read_corpus, write_corpus
+from tracker.store.papers import Store
 
 pytestmark = requires_shared
 
@@ -32,7 +32,7 @@ def config_for(folder):
 @pytest.fixture(scope="module")
 def slice_file(tmp_path_factory):
     """Two weeks of the shared corpus as a corpus file (written from the shared file, in tmp only)."""
-    from tests.servers.arxiv_server import corpus_slice
+    from devservers.arxiv_server import corpus_slice
 
     path = tmp_path_factory.mktemp("corpus") / "slice.jsonl.gz"
     write_corpus(corpus_slice(date(2024, 3, 4), SUN), path)

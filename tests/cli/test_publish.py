@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
 from tests.conftest import requires_shared
 from tests.publish_sample import (
     EPSILON,
@@ -14,10 +15,9 @@ from tests.publish_sample import (
     ZETA,
     github_fixture,  # noqa: F401 - fixture
 )
-from tests.servers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tracker.cli import cli
-from tracker.pr_body import parse_pr_metadata
-from tracker.proposals import write_proposals
+from tracker.cli.main import cli
+from tracker.github.metadata import parse_pr_metadata
+from tracker.listdoc.proposals import write_proposals
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.hidden_text import HIDDEN, forbidden_in
-from tracker.cli import cli
-from tracker.labels import Label, LabelStore, StoredReview
+from tracker.cli.main import cli
 from tracker.records import Paper, ScoredPaper
-from tracker.run_log import RunLog
-from tracker.store import Store
+from tracker.store.labels import Label, LabelStore, StoredReview
+from tracker.store.papers import Store
+from tracker.store.runs import RunLog
 
 LABELING = "KD Algorithms > Knowledge Elicitation > Labeling"
 
@@ -104,7 +104,7 @@ def test_report_on_an_empty_store_and_without_one(tmp_path, monkeypatch) -> None
 
 
 def test_one_run_is_not_runs() -> None:
-    from tracker.bot_record import _plural
+    from tracker.review.record import _plural
 
     assert (_plural(1, "run"), _plural(2, "run"), _plural(0, "run")) == ("1 run", "2 runs", "0 runs")
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from click.testing import CliRunner
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 
 
 def test_schedule_next_prints_the_next_run_times(tmp_path):

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from classifiers.training import load_model
 from tests.cli.test_train import setup
-from tracker.cli import cli
-from tracker.corpus import write_corpus
+from tracker.cli.main import cli
+from tracker.sources.corpus import write_corpus
 
 
 def test_score_writes_one_line_per_paper(tmp_path: Path):

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tests.servers.arxiv_server import ArxivServer
+from devservers.arxiv_server import ArxivServer
 from tests.test_classifiers_training import make_papers, make_readme
-from tracker.cli import cli
-from tracker.corpus import write_corpus
+from tracker.cli.main import cli
+from tracker.sources.corpus import write_corpus
 
 
 def setup(folder: Path, skip: int = 0) -> tuple[str, str, list]:

@@ -1,0 +1,197 @@
+"""The training set, built from the list itself.
+
+Positives are the list's rows matched to papers by arXiv id or normalised
+title; a paper in several sections counts for each. Negatives are the other
+papers (all of them, or a seeded sample of ``negatives``), dated before
+``train_until`` when one is given. Maintainers' review labels
+(:class:`ExtraLabel`) add positives, negatives and section corrections.
+
+Positive-unlabeled learning: the "negatives" are really unlabeled, and some of
+them are papers the list would take. Unlabeled papers that look like
+distillation of LLMs (see :data:`LIKELY_POSITIVE`) get ``unlabeled_weight``
+instead of 1, so they pull the model down less; explicit rejections keep weight 1.
+
+The list's section headings (:mod:`classifiers.headings`) join the relevance
+fit as positive documents of weight ``heading_weight`` (:meth:`TrainingSet.fit_data`);
+they are not papers, so counts, sections and evaluations leave them out.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from classifiers.features import DISTIL, LLM_CONTEXT, paper_text
+from classifiers.headings import heading_documents
+from tracker.paper_ids import normalise_title
+from tracker.records import ExtraLabel, Paper
+
+log = logging.getLogger(__name__)
+
+LIKELY_POSITIVE = (DISTIL, LLM_CONTEXT)
+"""An unlabeled paper matching all of these patterns is down-weighted as a negative."""
+
+
+class RowLike(Protocol):
+    """What training needs from a list row (:class:`tracker.listdoc.document.Row` has it)."""
+
+    arxiv_id: str | None
+    title: str
+    section: str
+
+
+@dataclass
+class ListPaper:
+    """One distinct paper of the list, with every section it sits in."""
+
+    arxiv_id: str | None
+    title: str
+    sections: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TrainingSet:
+    """Papers with their labels, weights and sections, ready for ``fit``."""
+
+    papers: list[Paper]
+    """Positives first, then negatives."""
+    y: np.ndarray
+    """1 for positives, 0 for negatives (int8)."""
+    sample_weight: np.ndarray
+    """Weight of each paper in the relevance fit (float64)."""
+    sections: list[tuple[str, ...]]
+    """Sections of each paper (empty for negatives)."""
+    unmatched: list[ListPaper]
+    """Papers of the list that none of the given papers matched (left out)."""
+    headings: list[Paper] = field(default_factory=list)
+    """The list's section headings as documents (see :mod:`classifiers.headings`)."""
+    heading_weight: float = 0.0
+    """Weight of each heading document in the relevance fit."""
+
+    @property
+    def positives(self) -> int:
+        return int(self.y.sum())
+
+    @property
+    def negatives(self) -> int:
+        return int(len(self.y) - self.y.sum())
+
+    def fit_data(self) -> tuple[list[Paper], np.ndarray, np.ndarray]:
+        """Papers, labels and weights for the relevance fit: the papers, then the heading documents as positives."""
+        if not self.headings or self.heading_weight <= 0:
+            return self.papers, self.y, self.sample_weight
+        n = len(self.headings)
+        return (
+            self.papers + self.headings,
+            np.r_[self.y, np.ones(n, dtype=np.int8)],
+            np.r_[self.sample_weight, np.full(n, self.heading_weight)],
+        )
+
+
+def list_papers(rows: Iterable[RowLike]) -> list[ListPaper]:
+    """Group the list's rows into distinct papers (same arXiv id, else same normalised title)."""
+    by_key: dict[str, ListPaper] = {}
+    for row in rows:
+        key = f"id:{row.arxiv_id}" if row.arxiv_id else f"title:{normalise_title(row.title)}"
+        paper = by_key.setdefault(key, ListPaper(row.arxiv_id, row.title))
+        if row.section and row.section not in paper.sections:
+            paper.sections.append(row.section)
+    return list(by_key.values())
+
+
+def missing_ids(rows: Iterable[RowLike], papers: Iterable[Paper]) -> list[str]:
+    """arXiv ids of list papers that ``papers`` lacks (to look up on the arXiv API), in list order."""
+    have = {p.arxiv_id for p in papers}
+    return [lp.arxiv_id for lp in list_papers(rows) if lp.arxiv_id and lp.arxiv_id not in have]
+
+
+def _likely_positive(paper: Paper) -> bool:
+    text = paper_text(paper)
+    return all(re.search(p, text, re.IGNORECASE) for p in LIKELY_POSITIVE)
+
+
+def build_training_set(
+    rows: Iterable[RowLike],
+    papers: Iterable[Paper],
+    *,
+    train_until: datetime.date | None = None,
+    extra_labels: Iterable[Any] = (),
+    negatives: int = 0,
+    unlabeled_weight: float = 1.0,
+    heading_weight: float = 0.0,
+    random_state: int = 0,
+) -> TrainingSet:
+    """Match the list to ``papers`` and label everything; see the module docstring."""
+    if heading_weight < 0:
+        raise ValueError(f"heading_weight must be at least 0, got {heading_weight}")
+    wanted = list_papers(rows)
+    extras = [ExtraLabel.coerce(e) for e in extra_labels]
+    pool: dict[str, Paper] = {}
+    by_title: dict[str, str] = {}
+    for paper in papers:
+        pool.setdefault(paper.arxiv_id, paper)
+        by_title.setdefault(normalise_title(paper.title), paper.arxiv_id)
+
+    sections: dict[str, list[str]] = {}
+    unmatched: list[ListPaper] = []
+    for lp in wanted:
+        pid = lp.arxiv_id if lp.arxiv_id in pool else by_title.get(normalise_title(lp.title))
+        if pid is None:
+            unmatched.append(lp)
+            continue
+        target = sections.setdefault(pid, [])
+        target.extend(s for s in lp.sections if s not in target)
+
+    rejected: set[str] = set()
+    for extra in extras:
+        if extra.arxiv_id not in pool:
+            log.debug("review label for %s: paper not among the training papers, skipped", extra.arxiv_id)
+            continue
+        if extra.label == 1:
+            target = sections.setdefault(extra.arxiv_id, [])
+            if extra.section and extra.section not in target:
+                target.append(extra.section)
+        elif extra.section:
+            if extra.arxiv_id in sections and extra.section in sections[extra.arxiv_id]:
+                sections[extra.arxiv_id].remove(extra.section)
+        elif extra.arxiv_id not in sections:
+            rejected.add(extra.arxiv_id)
+
+    cut = train_until.isoformat() if train_until else None
+    negative_ids = [
+        pid for pid, p in pool.items() if pid not in sections and (cut is None or (p.day and p.day < cut)) or pid in rejected
+    ]
+    negative_ids = list(dict.fromkeys(negative_ids))
+    if negatives and len(negative_ids) > negatives:
+        keep = set(np.random.RandomState(random_state).choice(len(negative_ids), negatives, replace=False).tolist())
+        keep_ids = [pid for i, pid in enumerate(negative_ids) if i in keep]
+        negative_ids = keep_ids + [pid for pid in negative_ids if pid in rejected and pid not in keep_ids]
+
+    positive_ids = list(sections)
+    chosen = [pool[pid] for pid in positive_ids] + [pool[pid] for pid in negative_ids]
+    y = np.r_[np.ones(len(positive_ids), dtype=np.int8), np.zeros(len(negative_ids), dtype=np.int8)]
+    weight = np.ones(len(chosen), dtype=np.float64)
+    if unlabeled_weight != 1.0:
+        for i, pid in enumerate(negative_ids, start=len(positive_ids)):
+            if pid not in rejected and _likely_positive(pool[pid]):
+                weight[i] = unlabeled_weight
+    labels = [tuple(sections[pid]) for pid in positive_ids] + [()] * len(negative_ids)
+    if unmatched:  # most of the list missing is a warning: the model then learns from a few papers
+        log.log(logging.WARNING if 2 * len(unmatched) > len(wanted) else logging.INFO,
+                "%d of the list's %d papers are not among the given papers: %s", len(unmatched), len(wanted),
+                "; ".join((lp.arxiv_id or lp.title[:40]) for lp in unmatched[:5]))
+    # the list's sections, and those review labels put papers in
+    named = [s for lp in wanted for s in lp.sections] + [s for found in sections.values() for s in found]
+    headings = heading_documents(named) if heading_weight > 0 else []
+    return TrainingSet(chosen, y, weight, labels, unmatched, headings, heading_weight)
+
+
+def sections_of(training: TrainingSet) -> Sequence[tuple[str, ...]]:
+    """Section label sets of the positives, in order."""
+    return [s for s, label in zip(training.sections, training.y, strict=True) if label == 1]

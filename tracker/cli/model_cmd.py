@@ -1,0 +1,180 @@
+"""``kd-tracker train``, ``score`` and ``evaluate``: the relevance and section models."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+import click
+
+from tracker.cli.dates import DATE
+from tracker.cli.options import config_option
+from tracker.config import Config
+from tracker.errors import ListFormatError, SourceError, StoreError
+from tracker.records import Paper
+from tracker.sources.arxiv_api import ArxivSource
+from tracker.sources.corpus import read_corpus
+
+log = logging.getLogger(__name__)
+
+LIST_OPTION = click.option("--list", "list_path", required=True, type=click.Path(dir_okay=False),
+                           help="The list's README (markdown tables under section headings).")
+PAPERS_HELP = "Corpus file (JSONL or JSONL.gz); without it, the store's papers."
+
+
+def _read_list(path: str) -> tuple[str, list]:
+    from tracker.listdoc.document import ListDocument
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise ListFormatError(f"{path}: cannot read the list ({e.strerror or e})") from e
+    rows = ListDocument.parse(text, name=path).rows()
+    if not rows:
+        raise ListFormatError(f"{path}: no paper rows found; pass the list's README.md (tables of papers under headings)")
+    return text, rows
+
+
+def _papers(config: Config, path: str | None) -> list[Paper]:
+    if path is not None:
+        return list(read_corpus(path))
+    if not Path(config.store.path).is_file():
+        raise StoreError(f"no store at {config.store.path}; run `kd-tracker fetch` first or pass --papers FILE")
+    from tracker.store.papers import Store
+
+    with Store(config.store.path) as store:
+        return store.papers()
+
+
+def _look_up_missing(config: Config, rows: list, papers: list[Paper]) -> list[Paper]:
+    """List papers absent from ``papers``, fetched from the arXiv API by id (a warning, not an error, on failure)."""
+    from classifiers.training_set import missing_ids
+
+    ids = missing_ids(rows, papers)
+    if not ids:
+        return []
+    try:
+        found = ArxivSource.from_config(config.arxiv).fetch_ids(ids)
+    except SourceError as e:
+        log.warning("%s; training without the %d missing list papers", e, len(ids))
+        return []
+    log.info("looked up %d of %d missing list papers on the arXiv API", len(found), len(ids))
+    return found
+
+
+@click.command(name="train")
+@LIST_OPTION
+@click.option("--papers", "papers_path", type=click.Path(dir_okay=False), default=None, help=PAPERS_HELP)
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder to write the model to (default: model.path).")
+@click.option("--train-until", type=DATE, default=None, help="Use only papers dated before this day as negatives (YYYY-MM-DD).")
+@click.option("--offline", is_flag=True, help="Do not look up list papers missing from the papers on the arXiv API.")
+@config_option
+def train_cmd(config: Config, list_path: str, papers_path: str | None, model_dir: str | None,
+              train_until: date | None, offline: bool) -> None:
+    """Train the relevance and section models on a list and a corpus (or the store).
+
+    The list's papers are the positives (matched by arXiv id or title), every
+    other paper a negative. List papers missing from the papers are looked up
+    on the arXiv API by id, unless --offline.
+
+    \b
+    Example:
+        kd-tracker train --list README.md --papers corpus.jsonl.gz --model .kd-tracker/model
+    """
+    from classifiers.training import train
+
+    text, rows = _read_list(list_path)
+    papers = _papers(config, papers_path)
+    if not offline:
+        papers += _look_up_missing(config, rows, papers)
+    model = train(rows, papers, config=config.model, train_until=train_until, list_file=list_path, list_text=text)
+    directory = model.save(model_dir or config.model.path)
+    meta = model.metadata
+    missing = len(meta["unmatched_list_papers"])
+    click.echo(f"trained on {meta['positives']} list papers and {meta['negatives']} other papers"
+               + (f" ({missing} list papers not found)" if missing else ""))
+    click.echo(f"sections: {len(meta['sections'])}, vocabulary: {meta['vocabulary']} terms, {meta['seconds']:.1f} s")
+    click.echo(f"model {model.version} saved to {directory}")
+
+
+@click.command(name="score")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+              help="Model folder (default: model.path).")
+@click.option("--papers", "papers_path", type=click.Path(dir_okay=False), required=True,
+              help="Corpus file (JSONL or JSONL.gz) of the papers to score.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
+              help="JSONL file to write: one line per paper (id, score, sections, terms).")
+@config_option
+def score_cmd(config: Config, model_dir: str | None, papers_path: str, out_path: str) -> None:
+    """Score papers with a trained model: relevance probability, ranked sections and the terms behind the score.
+
+    The saved pipeline is applied as is (nothing is refitted).
+
+    \b
+    Example:
+        kd-tracker score --model .kd-tracker/model --papers week.jsonl.gz --out scores.jsonl
+    """
+    from classifiers.training import load_model
+
+    model = load_model(model_dir or config.model.path)
+    papers = list(read_corpus(papers_path))
+    scored = model.score(papers)
+    try:
+        with open(out_path, "w", encoding="utf-8") as handle:
+            for item in scored:
+                handle.write(item.to_json() + "\n")
+    except OSError as e:
+        raise StoreError(f"{out_path}: cannot write the scores ({e.strerror or e})") from e
+    click.echo(f"scored {len(scored)} papers -> {out_path}")
+
+
+@click.command(name="evaluate")
+@LIST_OPTION
+@click.option("--papers", "papers_path", type=click.Path(dir_okay=False), default=None, help=PAPERS_HELP)
+@click.option("--truth", "truth_path", type=click.Path(dir_okay=False), default=None,
+              help="List-history JSONL (first_seen_date per paper): runs the temporal replay on the papers added later.")
+@click.option("--train-until", type=DATE, default=None,
+              help="Replay: the list's date (default: the newest first_seen_date of its papers in --truth).")
+@click.option("--plots", "plots_dir", type=click.Path(file_okay=False), default=None, help="Folder to write PNG plots to.")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+              help="Model folder whose model.json gets these figures under 'evaluation'.")
+@config_option
+def evaluate_cmd(config: Config, list_path: str, papers_path: str | None, truth_path: str | None,
+                 train_until: date | None, plots_dir: str | None, folds: int, model_dir: str | None) -> None:
+    """Cross-validate on the list's papers and, with --truth, replay the weeks after the list's date.
+
+    Prints the model beside the keyword baseline ("distil" match count) and
+    recommends a threshold: the best recall whose median week stays within
+    model.proposals_per_pr.
+
+    \b
+    Example:
+        kd-tracker evaluate --list README.md --papers corpus.jsonl.gz --truth list_history.jsonl --plots plots/
+    """
+    from classifiers.evaluation import cross_validate, list_date, temporal_replay, truth_from_history
+    from classifiers.reports import evaluation_summary, format_cv, format_replay
+
+    _, rows = _read_list(list_path)
+    papers = _papers(config, papers_path)
+    report = cross_validate(rows, papers, config=config.model, folds=folds)
+    click.echo(format_cv(report))
+    replay = None
+    if truth_path is not None:
+        until = train_until or list_date(truth_path, rows)
+        truth = truth_from_history(truth_path, rows, until)
+        replay = temporal_replay(rows, papers, truth, config=config.model, train_until=until)
+        click.echo("")
+        click.echo(format_replay(replay))
+    if plots_dir is not None:
+        from classifiers.plots import write_plots
+
+        threshold = report.advice.threshold if report.advice else config.model.threshold
+        for path in write_plots(report, plots_dir, threshold):
+            click.echo(f"wrote {path}")
+    if model_dir is not None:
+        from classifiers.training import record_evaluation
+
+        click.echo(f"recorded the evaluation in {record_evaluation(model_dir, evaluation_summary(report, replay))}")

@@ -1,0 +1,95 @@
+"""``kd-tracker publish``: open or update the weekly pull request from a PROPOSALS.jsonl file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import click
+
+from tracker.config import Config, token_from_env
+from tracker.errors import ConfigError, PublishError
+from tracker.github.client import build_github
+from tracker.listdoc.proposals import read_proposals
+from tracker.publish.context import thresholds_in_force
+from tracker.publish.publisher import PublishContext, Publisher
+
+from .options import config_option
+
+EXIT_BLOCKED = 3
+"""Exit code when the branch has commits by someone else and the bot only commented."""
+
+
+def _window(text: str | None) -> tuple[dt.date | None, dt.date | None]:
+    if not text:
+        return None, None
+    since, sep, until = text.partition("..")
+    try:
+        first, last = dt.date.fromisoformat(since.strip()), dt.date.fromisoformat(until.strip())
+    except ValueError:
+        first = last = None
+    if not sep or first is None or last is None or last < first:
+        raise click.BadParameter(f"{text!r} is not SINCE..UNTIL (YYYY-MM-DD..YYYY-MM-DD, SINCE first)",
+                                 param_hint="--window")
+    return first, last
+
+
+@click.command(name="publish")
+@click.argument("proposals_file", metavar="PROPOSALS.jsonl", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", "outdir", metavar="OUTDIR", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write README.md, README.diff and PR_BODY.md to OUTDIR and call no write endpoint "
+                   "(needs no token for a public repo).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date of the update-log line, YYYY-MM-DD (default: today).")
+@click.option("--window", metavar="SINCE..UNTIL", default=None,
+              help="Days of arXiv listings the proposals come from, shown in the PR (2024-03-11..2024-03-18).")
+@click.option("--near-misses", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="PROPOSALS.jsonl of the best papers under the threshold, folded in the PR body.")
+@click.option("--model-version", default="unknown", show_default=True, help="Model version shown in the PR.")
+@click.option("--repo", default=None, help="owner/name of the list's repository (default: list.repo).")
+@config_option
+def publish_command(config: Config, proposals_file: Path, outdir: Path | None, as_of: dt.datetime | None,
+                    window: str | None, near_misses: Path | None, model_version: str, repo: str | None) -> None:
+    """Open or update the one kd-tracker pull request with the papers in PROPOSALS.jsonl.
+
+    Rebuilds the branch github.branch as a single commit on the default branch
+    and creates or updates its PR (title, body, labels); closes the PR when
+    nothing is left to add. If someone else pushed to the branch, it only
+    comments and exits 3 until the github.takeover_label label is added.
+    The token is read from the variable named by github.token_env.
+
+    Exit codes: 0 created, updated, unchanged or closed; 1 error; 3 blocked.
+
+    \b
+    Example:
+        kd-tracker publish PROPOSALS.jsonl --window 2024-03-11..2024-03-18
+        kd-tracker publish PROPOSALS.jsonl --dry-run preview/
+    """
+    since, until = _window(window)
+    proposals = read_proposals(proposals_file)
+    context = PublishContext(
+        as_of=as_of.date() if as_of else dt.date.today(),
+        since=since,
+        until=until,
+        thresholds=thresholds_in_force(config.model),
+        model_version=model_version,
+        near_misses=read_proposals(near_misses) if near_misses else (),
+    )
+    repo_name = repo or config.list.repo
+    if "/" not in repo_name:
+        raise ConfigError(f"repository {repo_name!r} is not owner/name; fix list.repo or --repo")
+    token = token_from_env(config, os.environ)
+    if token is None and outdir is None:
+        raise PublishError(f"{config.github.token_env} is not set: publishing to {repo_name} needs a GitHub token "
+                           f"with contents and pull-request write access; --dry-run OUTDIR previews without one")
+    publisher = Publisher(build_github(config, token), repo_name, config)
+    if outdir is not None:
+        outcome = publisher.preview(proposals, context, outdir)
+        files = ", ".join(str(outdir / name) for name in ("README.md", "README.diff", "PR_BODY.md"))
+        click.echo(f"{outcome.summary()}; wrote {files}")
+    else:
+        outcome = publisher.publish(proposals, context)
+        click.echo(outcome.summary())
+    if outcome.status == "blocked":
+        raise click.exceptions.Exit(EXIT_BLOCKED)

@@ -1,0 +1,136 @@
+"""``kd-tracker run`` and ``kd-tracker schedule``: the weekly job, once or as a daemon."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from tracker.cli.dates import DATE, utc_today
+from tracker.cli.fetch_cmd import PageBar
+from tracker.cli.options import config_option
+from tracker.config import Config, token_from_env
+from tracker.weekly.pipeline import RunOptions, RunReport, run_weekly
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PREVIEW = Path("kd-tracker-preview")
+EXIT_WARNINGS = 2
+
+
+class StageBar:
+    """A tqdm bar over the run's stages on stderr (fetch and training can take minutes)."""
+
+    STAGES = ("list", "learn", "fetch", "train", "score", "publish")
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=len(self.STAGES), unit="stage", file=sys.stderr, leave=False)
+
+    def __call__(self, stage: str) -> None:
+        self.bar.n = self.STAGES.index(stage) if stage in self.STAGES else self.bar.n
+        self.bar.set_description(stage)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _run_once(config: Config, *, as_of: date | None, since: date | None, outdir: Path | None,
+              repo: str | None) -> RunReport:
+    token = token_from_env(config, os.environ)
+    if token is None and outdir is None:
+        outdir = DEFAULT_PREVIEW
+        log.warning("%s is not set: dry run, writing the proposed PR to %s/", config.github.token_env, outdir)
+    today = utc_today()
+    options = RunOptions(as_of=as_of or today, since=since, dry_run_dir=outdir, today=today)
+    bar = PageBar() if sys.stderr.isatty() else None
+    stages = StageBar() if sys.stderr.isatty() else None
+    try:
+        return run_weekly(config, options, token=token, repo=repo, progress=bar, on_stage=stages)
+    finally:
+        for progress in (bar, stages):
+            if progress is not None:
+                progress.close()
+
+
+@click.command(name="run")
+@click.option("--as-of", type=DATE, default=None,
+              help="Run as if today were this day (YYYY-MM-DD): the window, update log and PR text follow it; "
+                   "a past day reads the arXiv API only.")
+@click.option("--since", type=DATE, default=None,
+              help="Read arXiv from this day instead of the last successful run (minus the overlap).")
+@click.option("--dry-run", "outdir", metavar="OUTDIR", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write README.md, README.diff and PR_BODY.md to OUTDIR instead of publishing "
+                   "(the default, to ./kd-tracker-preview, when no token is set).")
+@click.option("--repo", default=None, help="owner/name of the list's repository (default: list.repo).")
+@config_option
+def run_command(config: Config, as_of: date | None, since: date | None, outdir: Path | None, repo: str | None) -> None:
+    """Run the weekly job once: learn, fetch, train if needed, score, publish.
+
+    Reads the reviews of earlier PRs, fetches the window since the last
+    successful run (with overlap; the first run backfills
+    arxiv.backfill_days), retrains when the list or the labels changed,
+    scores the window, and opens or updates the one pull request, or writes
+    its preview with --dry-run (also when the token variable is unset).
+
+    Exit codes: 0 done; 1 failed (nothing published); 2 done with warnings
+    (gap days in the window, or the branch was blocked by a human commit).
+
+    \b
+    Example:
+        kd-tracker run
+        kd-tracker run --dry-run preview/
+        kd-tracker run --as-of 2024-03-18 --dry-run preview/
+    """
+    report = _run_once(config, as_of=as_of, since=since, outdir=outdir, repo=repo)
+    for line in report.summary():
+        click.echo(line)
+    blocked = report.outcome is not None and report.outcome.status == "blocked"
+    if report.exit_code or blocked:
+        raise click.exceptions.Exit(EXIT_WARNINGS)
+
+
+@click.command(name="schedule")
+@click.option("--repo", default=None, help="owner/name of the list's repository (default: list.repo).")
+@click.option("--dry-run", "outdir", metavar="OUTDIR", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Each run writes its preview to OUTDIR instead of publishing.")
+@click.option("--next", "show_next", type=int, default=0, metavar="N",
+              help="Print the next N run times and exit.")
+@config_option
+def schedule_command(config: Config, repo: str | None, outdir: Path | None, show_next: int) -> None:
+    """Run the weekly job as a daemon on the schedule in config (APScheduler).
+
+    Runs are coalesced, one at a time, and a run missed while the machine was
+    down still starts within schedule.misfire_grace_hours. SIGTERM or SIGINT
+    stops the daemon after the current run; a second one stops it at once
+    (the next run marks the cut run interrupted). A failed run is logged and
+    the daemon waits for the next one.
+
+    \b
+    Example:
+        kd-tracker schedule --next 3
+        kd-tracker schedule
+    """
+    from datetime import datetime, timezone
+
+    from tracker.weekly.schedule import next_fire_times, serve
+
+    if show_next:
+        now = datetime.now(timezone.utc)  # the trigger gives its times in schedule.timezone
+        for fire in next_fire_times(config.schedule, now, show_next):
+            click.echo(fire.isoformat())
+        return
+
+    def job() -> str:
+        report = _run_once(config, as_of=None, since=None, outdir=outdir, repo=repo)
+        for line in report.summary():
+            log.info("%s", line)
+        return report.outcome.summary() if report.outcome else "no outcome"
+
+    serve(config.schedule, job)

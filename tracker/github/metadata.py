@@ -1,0 +1,129 @@
+"""The metadata contract of a kd-tracker PR: the facts hidden in its body, written by publish and read by review.
+
+An HTML comment (invisible on GitHub) at the end of the body holds the PR's
+papers, overflow and near-misses as JSON, so that a later run (or the learning
+step, after a lost store) knows exactly what the PR proposed::
+
+    <!-- kd-tracker-metadata
+    {"schema": 1, "model_version": "...", "papers": [{"arxiv_id": "2403.01234", "sections": [...], "score": 0.91}]}
+    -->
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+METADATA_START = "<!-- kd-tracker-metadata"
+METADATA_END = "-->"
+_METADATA = re.compile(re.escape(METADATA_START) + r"\s*\n(?P<json>.*?)\n" + re.escape(METADATA_END), re.S)
+
+
+@dataclass(frozen=True)
+class PaperMetadata:
+    """One paper as the PR metadata records it."""
+
+    arxiv_id: str
+    title: str
+    url: str
+    sections: tuple[str, ...]
+    """Sections it was proposed for (for a near-miss: its best section)."""
+    score: float | None
+
+
+@dataclass(frozen=True)
+class PrMetadata:
+    """The machine-readable part of a kd-tracker PR body."""
+
+    papers: tuple[PaperMetadata, ...]
+    """Proposed (inserted) papers, in table order."""
+    model_version: str
+    as_of: str
+    since: str | None = None
+    until: str | None = None
+    near_misses: tuple[PaperMetadata, ...] = ()
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    overflow: tuple[PaperMetadata, ...] = ()
+    """Papers past ``proposals_per_pr``: named in the body, not inserted; still waiting for a place."""
+
+    @property
+    def arxiv_ids(self) -> tuple[str, ...]:
+        return tuple(p.arxiv_id for p in self.papers if p.arxiv_id)
+
+    @property
+    def waiting(self) -> tuple[PaperMetadata, ...]:
+        """Every paper the PR holds for the maintainers: the inserted ones, then the overflow."""
+        return self.papers + self.overflow
+
+    @property
+    def sections(self) -> dict[str, tuple[str, ...]]:
+        """arXiv id (or title, for a paper without one) -> proposed sections."""
+        return {p.arxiv_id or p.title: p.sections for p in self.papers}
+
+    @property
+    def scores(self) -> dict[str, float | None]:
+        """arXiv id (or title) -> relevance score."""
+        return {p.arxiv_id or p.title: p.score for p in self.papers}
+
+
+def format_pr_metadata(metadata: PrMetadata) -> str:
+    """The hidden block for ``metadata``: JSON inside an HTML comment that nothing inside can close."""
+    data = {
+        "schema": 1,
+        "model_version": metadata.model_version,
+        "as_of": metadata.as_of,
+        "since": metadata.since,
+        "until": metadata.until,
+        "thresholds": dict(metadata.thresholds),
+        "papers": [_paper_dict(p) for p in metadata.papers],
+        "overflow": [_paper_dict(p) for p in metadata.overflow],
+        "near_misses": [_paper_dict(p) for p in metadata.near_misses],
+    }
+    text = json.dumps(data, ensure_ascii=True, sort_keys=False)
+    # nothing inside may close the comment or open markup: escape <, >, & and "--" as JSON \u escapes
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("--", "-\\u002d")
+    return f"{METADATA_START}\n{text}\n{METADATA_END}"
+
+
+def _paper_dict(p: PaperMetadata) -> dict[str, Any]:
+    return {"arxiv_id": p.arxiv_id, "title": p.title, "url": p.url, "sections": list(p.sections),
+            "score": None if p.score is None else round(p.score, 6)}
+
+
+def parse_pr_metadata(body: str | None) -> PrMetadata | None:
+    """The metadata hidden in a kd-tracker PR body; None when the body has none or it is unreadable."""
+    match = _METADATA.search(body or "")
+    if match is None:
+        return None
+    try:
+        data = json.loads(match.group("json"))
+        return PrMetadata(
+            papers=tuple(_read_paper(p) for p in data.get("papers") or ()),
+            model_version=str(data.get("model_version") or ""),
+            as_of=str(data.get("as_of") or ""),
+            since=data.get("since"),
+            until=data.get("until"),
+            near_misses=tuple(_read_paper(p) for p in data.get("near_misses") or ()),
+            overflow=tuple(_read_paper(p) for p in data.get("overflow") or ()),
+            thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
+        )
+    except (ValueError, TypeError, AttributeError, KeyError) as e:
+        log.warning("PR body has a kd-tracker metadata block that cannot be read (%s); ignoring it", e)
+        return None
+
+
+def _read_paper(obj: dict[str, Any]) -> PaperMetadata:
+    score = obj.get("score")
+    return PaperMetadata(
+        arxiv_id=str(obj.get("arxiv_id") or ""),
+        title=str(obj.get("title") or ""),
+        url=str(obj.get("url") or ""),
+        sections=tuple(str(s) for s in obj.get("sections") or ()),
+        score=None if score is None else float(score),
+    )

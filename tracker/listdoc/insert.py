@@ -1,0 +1,233 @@
+"""Insert proposals into a list document: checks, duplicates, row placement, the update log.
+
+Every proposal is checked before anything changes. A row goes into the first
+paper table of each of its sections, its date written in the table's own
+format (:mod:`tracker.listdoc.dates`). In a newest-first table it goes above
+the first existing row with an older date and on top of existing rows with the
+same date (the maintainers' habit); in a table whose dated rows mostly go
+oldest-first it goes after the last row that is not newer. Rows whose date
+can't be read are passed over. Rows inserted in one run keep the proposals'
+order among equal dates. Only new lines are added; no existing line moves or
+changes (the update log may rewrite its own line for the same day).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from tracker.errors import ProposalError
+from tracker.listdoc.dates import DateFormat, compare_keys, date_key, format_date, learn_format
+from tracker.listdoc.rows import PaperTable
+from tracker.listdoc.style import NewRow, RowStyle, StyleVotes, count_style, format_row, learn_style
+from tracker.listdoc.update_log import plan_update_log
+from tracker.markdown_safe import escape_cell, safe_url
+from tracker.paper_ids import normalise_arxiv_id, normalise_title
+from tracker.records import Proposal
+
+if TYPE_CHECKING:
+    from tracker.listdoc.document import ListDocument
+
+log = logging.getLogger(__name__)
+
+_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The outcome of :func:`apply_proposals`, before it becomes an ``ApplyResult``."""
+
+    text: str
+    inserted: tuple[tuple[Proposal, str], ...]
+    skipped: tuple[tuple[Proposal, str], ...]
+    log_line: str | None
+
+
+@dataclass
+class _Entry:
+    text: str
+    key: tuple[int, ...] | None
+    """Date key (:func:`tracker.listdoc.dates.date_key`); ``None`` when the row's date can't be read."""
+    original: int | None
+    """Line index of an existing body line; ``None`` for a new row."""
+
+
+@dataclass
+class _TableWork:
+    table: PaperTable
+    style: RowStyle
+    date_format: DateFormat
+    ascending: bool
+    """The table's dated rows mostly go oldest-first."""
+    body: list[_Entry] = field(default_factory=list)
+
+
+def check_proposal(doc: ListDocument, proposal: Proposal) -> NewRow:
+    """The escaped cells of ``proposal``'s row; :class:`ProposalError` if it can't go into ``doc``.
+
+    :class:`~tracker.errors.ListFormatError` first if no row can go into ``doc`` (see ``ListDocument.check_structure``).
+    """
+    doc.check_structure()
+    title = escape_cell(proposal.title)
+    if not title:
+        raise ProposalError(f"proposal for {proposal.url!r} has an empty title; give the paper's title")
+    if not proposal.sections:
+        raise ProposalError(f"proposal {_short(proposal.title)!r} names no section; give at least one section path")
+    for section in proposal.sections:
+        doc.find_section(section)
+    url = safe_url(proposal.url)
+    code = tuple(safe_url(link) for link in proposal.code)
+    data = tuple(safe_url(link) for link in proposal.data)
+    match = _DATE.match(proposal.date or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ProposalError(
+            f"date {proposal.date!r} of {_short(proposal.title)!r} is not YYYY-MM; give the month the paper appeared"
+        )
+    arxiv_id = _paper_id(proposal)
+    venue = escape_cell(proposal.venue) or ("arXiv" if arxiv_id else "-")
+    return NewRow(title, url, venue, f"{match.group(1)}-{int(match.group(2)):02d}", code, data)
+
+
+def apply_proposals(
+    doc: ListDocument,
+    proposals: list[Proposal],
+    *,
+    log_date: datetime.date | None,
+    log_template: str,
+) -> Applied:
+    """Insert ``proposals`` into ``doc``'s lines; see :meth:`ListDocument.apply`."""
+    prepared = [(proposal, check_proposal(doc, proposal)) for proposal in proposals]
+    lines = doc.lines
+    crlf = sum(line.endswith("\r") for line in lines) > len(lines) // 2
+    work: dict[str, _TableWork] = {}
+    votes: dict[int | None, StyleVotes] = {}
+    document_dates: list[DateFormat] = []
+    known: dict[str, tuple[set[str], set[str]]] = {}
+    inserted: list[tuple[Proposal, str]] = []
+    skipped: list[tuple[Proposal, str]] = []
+    for proposal, new_row in prepared:
+        paper_id = _paper_id(proposal)
+        title = normalise_title(proposal.title)
+        for wanted in dict.fromkeys(proposal.sections):
+            section = doc.find_section(wanted)
+            if section.path not in known:
+                ids, titles = doc.paper_keys(section.path)
+                known[section.path] = (set(ids), set(titles))
+            ids, titles = known[section.path]
+            if (paper_id and paper_id in ids) or (title and title in titles):
+                log.debug("already in %s: %s", section.path, _short(proposal.title))
+                skipped.append((proposal, section.path))
+                continue
+            table = work.get(section.path) or _start_work(doc, section.path, crlf, votes, document_dates)
+            work[section.path] = table
+            _insert_row(table, new_row, date_key(proposal.date) or date_key(new_row.date))
+            if paper_id:
+                ids.add(paper_id)
+            if title:
+                titles.add(title)
+            inserted.append((proposal, section.path))
+            log.debug("inserting into %s: %s", section.path, _short(proposal.title))
+    if not inserted:
+        return Applied(doc.render(), (), tuple(skipped), None)
+    before: dict[int, list[str]] = {}
+    for table in work.values():
+        _anchor_new_rows(table, before)
+    replaced: dict[int, str] = {}
+    log_line = None
+    if log_date is not None:
+        papers = len({paper_key(p) for p, _ in inserted})
+        edit = plan_update_log(doc, log_date, papers, log_template, "\r" if crlf else "")
+        if edit is not None:
+            for index, new_lines in edit.inserts.items():
+                before.setdefault(index, []).extend(new_lines)
+            replaced.update(edit.replacements)
+            log_line = edit.line
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        out.extend(before.get(index, ()))
+        out.append(replaced.get(index, line))
+    out.extend(before.get(len(lines), ()))
+    return Applied("\n".join(out), tuple(inserted), tuple(skipped), log_line)
+
+
+def _start_work(
+    doc: ListDocument,
+    section: str,
+    crlf: bool,
+    votes: dict[int | None, StyleVotes],
+    document_dates: list[DateFormat],
+) -> _TableWork:
+    position, table = next((i, t) for i, t in enumerate(doc.tables) if t.section == section)
+    if not votes:
+        votes.update({i: count_style(t.rows, t.columns) for i, t in enumerate(doc.tables)})
+        votes[None] = sum(votes.values(), StyleVotes())
+    style = learn_style(votes[position], votes[None], crlf)
+    if not document_dates:
+        document_dates.append(learn_format(row.date for t in doc.tables if t.columns.date is not None for row in t.rows))
+    dates = [row.date for row in table.rows] if table.columns.date is not None else []
+    date_format = learn_format(dates, document_dates[0])
+    keys = {row.line - 1: date_key(row.date) for row in table.rows} if dates else {}
+    body = [_Entry(doc.lines[i], keys.get(i), i) for i in range(table.table.body_start, table.table.body_end)]
+    ascending = _is_ascending([entry.key for entry in body if entry.key is not None])
+    log.debug("%s: dates like %s, %s", section, date_format, "oldest first" if ascending else "newest first")
+    return _TableWork(table, style, date_format, ascending, body)
+
+
+def _is_ascending(keys: list[tuple[int, ...]]) -> bool:
+    """More steps up than down between consecutive dates: the table is sorted oldest-first."""
+    steps = [compare_keys(later, earlier) for earlier, later in pairwise(keys)]
+    return steps.count(1) > steps.count(-1)
+
+
+def _insert_row(table: _TableWork, new_row: NewRow, key: tuple[int, ...] | None) -> None:
+    """Write ``new_row`` with its date in the table's format and put it in date order."""
+    if key is not None:
+        new_row = replace(new_row, date=format_date(table.date_format, key))
+        key = date_key(new_row.date) or key
+    text = format_row(table.style, table.table.columns, new_row)
+    body = table.body
+    dated = [index for index, entry in enumerate(body) if entry.key is not None]
+    if key is None or not dated:
+        position = len(body)
+    elif table.ascending:
+        position = next((i + 1 for i in reversed(dated) if compare_keys(body[i].key, key) <= 0), dated[0])
+    else:
+        position = next((i for i in dated if _goes_above(body[i], key)), dated[-1] + 1)
+    body.insert(position, _Entry(text, key, None))
+
+
+def _goes_above(entry: _Entry, key: tuple[int, ...]) -> bool:
+    """Newest first: a new row goes above an older row or an existing row as old, below new rows as old."""
+    order = compare_keys(entry.key, key)
+    return order < 0 or (order == 0 and entry.original is not None)
+
+
+def _anchor_new_rows(table: _TableWork, before: dict[int, list[str]]) -> None:
+    """Record each new row under the index of the existing line it goes before."""
+    pending: list[str] = []
+    for entry in table.body:
+        if entry.original is None:
+            pending.append(entry.text)
+        elif pending:
+            before.setdefault(entry.original, []).extend(pending)
+            pending = []
+    if pending:
+        before.setdefault(table.table.table.body_end, []).extend(pending)
+
+
+def paper_key(proposal: Proposal) -> str:
+    """What makes two proposals the same paper: the arXiv id, else the normalised title."""
+    return _paper_id(proposal) or normalise_title(proposal.title)
+
+
+def _paper_id(proposal: Proposal) -> str | None:
+    return normalise_arxiv_id(proposal.arxiv_id) if proposal.arxiv_id else normalise_arxiv_id(proposal.url)
+
+
+def _short(title: str) -> str:
+    title = " ".join(title.split())
+    return title if len(title) <= 60 else title[:57] + "..."

@@ -1,0 +1,133 @@
+"""``kd-tracker list lint``: rows kept byte for byte but that look broken, and lists no row can go into.
+
+First the list as a whole (:func:`structure_problems`): a code fence or HTML
+block that is never closed and hides paper tables (named at the line that
+opens it), or no paper table under a heading at all. Then, checked in every
+paper table: too few cells for Title, Venue and Date; more
+cells than the header (GitHub drops them); a broken link (``[x](`` never
+closed, a stray ``](``); a link that is not http(s); a Date cell that is in
+none of the forms :mod:`tracker.listdoc.dates` reads (only in tables with a
+Date column); a line without a title; the same paper twice in one section; one
+arXiv id under two different titles.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from tracker.listdoc.cells import scan_links, split_cells
+from tracker.listdoc.dates import date_key
+from tracker.listdoc.model import LintProblem, Row
+from tracker.listdoc.rows import PaperTable, columns_of
+from tracker.listdoc.scan import Block, scan
+from tracker.paper_ids import normalise_title
+
+if TYPE_CHECKING:
+    from tracker.listdoc.document import ListDocument
+
+
+def lint_document(doc: ListDocument) -> list[LintProblem]:
+    """Every problem of ``doc``: its :func:`structure_problems`, then its paper tables' by line."""
+    problems: list[LintProblem] = []
+    for table in doc.tables:
+        problems.extend(_lint_table(doc, table))
+    problems.extend(_duplicates(doc))
+    return structure_problems(doc) + sorted(problems, key=lambda p: p.line)
+
+
+def structure_problems(doc: ListDocument) -> list[LintProblem]:
+    """Why rows can't go into ``doc``: paper tables hidden in a block never closed, or no section at all.
+
+    A code fence, ``<!--`` or ``<pre>`` that is never closed runs to the end of
+    the file, on GitHub as here: the paper tables after it show as code or not
+    at all, and their rows are not seen; it is named at the line that opens it.
+    A file without a section names the first block that hides paper tables
+    (a fence whose closing line is missing pairs with the next fence), else
+    its first paper table (no heading above), else the whole file (line 0).
+    """
+    last = doc.blocks[-1] if doc.blocks else None
+    if last is not None and not last.closed and _hidden_tables(doc, last)[0]:
+        return [_hiding(doc, last, f"close it with a {last.closer} line")]
+    if doc.sections():
+        return []
+    culprit = next((block for block in doc.blocks if _hidden_tables(doc, block)[0]), None)
+    if culprit is not None:
+        return [_hiding(doc, culprit, f"no other paper table is in the file: close it with a {culprit.closer} line "
+                                      "where it should end")]
+    if doc.tables:
+        return [LintProblem(doc.tables[0].table.header + 1, "paper table under no heading, so the list has no "
+                                                            "section: put a section heading (## Name) above it")]
+    return [LintProblem(0, "no paper table found: a section is a heading with a table under it whose header "
+                           "has a Title column (| Title | Venue | Date |)")]
+
+
+def _hiding(doc: ListDocument, block: Block, advice: str) -> LintProblem:
+    tables, rows = _hidden_tables(doc, block)
+    kind = f"code fence {block.opener}" if block.opener[0] in "`~" else f"HTML block {block.opener}"
+    reach = f"runs to line {block.end} and hides" if block.closed else "is never closed, so it hides the rest of the file with"
+    return LintProblem(block.index + 1, f"{kind} opened here {reach} {_count(tables, 'paper table')} "
+                                        f"({_count(rows, 'row')}); {advice}")
+
+
+def _hidden_tables(doc: ListDocument, block: Block) -> tuple[int, int]:
+    """Paper tables and their body lines inside ``block``, read as markdown."""
+    inside = doc.lines[block.index + 1 : block.end - 1 if block.closed else block.end]
+    tables = [t for t in scan(list(inside)).tables if columns_of(t.header_cells) is not None]
+    return len(tables), sum(t.body_end - t.body_start for t in tables)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _lint_table(doc: ListDocument, table: PaperTable) -> list[LintProblem]:
+    problems = []
+    columns = table.columns
+    rows = {row.line - 1: row for row in table.rows}
+    for index in range(table.table.body_start, table.table.body_end):
+        line = doc.lines[index].rstrip("\r")
+        number = index + 1
+        cells = split_cells(line)
+        if len(cells) < columns.required:
+            problems.append(LintProblem(number, f"row has {len(cells)} cells; a paper row needs at least "
+                                                f"{columns.required} (Title | Venue | Date)"))
+        elif len(cells) > columns.count:
+            problems.append(LintProblem(number, f"row has {len(cells)} cells but the header has {columns.count}; "
+                                                "GitHub drops the extra cells"))
+        for cell in cells:
+            found = scan_links(cell.content)
+            if found.broken is not None:
+                problems.append(LintProblem(number, f"broken link near {found.broken!r}"))
+            for link in found.links:
+                if urlsplit(link.url).scheme.lower() not in ("http", "https"):
+                    problems.append(LintProblem(number, f"link {link.url!r} is not http(s)"))
+        row = rows.get(index)
+        if row is None:
+            problems.append(LintProblem(number, "row has no title"))
+            continue
+        if columns.date is not None and len(cells) >= columns.required and date_key(row.date) is None:
+            problems.append(LintProblem(number, f"date {row.date!r} is not a date such as 2024-03, 2024.03, "
+                                                "2024-03-15, Mar 2024 or 2024"))
+    return problems
+
+
+def _duplicates(doc: ListDocument) -> list[LintProblem]:
+    problems = []
+    first_in_section: dict[tuple[str, str], Row] = {}
+    first_with_id: dict[str, Row] = {}
+    for row in doc.rows():
+        title = normalise_title(row.title)
+        keys = ([("title", title)] if title else []) + ([("arxiv", row.arxiv_id)] if row.arxiv_id else [])
+        earlier = next((first_in_section[(row.section, k)] for k in map(str, keys)
+                        if (row.section, k) in first_in_section), None)
+        if earlier is not None:
+            problems.append(LintProblem(row.line, f"same paper as line {earlier.line} in {row.section!r}"))
+        for key in map(str, keys):
+            first_in_section.setdefault((row.section, key), row)
+        if row.arxiv_id:
+            other = first_with_id.setdefault(row.arxiv_id, row)
+            if other is not row and normalise_title(other.title) != title:
+                problems.append(LintProblem(row.line, f"links arXiv {row.arxiv_id} like line {other.line}, "
+                                                      f"whose title differs ({other.title[:50]!r})"))
+    return problems

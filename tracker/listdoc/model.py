@@ -1,0 +1,69 @@
+"""Records of the list document: a table row, a section, a lint problem; title normalisation.
+
+:mod:`tracker.listdoc.document` is the public entry point and re-exports these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    """One paper row of a table in the list's README."""
+
+    title: str
+    """Link text of the title cell, bold markup (``**``) stripped; other markdown (``\\%``) kept as written."""
+    url: str
+    """The title link's URL (``""`` when the title has no link)."""
+    arxiv_id: str | None
+    """Versionless arXiv id from an arxiv.org title link (abs/pdf/vN/.pdf); ``None`` for other links."""
+    venue: str
+    """The Venue cell as written (``arXiv``, ``EMNLP Findings``, ``-``)."""
+    date: str
+    """The Date cell as written, e.g. ``2024-03``."""
+    code: tuple[str, ...]
+    """URLs of the links in the Code cell."""
+    data: tuple[str, ...]
+    """URLs of the links in the Data cell."""
+    line: int
+    """1-based line number in the file."""
+    text: str
+    """The original line, verbatim (``\\r`` of a CRLF file included)."""
+    section: str
+    """Path of the section the row is under, ``KD Algorithms > Knowledge Elicitation > Labeling``."""
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.title[:70]}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading with at least one paper table directly under it."""
+
+    path: str
+    """``A > B > C``: heading texts (leading emoji and markup stripped) from the top, joined by `` > ``."""
+    parts: tuple[str, ...]
+    """The heading texts of :attr:`path`."""
+    level: int
+    """Markdown heading level (``####`` is 4)."""
+    line: int
+    """1-based line number of the heading."""
+    rows: tuple[Row, ...]
+    """Rows of the paper table(s) directly under this heading, in file order."""
+
+    def __str__(self) -> str:
+        return f"{self.path} ({len(self.rows)} rows)"
+
+
+@dataclass(frozen=True)
+class LintProblem:
+    """Something in the README that is kept as it is but looks wrong."""
+
+    line: int
+    """1-based line number."""
+    message: str
+    """One line saying what is wrong."""
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.message}"

@@ -1,0 +1,7 @@
+"""The one weekly pull request: its body, and the publisher that brings GitHub to one state (or previews it).
+"""
+
+from tracker.publish.context import thresholds_in_force
+from tracker.publish.publisher import PublishContext, Publisher, PublishOutcome
+
+__all__ = ["PublishContext", "PublishOutcome", "Publisher", "thresholds_in_force"]

@@ -1,0 +1,268 @@
+"""The pull request a maintainer reads: title, body, and the metadata hidden in it for the learning step.
+
+The body is built to be decided on in a minute: a summary line, one table row
+per proposed paper (linked title, score, section, alternatives, top terms,
+code/data links, venue hint), the near-misses folded in a ``<details>`` block,
+the coverage of the window and the thresholds in force. Every piece of text
+that came from arXiv or a person goes through
+:func:`~tracker.markdown_safe.escape_cell` and every link through
+:func:`~tracker.markdown_safe.safe_url`, as in the README itself.
+
+At the end, an HTML comment (invisible on GitHub) holds the same facts as JSON;
+:func:`parse_pr_metadata` reads it back from a merged or closed PR::
+
+    <!-- kd-tracker-metadata
+    {"schema": 1, "model_version": "...", "papers": [{"arxiv_id": "2403.01234", "sections": [...], "score": 0.91}],
+     "overflow": [...], "near_misses": [...]}
+    -->
+
+``papers`` and ``overflow`` (papers past ``model.proposals_per_pr``, named in
+the body as not included) are what waits in an open PR: the next run carries
+them (:func:`parse_pr_metadata`) whatever its own records say.
+
+**What a maintainer edits is kept.** The publisher ends the body with
+:func:`render_footer`: a visible line inviting review notes, the hash of the
+title the bot set, and :data:`NOTES_MARKER`. The bot owns the body above the
+marker and rewrites it each run; whatever a maintainer writes below it
+(:func:`notes_of`) is carried into every rewrite. A title that no longer
+matches the recorded hash was edited by a person (:func:`title_edited`) and is
+left alone from then on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+
+from tracker.errors import ProposalError
+from tracker.github.metadata import PaperMetadata, PrMetadata, format_pr_metadata
+from tracker.markdown_safe import escape_cell, safe_url
+from tracker.paper_ids import normalise_arxiv_id
+from tracker.publish.context import PublishContext
+from tracker.records import Proposal, format_score
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 65_000
+"""GitHub refuses PR bodies over 65,536 characters; near-misses are cut first to stay under."""
+NOTES_MARKER = "<!-- kd-tracker: your notes below are kept -->"
+"""The line after which a PR body is the maintainers': kept verbatim when the bot rewrites the body."""
+_TITLE_MARK = re.compile(r"<!-- kd-tracker:title (?P<hash>[0-9a-f]{16}) -->")
+
+
+def render_title(template: str, count: int, window: str) -> str:
+    """The PR title from ``github.pr_title`` (``{count}``, ``{window}``), on one line."""
+    return " ".join(template.format(count=count, window=window).split())
+
+
+def _link(text: str, url: str) -> str:
+    try:
+        return f"[{escape_cell(text)}]({safe_url(url)})"
+    except ProposalError:
+        return escape_cell(text)
+
+
+def _code(text: str) -> str:
+    """A config value (branch, label) as inline code; backticks can't end it early."""
+    return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
+
+
+def _score(score: float | None) -> str:
+    return "–" if score is None else format_score(score)
+
+
+def _links(proposal: Proposal) -> str:
+    out = []
+    for kind, urls in (("code", proposal.code), ("data", proposal.data)):
+        for i, url in enumerate(urls):
+            out.append(_link(kind if i == 0 else f"{kind} {i + 1}", url))
+    return " ".join(out) or "–"
+
+
+def _proposal_row(number: int, proposal: Proposal, sections: Sequence[str]) -> str:
+    alternatives = "<br>".join(f"{escape_cell(a.section)} ({a.score:.2f})" for a in proposal.alternatives) or "–"
+    cells = [
+        str(number),
+        _link(proposal.title, proposal.url),
+        _score(proposal.score),
+        "<br>".join(escape_cell(s) for s in sections) or "–",
+        alternatives,
+        ", ".join(escape_cell(t) for t in proposal.terms) or "–",
+        _links(proposal),
+        escape_cell(proposal.venue) or "–",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _near_miss_rows(near_misses: Sequence[Proposal]) -> list[str]:
+    rows = ["| Paper | Score | Best section |", "|---|--:|---|"]
+    for p in near_misses:
+        rows.append(f"| {_link(p.title, p.url)} | {_score(p.score)} | {escape_cell(p.sections[0]) if p.sections else '–'} |")
+    return rows
+
+
+def _coverage(context: PublishContext) -> str:
+    if context.days_read is None:
+        read = "not reported"
+    elif context.window_days is not None:
+        read = f"{context.days_read} of {context.window_days} days read"
+    else:
+        read = f"{context.days_read} days read"
+    gaps = ", ".join(escape_cell(g) for g in context.gaps) if context.gaps else "none"
+    return f"**Coverage** of {escape_cell(context.window)}: {read}; gaps: {gaps}."
+
+
+def _thresholds(context: PublishContext) -> str:
+    if not context.thresholds:
+        return "**Thresholds:** not reported."
+    parts = [f"{escape_cell(name)} {value:g}" for name, value in context.thresholds.items()]
+    return "**Thresholds:** " + " · ".join(parts) + "."
+
+
+def _paper_metadata(p: Proposal, sections: Sequence[str]) -> PaperMetadata:
+    return PaperMetadata(arxiv_id=p.arxiv_id or normalise_arxiv_id(p.url) or "", title=p.title, url=p.url,
+                         sections=tuple(sections), score=p.score)
+
+
+def _metadata_block(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext,
+                    near_misses: Sequence[Proposal]) -> str:
+    return format_pr_metadata(PrMetadata(
+        papers=tuple(_paper_metadata(p, s) for p, s in papers),
+        model_version=context.model_version,
+        as_of=context.as_of.isoformat(),
+        since=context.since.isoformat() if context.since else None,
+        until=context.until.isoformat() if context.until else None,
+        near_misses=tuple(_paper_metadata(p, p.sections[:1]) for p in near_misses),
+        thresholds=dict(context.thresholds),
+        overflow=tuple(_paper_metadata(p, p.sections) for p in context.overflow),
+    ))
+
+
+def render_body(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext, *,
+                skipped: int = 0, takeover_label: str = "kd-tracker:take-over", limit: int = MAX_BODY) -> str:
+    """The PR body for ``papers`` (each with the sections it was inserted into), in markdown.
+
+    ``skipped`` counts proposals already in the list (mentioned, not shown).
+    Near-misses come from ``context.near_misses``; they are cut when the body
+    would exceed ``limit`` characters (GitHub's limit, less what is appended:
+    the footer and a maintainer's notes), then the papers table's last rows
+    (the metadata block still names every paper, and the diff shows every row).
+    ``context.overflow`` (papers past ``proposals_per_pr``) is listed after the
+    table as not included, cut last; the metadata names every one.
+    """
+    near = list(context.near_misses)
+    shown = len(papers)
+    over = len(context.overflow)
+    while True:
+        body = _render(papers, context, near, skipped, takeover_label, shown, over)
+        if len(body) <= limit or (not near and not shown and not over):
+            return body
+        if near:
+            near = near[: len(near) // 2]
+        elif shown:
+            shown //= 2
+        else:
+            over //= 2
+
+
+def _overflow(context: PublishContext, shown: int) -> list[str]:
+    """The papers past ``proposals_per_pr``: named, not inserted (the metadata names every one)."""
+    count = len(context.overflow)
+    if not count:
+        return []
+    limit = context.thresholds.get("papers per PR")
+    cap = f" of {limit:g} papers per PR" if limit is not None else ""
+    lines = [f"**Not included:** {count} more paper{'' if count == 1 else 's'} over the limit{cap}, "
+             f"not in this pull request:", ""]
+    lines += [f"- {_link(p.title, p.url)} ({_score(p.score)})" for p in context.overflow[:shown]]
+    if shown < count:
+        lines.append(f"- and {count - shown} more (the body would be too long)")
+    return lines + [""]
+
+
+def _render(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext,
+            near: Sequence[Proposal], skipped: int, takeover_label: str, shown: int, over: int) -> str:
+    count = len(papers)
+    summary = (f"**kd-tracker proposes {count} paper{'' if count == 1 else 's'}** from arXiv "
+               f"{escape_cell(context.window)} · model {escape_cell(context.model_version)} · "
+               f"as of {context.as_of.isoformat()}")
+    if skipped:
+        summary += f" · {skipped} already in the list, skipped"
+    lines = [summary + ".", ""]
+    if papers:
+        lines += ["| # | Paper | Score | Section | Alternatives | Top terms | Code / data | Venue |",
+                  "|--:|---|--:|---|---|---|---|---|"]
+        lines += [_proposal_row(i, p, s) for i, (p, s) in enumerate(papers[:shown], 1)]
+        lines.append("")
+        if shown < count:
+            lines += [f"{count - shown} more paper{'' if count - shown == 1 else 's'} not shown here (the body would "
+                      f"be too long); the diff has every row.", ""]
+    lines += _overflow(context, over)
+    if near:
+        lines += ["<details>",
+                  f"<summary>Near misses: {len(near)} best paper{'' if len(near) == 1 else 's'} under the threshold"
+                  "</summary>", ""]
+        lines += _near_miss_rows(near)
+        lines += ["", "</details>", ""]
+    elif context.near_misses:
+        lines += [f"Near misses: {len(context.near_misses)} papers, not shown (the body would be too long).", ""]
+    lines += [_coverage(context), "", _thresholds(context), ""]
+    lines += [f"Merge to accept. To drop or move a row, edit this branch: kd-tracker then leaves it alone "
+              f"and only comments, until the label {_code(takeover_label)} lets it rebuild the branch. "
+              f"What you merge is what kd-tracker learns from.", ""]
+    lines.append(_metadata_block(papers, context, near))
+    return "\n".join(lines) + "\n"
+
+
+def _title_hash(title: str) -> str:
+    return hashlib.sha256(title.encode("utf-8")).hexdigest()[:16]
+
+
+def render_footer(title: str) -> str:
+    """The end of a bot PR body: the notes invitation, the hash of the bot's ``title``, :data:`NOTES_MARKER`."""
+    return (f"\n---\n\n_Review notes written below this line are kept when kd-tracker updates this pull request; "
+            f"so is a title you edit._\n<!-- kd-tracker:title {_title_hash(title)} -->\n{NOTES_MARKER}")
+
+
+def notes_of(body: str | None) -> str:
+    """What maintainers wrote below :data:`NOTES_MARKER` in ``body``, verbatim ('' when nothing but blanks)."""
+    _, marker, notes = (body or "").partition(NOTES_MARKER)
+    return notes if marker and notes.strip() else ""
+
+
+def with_notes(bot_body: str, notes: str) -> str:
+    """``bot_body`` (ending with :func:`render_footer`) followed by the maintainers' ``notes``."""
+    return bot_body + (notes if notes.strip() else "\n")
+
+
+def title_edited(title: str | None, body: str | None) -> bool:
+    """True when ``title`` is not the one the bot last set, as recorded by :func:`render_footer` in ``body``.
+
+    A body without the record (a PR from before it, or a maintainer deleted it) counts as not edited.
+    """
+    above = (body or "").partition(NOTES_MARKER)[0]
+    recorded = [m.group("hash") for m in _TITLE_MARK.finditer(above)]
+    return bool(recorded) and recorded[-1] != _title_hash(title or "")
+
+
+def render_blocked_comment(papers: Sequence[tuple[Proposal, Sequence[str]]], *, branch: str,
+                           foreign: Sequence[str], base_branch: str, base_sha: str, takeover_label: str) -> str:
+    """The one comment on a PR whose branch has others' commits: what the bot would have done, and how to let it."""
+    commits = "\n".join(f"- {escape_cell(c)}" for c in foreign)
+    rows = "\n".join(f"| {_link(p.title, p.url)} | {'<br>'.join(escape_cell(s) for s in sections)} |"
+                     for p, sections in papers)
+    count = len(papers)
+    return (f"kd-tracker did not update this pull request: branch {_code(branch)} has commits it did not "
+            f"make, and it never overwrites them.\n\n{commits}\n\n"
+            f"It would have rebuilt the branch as one commit on {_code(base_branch)} at {base_sha[:7]}, adding {count} "
+            f"paper{'' if count == 1 else 's'}:\n\n| Paper | Sections |\n|---|---|\n{rows}\n\n"
+            f"To let kd-tracker rebuild the branch (replacing the commits above), add the label "
+            f"{_code(takeover_label)} to this pull request; it takes over on its next run.")
+
+
+def render_closed_comment(base_branch: str, base_sha: str) -> str:
+    """The comment on a bot PR closed because everything it proposed is already in the list."""
+    return (f"Every paper this pull request proposed is now in the list on {_code(base_branch)} at {base_sha[:7]}, "
+            f"so kd-tracker has nothing left to add and closes it.")

@@ -1,0 +1,11 @@
+"""The SQLite store: papers, the fetch log, runs and their scores, review labels, learn state.
+
+All SQL lives in this package; the schema and its migrations are in :mod:`.schema`.
+"""
+
+from tracker.store.coverage import WEEKDAYS, CoverageReport, coverage, is_listing_day
+from tracker.store.labels import Label, LabelStore, StoredReview, rejected_among
+from tracker.store.papers import Store
+from tracker.store.runs import RunLog, RunRecord
+
+__all__ = ["CoverageReport", "Label", "LabelStore", "RunLog", "RunRecord", "Store", "StoredReview", "WEEKDAYS", "coverage", "is_listing_day", "rejected_among"]

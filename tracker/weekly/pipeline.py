@@ -1,0 +1,477 @@
+"""The weekly job: read the list → learn → fetch → (re)train → score → select → publish; wiring only.
+
+Each stage logs what it did with counts and its time; :class:`RunReport` is what
+the CLI prints as the one-screen summary. A failed stage fails the run (the run
+log records it) before anything is published, and a re-run completes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from tracker.config import Config
+from tracker.errors import ModelError, SourceError, TrackerError
+from tracker.github.metadata import PaperMetadata, PrMetadata
+from tracker.listdoc.document import ListDocument
+from tracker.publish.context import thresholds_in_force
+from tracker.publish.publisher import PublishContext, Publisher, PublishOutcome
+from tracker.records import Paper, Proposal, ScoredPaper, SectionScore, format_score
+from tracker.sources.arxiv_api import ArxivSource, PageEvent
+from tracker.sources.rss import RssSource
+from tracker.store.papers import Store
+from tracker.store.runs import RunLog
+from tracker.weekly.harvest import HarvestReport, harvest
+from tracker.weekly.selection import Selection, select
+
+log = logging.getLogger(__name__)
+
+MIN_NEGATIVES = 500
+"""Fewer papers than this before the window: train on the window's papers too (with a warning)."""
+
+
+@dataclass
+class RunOptions:
+    """How one run is asked to behave (the CLI's options)."""
+
+    as_of: date
+    """The day the run acts as: the window ends here and the update log shows it."""
+    since: date | None = None
+    """Read arXiv from this day instead of the last successful run."""
+    dry_run_dir: Path | None = None
+    """Write the preview here instead of publishing."""
+    today: date | None = None
+    """The real date; a run as of an earlier day reads the API alone (RSS holds only the latest listing)."""
+
+
+@dataclass
+class RunReport:
+    """What a run did, stage by stage: the CLI prints it as the summary."""
+
+    as_of: date
+    since: date
+    until: date
+    score_since: date
+    """First day of the papers scored (the first run fetches a backfill but scores only the last window)."""
+    run_id: int = 0
+    harvest: HarvestReport | None = None
+    papers_in_window: int = 0
+    trained: bool = False
+    model_version: str = ""
+    selection: Selection | None = None
+    outcome: PublishOutcome | None = None
+    learned: Any = None
+    """The learning step's report, when it ran."""
+    given_up_gaps: list[date] = field(default_factory=list)
+    """Earlier runs' gap days still missing that fall out of ``arxiv.gap_lookback_days`` with this run."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time of each stage."""
+
+    @property
+    def gaps(self) -> list[date]:
+        return self.harvest.gap_days if self.harvest else []
+
+    @property
+    def exit_code(self) -> int:
+        """0 done, 2 done with warnings (gap days in the window, or earlier ones given up)."""
+        return 2 if self.gaps or self.given_up_gaps else 0
+
+    def summary(self) -> list[str]:
+        """The one-screen summary printed at the end of a run."""
+        lines = [f"kd-tracker run as of {self.as_of}: window {self.since}..{self.until}"
+                 + (f", scoring from {self.score_since}" if self.score_since != self.since else "")]
+        if self.learned is not None:
+            r = self.learned
+            lines.append(
+                f"  learned:    {r.prs} PRs read; rows kept {r.kept}, moved {r.moved}, removed {r.removed},"
+                f" rejected {r.rejected}; {len(r.misses)} misses; {r.rejected_for_good} papers rejected for good"
+            )
+        if self.harvest:
+            fetched = ", ".join(
+                f"{s.source} {s.papers} ({s.new} new)" if not s.error else f"{s.source} failed"
+                for s in self.harvest.sources
+            )
+            lines.append(f"  fetched:    {fetched}; {self.harvest.requests} requests")
+        lines.append(f"  papers:     {self.papers_in_window} in the window")
+        gaps = ", ".join(d.isoformat() for d in self.gaps)
+        lines.append(f"  gaps:       {gaps or 'none'}")
+        if self.given_up_gaps:
+            lost = ", ".join(d.isoformat() for d in self.given_up_gaps)
+            lines.append(f"  gaps given up: {lost} (past arxiv.gap_lookback_days;"
+                         " re-read with `kd-tracker fetch --since`)")
+        lines.append(f"  model:      {self.model_version} ({'retrained' if self.trained else 'unchanged'})")
+        if self.selection is not None:
+            s = self.selection
+            lines.append(
+                f"  proposals:  {len(s.proposals)} (skipped: {s.in_list} in the list, {s.rejected} rejected before,"
+                f" {s.over_limit} over the limit)"
+            )
+            for p in s.proposals:
+                lines.append(f"    {format_score(p.score):>6}  {p.arxiv_id}  {p.title[:60]}  -> {p.sections[0] if p.sections else '?'}")
+            best_miss = f"best {format_score(s.near_misses[0].score)}" if s.near_misses else "none"
+            lines.append(f"  near-misses: {len(s.near_misses)} ({best_miss})")
+        if self.outcome is not None:
+            lines.append(f"  PR:         {self.outcome.summary()}")
+        timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
+        lines.append(f"  time:       {timing}")
+        return lines
+
+
+PENDING_OUTCOMES = ("created", "updated", "unchanged", "blocked")
+"""Publish outcomes after which the bot's PR is still open with papers waiting in it. ``blocked``: a human
+pushed to the branch, the PR stays as it was (and keeps its number), and a take-over rebuilds it later."""
+
+
+def pending_since(runs: RunLog, since: date, window_days: int | None = None) -> date:
+    """First day whose papers may still be waiting in the bot's open PR.
+
+    The PR is rebuilt, not stacked: a paper proposed last week and not yet
+    merged must be proposed again, so the papers scored go back to the first
+    day *scored* by the first run that published into the PR still in use (its
+    scoring start, not its fetch start: a first run's backfill was only read,
+    for the model's negatives, never scored). Papers merged since are in the
+    list, papers of a closed PR are rejected: both are skipped. A blocked week
+    keeps the chain: its PR still holds the earlier weeks' papers. A run
+    recorded before the scoring start was kept scored from its window start,
+    except the store's first run, which (with ``window_days``) scored only
+    its last ``window_days``.
+    """
+    history = [r for r in runs.runs() if r.status in ("ok", "warnings") and not r.dry_run]
+    if not history or history[-1].pr_number is None or history[-1].outcome not in PENDING_OUTCOMES:
+        return since
+    number = history[-1].pr_number
+    first = since
+    for record in reversed(history):
+        if record.pr_number != number:
+            break
+        start = record.score_since
+        if start is None:  # recorded before schema 4
+            first_run = record is history[0] and window_days is not None
+            start = max(record.since, record.as_of - timedelta(days=window_days)) if first_run else record.since
+        first = min(first, start)
+    return first
+
+
+def score_since(config: Config, runs: RunLog, options: RunOptions, since: date) -> date:
+    """First day to score: the fetch window's, except on a first run, whose backfill (all but the last
+    ``arxiv.window_days``) only gives the model its negatives."""
+    if options.since is not None or runs.last_successful(include_dry_runs=True) is not None:
+        return since
+    return max(since, options.as_of - timedelta(days=config.arxiv.window_days))
+
+
+@dataclass(frozen=True)
+class CarriedGaps:
+    """Gap days that earlier runs reported and no later run has fetched since."""
+
+    reread: tuple[date, ...] = ()
+    """Within ``arxiv.gap_lookback_days`` of the run: its window reaches back to cover them."""
+    given_up: tuple[date, ...] = ()
+    """Still missing in the last run, but older than the look-back now: reported once, no longer re-read."""
+
+
+def carried_gaps(config: Config, runs: RunLog, as_of: date) -> CarriedGaps:
+    """Earlier runs' unresolved gap days, as of ``as_of``.
+
+    A gap day is unresolved until a later successful run (dry runs fetch into
+    the store too) checked it and did not report it again: a run checks the
+    days ``since .. as_of - 1`` of its window (its own day's listing is not
+    out yet), and reports again every gap it still sees there.
+    """
+    history = [r for r in runs.runs() if r.status in ("ok", "warnings") and r.until <= as_of]
+    unresolved: set[date] = set()
+    for record in history:
+        checked_until = min(record.until, record.as_of - timedelta(days=1))
+        unresolved = {d for d in unresolved if not record.since <= d <= checked_until}
+        unresolved.update(date.fromisoformat(d) for d in record.gaps)
+    bound = as_of - timedelta(days=config.arxiv.gap_lookback_days)
+    last_gaps = set(history[-1].gaps) if history else set()
+    return CarriedGaps(
+        reread=tuple(sorted(d for d in unresolved if bound <= d < as_of)),
+        given_up=tuple(sorted(d for d in unresolved if d < bound and d.isoformat() in last_gaps)),
+    )
+
+
+def window_for(config: Config, runs: RunLog, options: RunOptions) -> tuple[date, date]:
+    """The days to read: since the last successful run, with overlap, and back to earlier runs' gap days still
+    missing (within ``arxiv.gap_lookback_days``); the first run backfills."""
+    until = options.as_of
+    if options.since is not None:
+        return options.since, until
+    last = runs.last_successful(include_dry_runs=True)  # a dry run fetched its window into the store too
+    if last is None or last.until > until:
+        return until - timedelta(days=config.arxiv.backfill_days), until
+    overlap = max(config.arxiv.window_days - 7, 0)
+    since = min(until - timedelta(days=config.arxiv.window_days), last.until - timedelta(days=overlap))
+    reread = carried_gaps(config, runs, until).reread
+    return min((since, *reread)), until
+
+
+class Pipeline:
+    """One weekly run over collaborators passed in (store, publisher, sources, labels)."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        publisher: Publisher,
+        *,
+        api: ArxivSource | None = None,
+        rss: RssSource | None = None,
+        progress: Callable[[PageEvent], None] | None = None,
+        learner: Callable[[str], Any] | None = None,
+        labels: Any = None,
+        on_stage: Callable[[str], None] | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.publisher = publisher
+        self.api = api
+        self.rss = rss
+        self.progress = progress
+        self.learner = learner
+        """Called with the list's text at the head of the default branch (read once per run)."""
+        self.labels = labels
+        self.on_stage = on_stage
+        """Called with each stage's name as it starts (the CLI's progress bar)."""
+        self.runs = RunLog(store)
+
+    @contextmanager
+    def _stage(self, report: RunReport, name: str) -> Iterator[None]:
+        if self.on_stage is not None:
+            self.on_stage(name)
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            report.seconds[name] = round(time.perf_counter() - started, 2)
+
+    def run(self, options: RunOptions) -> RunReport:
+        since, until = window_for(self.config, self.runs, options)
+        report = RunReport(options.as_of, since, until, score_since=score_since(self.config, self.runs, options, since))
+        dry = options.dry_run_dir is not None
+        if options.since is None:
+            carried = carried_gaps(self.config, self.runs, options.as_of)
+            # with a look-back shorter than the window, the window still reads them
+            report.given_up_gaps = [d for d in carried.given_up if d < since]
+            if carried.reread:
+                log.info("re-reading %d gap days of earlier runs: %s", len(carried.reread),
+                         ", ".join(d.isoformat() for d in carried.reread))
+            if report.given_up_gaps:
+                log.warning("gap days still missing, no longer re-read (older than arxiv.gap_lookback_days = %d): %s",
+                            self.config.arxiv.gap_lookback_days, ", ".join(d.isoformat() for d in report.given_up_gaps))
+        report.run_id = self.runs.start(as_of=options.as_of, since=since, until=until, dry_run=dry,
+                                        score_since=report.score_since)
+        log.info("run %d as of %s: window %s..%s%s", report.run_id, options.as_of, since, until, " (dry run)" if dry else "")
+        try:
+            self._run(options, report)
+        except BaseException as e:
+            error = str(e) if isinstance(e, TrackerError) else f"{type(e).__name__}: {e}"
+            self.runs.finish(report.run_id, status="failed", error=error, model_version=report.model_version)
+            raise
+        outcome = report.outcome
+        self.runs.finish(
+            report.run_id,
+            status="warnings" if report.exit_code else "ok",
+            outcome=("preview" if dry else outcome.status) if outcome else "",
+            pr_number=outcome.pr_number if outcome and not dry else None,
+            pr_url=(outcome.pr_url or "") if outcome and not dry else "",
+            papers_read=report.papers_in_window,
+            proposals=len(report.selection.proposals) if report.selection else 0,
+            gaps=report.gaps,
+            model_version=report.model_version,
+        )
+        return report
+
+    def _run(self, options: RunOptions, report: RunReport) -> None:
+        with self._stage(report, "list"):
+            text = self.publisher.read_list()
+            document = ListDocument.parse(text, name=self.config.list.path)
+            log.info("list: %d sections, %d rows", len(document.sections()), len(document.rows()))
+        if self.learner is not None:
+            with self._stage(report, "learn"):
+                report.learned = self.learner(text)
+        with self._stage(report, "fetch"):
+            report.harvest = self._fetch(options, report)
+        with self._stage(report, "train"):
+            model = self._model(document, text, report)
+        with self._stage(report, "score"):
+            papers = self.store.papers(pending_since(self.runs, report.score_since, self.config.arxiv.window_days), report.until)
+            report.papers_in_window = len(papers)
+            scored = model.score(papers)
+            waiting = self.publisher.open_pr_metadata()
+            scored += self._carried(waiting, {p.arxiv_id for p in papers}, model, report.as_of)
+            rejected = self.labels.rejected_ids() if self.labels is not None else set()
+            report.selection = select(scored, document, self.config.model, rejected=rejected,
+                                      carried={p.arxiv_id for p in waiting.waiting} if waiting else ())
+            self.runs.record_scores(report.run_id, scored, [p.arxiv_id for p in report.selection.proposals])
+            log.info("scored %d papers: %d proposals, %d near-misses", len(scored),
+                     len(report.selection.proposals), len(report.selection.near_misses))
+        with self._stage(report, "publish"):
+            report.outcome = self._publish(options, report, text)
+
+    def _fetch(self, options: RunOptions, report: RunReport) -> HarvestReport:
+        today = options.today or options.as_of
+        source = "both" if options.as_of >= today else "api"
+        result = harvest(
+            self.config, self.store, since=report.since, until=report.until, source=source,
+            progress=self.progress, api=self.api, rss=self.rss, today=options.as_of,
+        )
+        result.check()
+        log.info("fetched %s: %d requests, %d gap days", report.since.isoformat() + ".." + report.until.isoformat(),
+                 result.requests, len(result.gap_days))
+        return result
+
+    def _model(self, document: ListDocument, text: str, report: RunReport) -> Any:
+        from classifiers.training import load_model, train
+
+        path = Path(self.config.model.path)
+        labels = self.labels.training_labels() if self.labels is not None else []
+        key = _training_key(text, labels, document)
+        try:
+            model = load_model(path)
+        except ModelError as e:
+            log.info("training a model: %s", e)
+            model = None
+        if model is not None and model.metadata.get("training_key") == key:
+            report.model_version = model.version
+            log.info("model %s is current (list and labels unchanged)", model.version)
+            return model
+        rows = document.rows()
+        self._look_up_list_papers(rows, report.as_of)
+        papers = self.store.papers()
+        before = sum(1 for p in papers if p.day < report.score_since.isoformat())
+        train_until: date | None = report.score_since
+        if before < MIN_NEGATIVES:
+            log.warning("only %d stored papers before %s: training on the window's papers too "
+                        "(import a corpus with `kd-tracker papers import` for a better first model)",
+                        before, report.score_since)
+            train_until = None
+        model = train(rows, papers, config=self.config.model, train_until=train_until,
+                      extra_labels=labels, list_file=self.config.list.path, list_text=text)
+        model.metadata["training_key"] = key
+        model.save(path)
+        report.trained = True
+        report.model_version = model.version
+        return model
+
+    def _carried(self, waiting: PrMetadata | None, scored_ids: set[str], model: Any, as_of: date) -> list[ScoredPaper]:
+        """The papers waiting in the open PR (its metadata) that this run's papers lack, scored.
+
+        The open PR is the truth about what waits, whatever the run log says (a
+        run not recorded, a lost store): each such paper is re-scored from the
+        store, else looked up on the arXiv API by id; one arXiv does not give
+        keeps the title, sections and score the PR recorded.
+        """
+        wanted = {p.arxiv_id: p for p in (waiting.waiting if waiting else ()) if p.arxiv_id not in scored_ids}
+        wanted.pop("", None)
+        if not wanted:
+            return []
+        found = self.store.get(wanted)
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            api = self.api or ArxivSource.from_config(self.config.arxiv)
+            try:
+                fetched: list[Paper] = api.fetch_ids(missing)
+            except SourceError as e:
+                log.warning("could not look up %d papers of the open PR on arXiv (%s); keeping them as the PR "
+                            "recorded them", len(missing), e)
+                fetched = []
+            self.store.upsert_papers(fetched, seen=as_of)
+            found.update(self.store.get(p.arxiv_id for p in fetched))
+        kept = [_as_recorded(wanted[i]) for i in wanted if i not in found]
+        log.info("the open PR holds %d papers outside this run's window: %d re-scored (%d looked up on arXiv), "
+                 "%d kept as recorded", len(wanted), len(found), len(missing) - len(kept), len(kept))
+        return [*model.score(list(found.values())), *kept] if found else kept
+
+    def _look_up_list_papers(self, rows: list, as_of: date) -> None:
+        from classifiers.training_set import missing_ids
+
+        ids = missing_ids(rows, self.store.get(r.arxiv_id for r in rows if r.arxiv_id).values())
+        if not ids:
+            return
+        api = self.api or ArxivSource.from_config(self.config.arxiv)
+        found: list[Paper] = api.fetch_ids(ids)
+        counts = self.store.upsert_papers(found, seen=as_of)
+        log.info("looked up %d list papers missing from the store: %d found (%d new)", len(ids), len(found), counts.new)
+
+    def _publish(self, options: RunOptions, report: RunReport, text: str) -> PublishOutcome:
+        selection = report.selection
+        assert selection is not None
+        context = PublishContext(
+            as_of=options.as_of,
+            since=report.since,
+            until=report.until,
+            days_read=(report.until - report.since).days + 1,
+            gaps=tuple(d.isoformat() for d in report.gaps),
+            thresholds=thresholds_in_force(self.config.model),
+            model_version=report.model_version,
+            near_misses=selection.near_misses,
+            overflow=selection.overflow,
+        )
+        proposals: tuple[Proposal, ...] = selection.proposals
+        if options.dry_run_dir is not None:
+            return self.publisher.preview(proposals, context, options.dry_run_dir, readme_text=text)
+        return self.publisher.publish(proposals, context)
+
+
+def _as_recorded(paper: PaperMetadata) -> ScoredPaper:
+    """A paper of the open PR that arXiv did not give back, with the title, sections and score the PR recorded."""
+    score = paper.score or 0.0
+    yymm = paper.arxiv_id.split(".")[0] if "." in paper.arxiv_id else ""
+    month = f"20{yymm[:2]}-{yymm[2:]}-01" if len(yymm) == 4 and yymm.isdigit() else ""
+    record = Paper(arxiv_id=paper.arxiv_id, title=paper.title, published=month, source="pr")
+    return ScoredPaper(record, score, tuple(SectionScore(s, score) for s in paper.sections))
+
+
+def _training_key(list_text: str, labels: list, document: ListDocument) -> str:
+    """What the model was trained for: the list's text, its rows as read (paper and section) and the review labels.
+
+    The rows as read change when kd-tracker reads the same text differently (a
+    heading it now names otherwise), which makes the saved model's sections stale.
+    """
+    digest = hashlib.sha256(list_text.encode("utf-8"))
+    for row in document.rows():
+        digest.update(f"\n{row.arxiv_id or row.title}\t{row.section}".encode())
+    for label in sorted(repr(label) for label in labels):
+        digest.update(label.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def run_weekly(
+    config: Config,
+    options: RunOptions,
+    *,
+    token: str | None,
+    repo: str | None = None,
+    progress: Callable[[PageEvent], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> RunReport:
+    """Build the collaborators from ``config`` and run once, holding the run lock."""
+    from tracker.github.client import build_github
+    from tracker.review.learn import MAX_COMMITS, learn
+    from tracker.store.labels import LabelStore
+    from tracker.weekly.lock import run_lock
+
+    repo_name = repo or config.list.repo
+    max_commits = MAX_COMMITS if token is not None else ANONYMOUS_LIST_COMMITS
+    with run_lock(config.store.path), Store(config.store.path) as store:
+        publisher = Publisher(build_github(config, token), repo_name, config)
+
+        def learner(list_text: str) -> Any:
+            return learn(publisher.github, repo_name, config, store, readme_text=list_text, max_commits=max_commits)
+
+        pipeline = Pipeline(config, store, publisher, progress=progress, learner=learner, labels=LabelStore(store),
+                            on_stage=on_stage)
+        return pipeline.run(options)
+
+
+ANONYMOUS_LIST_COMMITS = 5
+"""Without a token GitHub allows 60 requests an hour: a run reads at most this many list commits per learn."""

@@ -1,0 +1,120 @@
+"""Choose the week's proposals from scored papers: pure, no I/O.
+
+A paper is proposed when its score is at or above the threshold, it is not in
+the list already (by arXiv id or normalised title), and the maintainers have not
+rejected it; at most ``proposals_per_pr`` of them, best first. A paper waiting
+in the bot's open PR (``carried``) stays proposed whatever its new score, unless
+it is in the list now or rejected. Papers past ``proposals_per_pr`` are the
+overflow, named in the PR body. The next best papers under the threshold are
+the near-misses shown in the PR body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tracker.config import ModelConfig
+from tracker.listdoc.document import ListDocument
+from tracker.markdown_safe import is_web_link
+from tracker.paper_ids import normalise_title
+from tracker.records import Paper, Proposal, ScoredPaper, SectionScore
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the week proposes, and why the rest was left out."""
+
+    proposals: tuple[Proposal, ...]
+    """Papers to insert, best first."""
+    near_misses: tuple[Proposal, ...]
+    """Best papers under the threshold, for the PR body."""
+    in_list: int
+    """Scored papers skipped because the list has them already."""
+    rejected: int
+    """Scored papers skipped because a maintainer rejected them before."""
+    over_limit: int
+    """Papers above the threshold (or waiting in the open PR) left out by ``proposals_per_pr``."""
+    overflow: tuple[Proposal, ...] = field(default=())
+    """Those papers, best first: named in the PR body as not included."""
+
+
+def select(
+    scored: Iterable[ScoredPaper],
+    document: ListDocument,
+    model: ModelConfig,
+    *,
+    rejected: Collection[str] = (),
+    carried: Collection[str] = (),
+) -> Selection:
+    """Split ``scored`` into proposals and near-misses by ``model.threshold``; ``carried`` ids count as above it."""
+    known_ids, known_titles = document.paper_keys()
+    tables = [section.path for section in document.sections()]
+    ranked = sorted(scored, key=lambda s: (-s.score, s.paper.arxiv_id))
+    above: list[Proposal] = []
+    below: list[Proposal] = []
+    in_list = rejected_count = 0
+    for item in ranked:
+        paper = item.paper
+        if paper.arxiv_id in known_ids or normalise_title(paper.title) in known_titles:
+            in_list += 1
+            continue
+        if paper.arxiv_id in rejected:
+            rejected_count += 1
+            continue
+        target = above if item.score >= model.threshold or paper.arxiv_id in carried else below
+        target.append(to_proposal(item, tables, model))
+    proposals = above[: model.proposals_per_pr]
+    return Selection(
+        proposals=tuple(proposals),
+        near_misses=tuple(below[: model.near_misses]),
+        in_list=in_list,
+        rejected=rejected_count,
+        over_limit=len(above) - len(proposals),
+        overflow=tuple(above[model.proposals_per_pr:]),
+    )
+
+
+def to_proposal(item: ScoredPaper, tables: Sequence[str], model: ModelConfig) -> Proposal:
+    """A proposal for ``item``: its best sections that are tables of the list, with alternatives."""
+    ranked = list(_placeable(item.sections, tables))
+    chosen = ranked[:1] + [s for s in ranked[1 : model.max_sections] if s.score >= model.section_min_score]
+    alternatives = [s for s in ranked if s not in chosen][: model.alternatives]
+    paper = item.paper
+    return Proposal(
+        title=paper.title,
+        url=paper.url,
+        sections=tuple(s.section for s in chosen),
+        arxiv_id=paper.arxiv_id,
+        venue=paper.venue or "arXiv",
+        date=_month(paper),
+        code=tuple(filter(is_web_link, paper.code)),  # a store written before links were checked may hold others
+        data=tuple(filter(is_web_link, paper.data)),
+        score=round(item.score, 4),
+        alternatives=tuple(SectionScore(s.section, round(s.score, 4)) for s in alternatives),
+        terms=item.terms,
+    )
+
+
+def _placeable(sections: Iterable[SectionScore], tables: Sequence[str]) -> Iterable[SectionScore]:
+    """Map each ranked section to a table of the list: itself, else its first table below it.
+
+    A rolled-up section (a parent heading with no table of its own) lands in the
+    first table under it; each table appears once, at its best score.
+    """
+    seen: set[str] = set()
+    for section in sections:
+        if section.section in tables:
+            target = section.section
+        else:
+            below = [t for t in tables if t.startswith(section.section + " > ")]
+            if not below:
+                continue
+            target = below[0]
+        if target not in seen:
+            seen.add(target)
+            yield SectionScore(target, section.score)
+
+
+def _month(paper: Paper) -> str:
+    return (paper.published or paper.announced)[:7]
