@@ -29,7 +29,7 @@ from classifiers.evaluation import temporal_replay, truth_from_history, week_of,
 from classifiers.training import TrainedModel, train
 from tracker.config import Config, ModelConfig
 from tracker.records import Paper
-from tracker.review.learn import learn
+from tracker.review.learning import learn
 from tracker.sources.corpus import read_corpus
 from tracker.store.labels import LabelStore
 from tracker.store.papers import Store

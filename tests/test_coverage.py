@@ -9,7 +9,7 @@ import pytest
 from devservers.arxiv_server import corpus_slice
 from tests.conftest import requires_shared
 from tracker.records import Paper
-from tracker.store.coverage import CoverageRow, coverage, is_listing_day
+from tracker.store.days import CoverageRow, coverage, is_listing_day
 from tracker.store.papers import Store
 
 NOV17, NOV30 = date(2025, 11, 17), date(2025, 11, 30)

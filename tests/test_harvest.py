@@ -13,7 +13,7 @@ from tracker.config import ArxivConfig, Config, StoreConfig
 from tracker.errors import SourceError
 from tracker.records import Paper
 from tracker.store.papers import Store
-from tracker.weekly.harvest import harvest, watched_category
+from tracker.weekly.fetch import harvest, watched_category
 
 pytestmark = requires_shared
 

@@ -33,7 +33,7 @@ from tracker.config import ModelConfig
 from tracker.github.client import build_github
 from tracker.listdoc.document import ListDocument
 from tracker.records import ScoredPaper
-from tracker.review.learn import learn
+from tracker.review.learning import learn
 from tracker.store.labels import Label, LabelStore
 from tracker.store.papers import Store
 from tracker.store.runs import RunLog

@@ -20,7 +20,7 @@ from tests.publish_sample import (
     github_fixture,  # noqa: F401 - fixture
 )
 from tracker.github.client import build_github
-from tracker.review.learn import learn
+from tracker.review.learning import learn
 from tracker.store.labels import LabelStore
 from tracker.store.papers import Store
 
@@ -33,7 +33,7 @@ def run_learn(server: GithubServer, store: Store, **kwargs):
 
 
 def cursor_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and r.name == "tracker.review.learn"]
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and r.name == "tracker.review.learning"]
 
 
 def head(server: GithubServer) -> str:
@@ -51,7 +51,7 @@ def test_a_cursor_the_history_lacks_is_dropped_with_one_warning(github: GithubSe
         github.rewrite_history(REPO, drop_old=drop_old)
         assert (old_cursor in github.repo(REPO).git.commits) is not drop_old
         caplog.clear()
-        with caplog.at_level(logging.WARNING, logger="tracker.review.learn"):
+        with caplog.at_level(logging.WARNING, logger="tracker.review.learning"):
             report = run_learn(github, store)
         labels = LabelStore(store)
         assert labels.state(KEY) == head(github)
@@ -64,7 +64,7 @@ def test_a_cursor_the_history_lacks_is_dropped_with_one_warning(github: GithubSe
 
     with Store(tmp_path / "kd.db") as store:  # the new cursor holds: the next learn reads nothing, warns nothing
         caplog.clear()
-        with caplog.at_level(logging.WARNING, logger="tracker.review.learn"):
+        with caplog.at_level(logging.WARNING, logger="tracker.review.learning"):
             again = run_learn(github, store)
     assert (again.commits, again.added, cursor_warnings(caplog)) == (0, 0, [])
 
@@ -79,7 +79,7 @@ def test_a_lost_cursor_beyond_the_commit_cap_is_checked_with_compare(github: Git
                            message="Drop Beta")
         github.rewrite_history(REPO)
         mark = len(github.requests)
-        with caplog.at_level(logging.WARNING, logger="tracker.review.learn"):
+        with caplog.at_level(logging.WARNING, logger="tracker.review.learning"):
             report = run_learn(github, store, max_commits=1)
         labels = LabelStore(store)
         assert labels.state(KEY) == head(github)
@@ -98,7 +98,7 @@ def test_a_cursor_still_on_the_branch_beyond_the_cap_is_kept(github: GithubServe
         github.push_commit(REPO, "main", {"README.md": drop_lines(README, "2402.00001")}, message="Drop Alpha")
         github.push_commit(REPO, "main", {"README.md": drop_lines(README, "2402.00001", "2401.00002")},
                            message="Drop Beta")
-        with caplog.at_level(logging.WARNING, logger="tracker.review.learn"):
+        with caplog.at_level(logging.WARNING, logger="tracker.review.learning"):
             report = run_learn(github, store, max_commits=1)
         learned = sorted((lb.arxiv_id, lb.kind) for lb in LabelStore(store).all())
     assert cursor_warnings(caplog) == []

@@ -1,6 +1,6 @@
 """``python -m tracker``: the same CLI as the ``kd-tracker`` console script."""
 
-from tracker.cli.main import cli
+from tracker.cli import cli
 
 if __name__ == "__main__":
     cli(prog_name="kd-tracker")

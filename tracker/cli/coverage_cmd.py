@@ -9,8 +9,7 @@ import click
 from tracker.cli.dates import DATE, utc_today
 from tracker.cli.options import config_option
 from tracker.config import Config
-from tracker.store.coverage import WEEKDAYS, CoverageReport, coverage
-from tracker.store.papers import Store
+from tracker.store import WEEKDAYS, CoverageReport, Store, coverage
 
 
 def render(report: CoverageReport) -> list[str]:

@@ -11,10 +11,9 @@ import click
 from tracker.cli.dates import DATE, utc_today
 from tracker.cli.options import config_option
 from tracker.config import Config
-from tracker.sources.arxiv_api import PageEvent
-from tracker.store.papers import Store
-from tracker.weekly.harvest import SOURCES, HarvestReport, harvest
-from tracker.weekly.lock import run_lock
+from tracker.sources import PageEvent
+from tracker.store import Store
+from tracker.weekly import SOURCES, HarvestReport, harvest, run_lock
 
 
 class PageBar:

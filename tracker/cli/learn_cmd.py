@@ -35,16 +35,16 @@ def learn_command(config: Config, repo: str | None, history_path: str | None) ->
         kd-tracker learn
         kd-tracker learn --history list_history.jsonl
     """
-    from tracker.review.learn import learn
-    from tracker.store.papers import Store
-    from tracker.weekly.lock import run_lock
+    from tracker.review import learn
+    from tracker.store import Store
+    from tracker.weekly import run_lock
 
     github = None
     repo_name = repo or config.list.repo
     if repo is not None or history_path is None:
         if "/" not in repo_name:
             raise ConfigError(f"repository {repo_name!r} is not owner/name; fix list.repo or --repo")
-        from tracker.github.client import build_github
+        from tracker.github import build_github
 
         github = build_github(config, token_from_env(config, os.environ))
     with run_lock(config.store.path, "learn"), Store(config.store.path) as store:
@@ -68,8 +68,8 @@ def report_command(config: Config, output: Path | None, plots_dir: Path | None) 
     Example:
         kd-tracker report -o REPORT.md --plots plots/
     """
-    from tracker.review.record import build_record, render_markdown, write_plots
-    from tracker.store.papers import Store
+    from tracker.review import build_record, render_markdown, write_plots
+    from tracker.store import Store
 
     if not Path(config.store.path).is_file():
         raise StoreError(f"no store at {config.store.path}; run `kd-tracker learn` (or a weekly run) first")

@@ -10,8 +10,7 @@ import click
 from tracker.cli.options import config_option
 from tracker.config import Config
 from tracker.errors import ListFormatError, ProposalError
-from tracker.listdoc.document import ListDocument, Section
-from tracker.listdoc.proposals import read_numbered_proposals
+from tracker.listdoc import ListDocument, Section, read_numbered_proposals
 from tracker.textfile import read_utf8
 
 

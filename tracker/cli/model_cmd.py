@@ -13,8 +13,7 @@ from tracker.cli.options import config_option
 from tracker.config import Config
 from tracker.errors import ListFormatError, SourceError, StoreError
 from tracker.records import Paper
-from tracker.sources.arxiv_api import ArxivSource
-from tracker.sources.corpus import read_corpus
+from tracker.sources import ArxivSource, read_corpus
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +23,7 @@ PAPERS_HELP = "Corpus file (JSONL or JSONL.gz); without it, the store's papers."
 
 
 def _read_list(path: str) -> tuple[str, list]:
-    from tracker.listdoc.document import ListDocument
+    from tracker.listdoc import ListDocument
 
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -41,7 +40,7 @@ def _papers(config: Config, path: str | None) -> list[Paper]:
         return list(read_corpus(path))
     if not Path(config.store.path).is_file():
         raise StoreError(f"no store at {config.store.path}; run `kd-tracker fetch` first or pass --papers FILE")
-    from tracker.store.papers import Store
+    from tracker.store import Store
 
     with Store(config.store.path) as store:
         return store.papers()

@@ -9,9 +9,9 @@ import click
 from tracker.cli.dates import DATE, utc_today
 from tracker.cli.options import config_option
 from tracker.config import Config
-from tracker.sources.corpus import read_corpus, write_corpus
-from tracker.store.papers import Store
-from tracker.weekly.lock import run_lock
+from tracker.sources import read_corpus, write_corpus
+from tracker.store import Store
+from tracker.weekly import run_lock
 
 
 @click.group(name="papers")

@@ -10,10 +10,9 @@ import click
 
 from tracker.config import Config, token_from_env
 from tracker.errors import ConfigError, PublishError
-from tracker.github.client import build_github
-from tracker.listdoc.proposals import read_proposals
-from tracker.publish.context import thresholds_in_force
-from tracker.publish.publisher import PublishContext, Publisher
+from tracker.github import build_github
+from tracker.listdoc import read_proposals
+from tracker.publish import PublishContext, Publisher, thresholds_in_force
 
 from .options import config_option
 

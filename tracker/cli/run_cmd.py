@@ -14,7 +14,7 @@ from tracker.cli.dates import DATE, utc_today
 from tracker.cli.fetch_cmd import PageBar
 from tracker.cli.options import config_option
 from tracker.config import Config, token_from_env
-from tracker.weekly.pipeline import RunOptions, RunReport, run_weekly
+from tracker.weekly import RunOptions, RunReport, run_weekly
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def schedule_command(config: Config, repo: str | None, outdir: Path | None, show
     """
     from datetime import datetime, timezone
 
-    from tracker.weekly.schedule import next_fire_times, serve
+    from tracker.weekly import next_fire_times, serve
 
     if show_next:
         now = datetime.now(timezone.utc)  # the trigger gives its times in schedule.timezone

@@ -37,7 +37,7 @@ import re
 from collections.abc import Sequence
 
 from tracker.errors import ProposalError
-from tracker.github.metadata import PaperMetadata, PrMetadata, format_pr_metadata
+from tracker.github import PaperMetadata, PrMetadata, format_pr_metadata
 from tracker.markdown_safe import escape_cell, safe_url
 from tracker.paper_ids import normalise_arxiv_id
 from tracker.publish.context import PublishContext

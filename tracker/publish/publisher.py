@@ -64,9 +64,8 @@ from github.Repository import Repository
 
 from tracker.config import Config
 from tracker.errors import ListFormatError, PublishError
-from tracker.github.client import to_publish_error
-from tracker.github.metadata import PrMetadata, parse_pr_metadata
-from tracker.listdoc.document import ApplyResult, ListDocument
+from tracker.github import PrMetadata, parse_pr_metadata, to_publish_error
+from tracker.listdoc import ApplyResult, ListDocument
 from tracker.publish.body import (
     MAX_BODY,
     notes_of,

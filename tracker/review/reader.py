@@ -26,8 +26,7 @@ from github.Repository import Repository
 
 from tracker.config import Config
 from tracker.errors import ListFormatError, PublishError
-from tracker.github.client import github_message, to_publish_error
-from tracker.github.metadata import PrMetadata, parse_pr_metadata
+from tracker.github import PrMetadata, github_message, parse_pr_metadata, to_publish_error
 
 log = logging.getLogger(__name__)
 

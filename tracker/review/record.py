@@ -22,10 +22,8 @@ import numpy as np
 from tracker.errors import StoreError
 from tracker.markdown_safe import escape_cell, safe_url
 from tracker.records import format_score, iso_week
-from tracker.review.learn import WeekRecord, weekly
-from tracker.store.labels import Label, LabelStore, rejected_among
-from tracker.store.papers import Store
-from tracker.store.runs import RunLog, RunRecord
+from tracker.review.learning import WeekRecord, weekly
+from tracker.store import Label, LabelStore, RunLog, RunRecord, Store, rejected_among
 
 log = logging.getLogger(__name__)
 

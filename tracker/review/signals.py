@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import ListFormatError
-from tracker.github.metadata import PaperMetadata, PrMetadata
-from tracker.listdoc.document import ListDocument
+from tracker.github import PaperMetadata, PrMetadata
+from tracker.listdoc import ListDocument
 from tracker.paper_ids import normalise_arxiv_id, normalise_title
-from tracker.store.labels import Label, StoredReview
+from tracker.store import Label, StoredReview
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 All SQL lives in this package; the schema and its migrations are in :mod:`.schema`.
 """
 
-from tracker.store.coverage import WEEKDAYS, CoverageReport, coverage, is_listing_day
+from tracker.store.days import WEEKDAYS, CoverageReport, coverage, is_listing_day
 from tracker.store.labels import Label, LabelStore, StoredReview, rejected_among
 from tracker.store.papers import Store
 from tracker.store.runs import RunLog, RunRecord

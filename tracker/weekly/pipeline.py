@@ -19,16 +19,13 @@ from typing import Any
 
 from tracker.config import Config
 from tracker.errors import ModelError, SourceError, TrackerError
-from tracker.github.metadata import PaperMetadata, PrMetadata
-from tracker.listdoc.document import ListDocument
-from tracker.publish.context import thresholds_in_force
-from tracker.publish.publisher import PublishContext, Publisher, PublishOutcome
+from tracker.github import PaperMetadata, PrMetadata
+from tracker.listdoc import ListDocument
+from tracker.publish import PublishContext, Publisher, PublishOutcome, thresholds_in_force
 from tracker.records import Paper, Proposal, ScoredPaper, SectionScore, format_score
-from tracker.sources.arxiv_api import ArxivSource, PageEvent
-from tracker.sources.rss import RssSource
-from tracker.store.papers import Store
-from tracker.store.runs import RunLog
-from tracker.weekly.harvest import HarvestReport, harvest
+from tracker.sources import ArxivSource, PageEvent, RssSource
+from tracker.store import RunLog, Store
+from tracker.weekly.fetch import HarvestReport, harvest
 from tracker.weekly.selection import Selection, select
 
 log = logging.getLogger(__name__)
@@ -455,9 +452,9 @@ def run_weekly(
     on_stage: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Build the collaborators from ``config`` and run once, holding the run lock."""
-    from tracker.github.client import build_github
-    from tracker.review.learn import MAX_COMMITS, learn
-    from tracker.store.labels import LabelStore
+    from tracker.github import build_github
+    from tracker.review import MAX_COMMITS, learn
+    from tracker.store import LabelStore
     from tracker.weekly.lock import run_lock
 
     repo_name = repo or config.list.repo

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tracker.config import ModelConfig
-from tracker.listdoc.document import ListDocument
+from tracker.listdoc import ListDocument
 from tracker.markdown_safe import is_web_link
 from tracker.paper_ids import normalise_title
 from tracker.records import Paper, Proposal, ScoredPaper, SectionScore

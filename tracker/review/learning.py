@@ -39,9 +39,7 @@ from tracker.review.signals import (
     index_of,
     review_pull,
 )
-from tracker.store.labels import Label, LabelStore, StoredReview, rejected_among
-from tracker.store.papers import Store
-from tracker.store.runs import RunLog
+from tracker.store import Label, LabelStore, RunLog, Store, StoredReview, rejected_among
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,8 @@ import requests
 from tracker.config import Config
 from tracker.errors import SourceError
 from tracker.records import Paper
-from tracker.sources.arxiv_api import ArxivSource, PageEvent
-from tracker.sources.rss import RssSource
-from tracker.store.coverage import coverage, is_listing_day
-from tracker.store.papers import Store
+from tracker.sources import ArxivSource, PageEvent, RssSource
+from tracker.store import Store, coverage, is_listing_day
 
 log = logging.getLogger(__name__)
 
