@@ -1,10 +1,8 @@
-"""Fit, save, load and apply the models: the only module that reads or writes model files.
+"""Fit, save, load and apply the models.
 
-A model folder holds ``model.joblib`` (the fitted pipelines) and ``model.json``
-(metadata: when, from which list, on how many papers, with which library
-versions, the sha256 of ``model.joblib``, and evaluation figures). Loading checks the
-versions first and asks for a retrain when they do not match, then checks the
-joblib file's sha256 against the recorded one before unpickling anything.
+:func:`train` fits the relevance and section models and records what they were made from;
+:class:`TrainedModel` scores papers. Saving and loading go through :mod:`classifiers.persistence`, the only
+module that reads or writes model files (``model.joblib`` and ``model.json``, checked before unpickling).
 """
 
 from __future__ import annotations
@@ -12,12 +10,9 @@ from __future__ import annotations
 import datetime
 import gc
 import hashlib
-import io
-import json
 import logging
 import multiprocessing
 import os
-import platform
 import time
 import warnings
 from collections import Counter
@@ -28,12 +23,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import joblib
 import numpy as np
-import scipy
 import scipy.sparse as sp
-import sklearn
-from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifiers.explain import Explainer
@@ -44,25 +35,15 @@ from classifiers.models import (
     make_relevance_model,
     make_section_model,
 )
+from classifiers.persistence import MODEL_FORMAT, library_versions, read_model, write_evaluation, write_model
 from classifiers.sections import SectionClassifier, apply_roll_up, roll_up
 from classifiers.training_set import RowLike, TrainingSet, build_training_set, sections_of
 from classifiers.vectorizer import FastTfidfVectorizer
-from tracker import __version__
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
 from tracker.records import Paper, ScoredPaper, SectionScore
 
 log = logging.getLogger(__name__)
-
-MODEL_FORMAT = 5
-"""Bumped whenever the saved layout or the pipelines' classes change incompatibly (5: ``model_sha256`` recorded)."""
-MODEL_FILE = "model.joblib"
-META_FILE = "model.json"
-
-
-def _minor(version: str) -> str:
-    return ".".join(version.split(".")[:2])
-
 
 @dataclass
 class TrainedModel:
@@ -154,19 +135,7 @@ class TrainedModel:
     def save(self, directory: str | Path) -> Path:
         """Write ``model.joblib`` and ``model.json`` (with the joblib file's sha256) into ``directory`` (created if
         needed); returns it."""
-        directory = Path(directory)
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            path = directory / MODEL_FILE
-            joblib.dump({"relevance": self.relevance, "sections": self.sections}, path, compress=3)
-            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-            created = str(self.metadata.get("created_at", ""))[:10].replace("-", "")
-            self.metadata["version"] = f"{created}-{sha256[:8]}"
-            self.metadata["model_sha256_8"] = sha256[:8]
-            self.metadata["model_sha256"] = sha256  # load_model checks it before unpickling anything
-            _write_metadata(directory / META_FILE, self.metadata)
-        except OSError as e:
-            raise ModelError(f"{directory}: cannot write the model ({e.strerror or e}); check the folder is writable") from e
+        directory = write_model(directory, self.relevance, self.sections, self.metadata)
         log.info("saved model %s to %s", self.version, directory)
         return directory
 
@@ -242,17 +211,6 @@ def _in_forked_workers(model: TrainedModel, papers: Sequence[Paper]) -> list[Sco
             return scored
     finally:
         _FORKED = None
-
-
-def library_versions() -> dict[str, str]:
-    return {
-        "kd_tracker": __version__,
-        "scikit_learn": sklearn.__version__,
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "joblib": joblib.__version__,
-        "python": platform.python_version(),
-    }
 
 
 def fit_models(
@@ -353,81 +311,12 @@ def train(
 
 def record_evaluation(directory: str | Path, evaluation: dict[str, Any]) -> Path:
     """Store ``evaluation`` under ``evaluation`` in the model's ``model.json`` (``model.joblib`` and the version stay)."""
-    meta_path = Path(directory) / META_FILE
-    if not meta_path.is_file():
-        raise ModelError(f"no model in {directory} ({META_FILE} expected); train one with `kd-tracker train`")
-    metadata = _read_metadata(meta_path)
-    metadata["evaluation"] = evaluation
-    try:
-        _write_metadata(meta_path, metadata)
-    except OSError as e:
-        raise ModelError(f"{meta_path}: cannot write the model metadata ({e.strerror or e}); check the folder is writable") from e
+    meta_path = write_evaluation(directory, evaluation)
     log.info("recorded the evaluation in %s", meta_path)
     return meta_path
 
 
-def _read_metadata(meta_path: Path) -> dict[str, Any]:
-    """The metadata in ``meta_path`` (``model.json``); :class:`ModelError` if it cannot be read or is not an object."""
-    try:
-        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError) as e:  # ValueError: not UTF-8, not JSON
-        raise ModelError(f"{meta_path}: unreadable model metadata ({_one_line(e)}); retrain with `kd-tracker train`") from e
-    if not isinstance(metadata, dict):
-        raise ModelError(f"{meta_path}: the model metadata must be a JSON object, got {type(metadata).__name__}; "
-                         "retrain with `kd-tracker train`")
-    return metadata
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(f"{type(error).__name__}: {error}".split())[:200]
-
-
-def _write_metadata(meta_path: Path, metadata: dict[str, Any]) -> None:
-    """Write ``model.json`` (indented, sorted keys); the caller turns an ``OSError`` into its message."""
-    meta_path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-
 def load_model(directory: str | Path) -> TrainedModel:
     """Load a saved model; :class:`ModelError` if it is missing, unreadable or made by incompatible versions."""
-    directory = Path(directory)
-    meta_path = directory / META_FILE
-    if not meta_path.is_file() or not (directory / MODEL_FILE).is_file():
-        raise ModelError(f"no model in {directory} ({META_FILE} and {MODEL_FILE} expected); train one with `kd-tracker train`")
-    metadata = _read_metadata(meta_path)
-    versions = metadata.get("versions") if isinstance(metadata.get("versions"), dict) else {}
-    made_by = f"kd-tracker {versions.get('kd_tracker', '?')} / scikit-learn {versions.get('scikit_learn', '?')}"
-    if metadata.get("format") != MODEL_FORMAT or _minor(str(versions.get("scikit_learn", ""))) != _minor(sklearn.__version__):
-        raise ModelError(
-            f"model in {directory} was made by {made_by} (model format {metadata.get('format')}), this is "
-            f"kd-tracker {__version__} / scikit-learn {sklearn.__version__} (format {MODEL_FORMAT}); retrain with `kd-tracker train`"
-        )
-    data = _checked_model_bytes(directory / MODEL_FILE, metadata.get("model_sha256"))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=InconsistentVersionWarning)
-            blob = joblib.load(io.BytesIO(data))  # the bytes just checked, not the file again
-        return TrainedModel(blob["relevance"], blob["sections"], metadata)
-    except Exception as e:  # a pickle can fail in many ways; all mean "retrain"
-        raise ModelError(f"{directory / MODEL_FILE}: cannot load the model ({_one_line(e)}); retrain with `kd-tracker train`") from e
-
-
-def _checked_model_bytes(path: Path, recorded: Any) -> bytes:
-    """The bytes of ``path`` (``model.joblib``) if their sha256 is the one ``model.json`` records.
-
-    Unpickling runs code, so nothing is unpickled before this check: a joblib file swapped or altered in a
-    shared cache, or a model.json that records no hash, is a :class:`ModelError` and the file is never loaded.
-    """
-    meta_path = path.with_name(META_FILE)
-    if not isinstance(recorded, str) or not recorded:
-        raise ModelError(f"{meta_path}: records no 'model_sha256' of {MODEL_FILE}, so {path} is not loaded "
-                         "(unpickling runs code); retrain with `kd-tracker train`")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ModelError(f"{path}: cannot read the model ({e.strerror or e}); retrain with `kd-tracker train`") from e
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != recorded:
-        raise ModelError(f"{path}: sha256 {actual[:12]}... is not the {recorded[:12]}... that {meta_path.name} "
-                         "records ('model_sha256'); refusing to load a changed model file (unpickling runs code); "
-                         "retrain with `kd-tracker train`")
-    return data
+    relevance, sections, metadata = read_model(directory)
+    return TrainedModel(relevance, sections, metadata)

@@ -13,8 +13,9 @@ import pytest
 import sklearn
 
 from classifiers.headings import heading_documents
+from classifiers.persistence import META_FILE, MODEL_FILE, MODEL_FORMAT
 from classifiers.sections import SectionClassifier
-from classifiers.training import META_FILE, MODEL_FILE, MODEL_FORMAT, load_model, train
+from classifiers.training import load_model, train
 from classifiers.training_set import build_training_set, list_papers, missing_ids
 from tracker.config import ModelConfig
 from tracker.errors import ModelError

@@ -3,7 +3,8 @@
 arxiv 4.x retries a failed page at once, with no timeout and no backoff, and
 hides the response. :class:`ArxivClient` keeps the package's URL building,
 paging (``Client.results``), politeness delay and Atom parsing, and replaces
-only the retry loop (``Client._parse_feed``):
+only the retry loop (``Client._parse_feed``) with the sources' one,
+:class:`~tracker.sources.retry.RetryPolicy`:
 
 - every request has a timeout for the whole of it, body included (the session
   injects it, :func:`~tracker.sources.deadline.request_within`);
@@ -37,7 +38,7 @@ import requests
 
 from tracker import __version__
 from tracker.sources.deadline import request_within
-from tracker.sources.retry import RETRY_STATUSES, Backoff
+from tracker.sources.retry import RETRY_STATUSES, Backoff, RetryableFailure, RetryPolicy, transport_failures
 
 log = logging.getLogger(__name__)
 
@@ -132,47 +133,52 @@ class ArxivClient(arxiv.Client):
         return self._session.requests
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> Any:
-        tries = self.num_retries
-        status = ""
-        for attempt in range(tries):
-            retry_after = None
-            try:
-                feed = self._Client__try_parse_feed(url, first_page=first_page, try_index=attempt)  # type: ignore[attr-defined]
-            except arxiv.HTTPError as e:
-                status = f"HTTP {e.status}"
-                response = self._session.last_response
-                if e.status not in RETRY_STATUSES:
-                    raise ArxivRequestError(url, attempt + 1, status, _error_text(response), retryable=False) from e
-                retry_after = response.headers.get("Retry-After") if response is not None else None
-            except arxiv.UnexpectedEmptyPageError:
-                status = "empty page"
-            except requests.Timeout:
-                status = f"timeout after {self.timeout:g} s"
-            except requests.ConnectionError:
-                status = "connection error"
-            else:
-                response = self._session.last_response
-                detail = _error_text(response)
-                if detail:
-                    raise ArxivRequestError(url, attempt + 1, "error feed", detail, retryable=False)
-                problem = feed_problem(response.content if response is not None else b"")
-                if problem:
-                    status = problem
-                else:
-                    suspect = first_page and not feed.results and self.retry_empty_first_page
-                    if not suspect or attempt + 1 == tries:
-                        if suspect:
-                            log.warning("first page still empty after %d tries, taken as empty: %s", tries, url)
-                        if self.on_page is not None:
-                            self.on_page(url, feed)
-                        return feed
-                    status = "empty first page"
+        policy = RetryPolicy(self.num_retries, self.backoff, self.sleep)
+        return policy.run(
+            lambda attempt: self._try_page(url, first_page, attempt, policy.is_last(attempt)),
+            what="arXiv API",
+            logger=log,
+            exhausted=lambda tries, status: ArxivRequestError(url, tries, status),
+        )
+
+    def _try_page(self, url: str, first_page: bool, attempt: int, last: bool) -> Any:
+        """One try at a page: the parsed feed, :class:`ArxivRequestError` for an answer not worth another try,
+        :class:`RetryableFailure` for one that is (the politeness delay then counts from now)."""
+        try:
+            feed = self._read_page(url, first_page, attempt)
+            suspect = first_page and not feed.results and self.retry_empty_first_page
+            if suspect and not last:
+                raise RetryableFailure("empty first page")
+        except RetryableFailure:
             self._last_request_dt = datetime.now()
-            if attempt + 1 < tries:
-                wait = self.backoff.wait(attempt, retry_after)
-                log.info("arXiv API: %s, retrying in %.1f s (try %d of %d)", status, wait, attempt + 2, tries)
-                self.sleep(wait)
-        raise ArxivRequestError(url, tries, status)
+            raise
+        if suspect:
+            log.warning("first page still empty after %d tries, taken as empty: %s", attempt + 1, url)
+        if self.on_page is not None:
+            self.on_page(url, feed)
+        return feed
+
+    def _read_page(self, url: str, first_page: bool, attempt: int) -> Any:
+        """The page at ``url`` parsed by the package, if it is a whole Atom feed and no error feed."""
+        try:
+            with transport_failures(self.timeout):
+                feed = self._Client__try_parse_feed(url, first_page=first_page, try_index=attempt)  # type: ignore[attr-defined]
+        except arxiv.HTTPError as e:
+            status = f"HTTP {e.status}"
+            response = self._session.last_response
+            if e.status not in RETRY_STATUSES:
+                raise ArxivRequestError(url, attempt + 1, status, _error_text(response), retryable=False) from e
+            raise RetryableFailure(status, response.headers.get("Retry-After") if response is not None else None) from e
+        except arxiv.UnexpectedEmptyPageError as e:
+            raise RetryableFailure("empty page") from e
+        response = self._session.last_response
+        detail = _error_text(response)
+        if detail:
+            raise ArxivRequestError(url, attempt + 1, "error feed", detail, retryable=False)
+        problem = feed_problem(response.content if response is not None else b"")
+        if problem:
+            raise RetryableFailure(problem)
+        return feed
 
 
 def feed_problem(content: bytes) -> str:

@@ -32,7 +32,7 @@ from tracker.errors import SourceError
 from tracker.records import Paper
 from tracker.sources.arxiv_client import USER_AGENT
 from tracker.sources.deadline import request_within
-from tracker.sources.retry import RETRY_STATUSES, Backoff
+from tracker.sources.retry import RETRY_STATUSES, Backoff, RetryableFailure, RetryPolicy, transport_failures
 
 log = logging.getLogger(__name__)
 
@@ -169,30 +169,29 @@ class RssSource:
         return result
 
     def _get(self, url: str) -> tuple[bytes, int]:
-        tries = max(1, self.config.max_retries)
-        status = ""
-        for attempt in range(tries):
-            retry_after = None
-            try:
-                response = request_within(
-                    self.session.request, "GET", url, timeout=self.config.timeout_seconds, headers={"User-Agent": USER_AGENT}
-                )
-            except requests.Timeout:
-                status = f"timeout after {self.config.timeout_seconds:g} s"
-            except requests.ConnectionError:
-                status = "connection error"
-            else:
-                if response.status_code == 200:
-                    return response.content, attempt + 1
-                status = f"HTTP {response.status_code}"
-                if response.status_code not in RETRY_STATUSES:
-                    raise SourceError(f"RSS feed {url} returned {status}; check arxiv.rss_url and arxiv.categories")
-                retry_after = response.headers.get("Retry-After")
-            if attempt + 1 < tries:
-                wait = self.backoff.wait(attempt, retry_after)
-                log.info("RSS %s: %s, retrying in %.1f s (try %d of %d)", url, status, wait, attempt + 2, tries)
-                self.sleep(wait)
-        raise SourceError(f"RSS feed {url} failed after {tries} tries (last status: {status}); retry later")
+        """The body of the feed at ``url`` and the requests it took; a malformed body is not retried here."""
+        policy = RetryPolicy(max(1, self.config.max_retries), self.backoff, self.sleep)
+        return policy.run(
+            lambda attempt: (self._try_get(url), attempt + 1),
+            what=f"RSS {url}",
+            logger=log,
+            exhausted=lambda tries, status: SourceError(
+                f"RSS feed {url} failed after {tries} tries (last status: {status}); retry later"
+            ),
+        )
+
+    def _try_get(self, url: str) -> bytes:
+        """One GET of the feed: its body on a 200, :class:`RetryableFailure` on a status or failure worth another try."""
+        with transport_failures(self.config.timeout_seconds):
+            response = request_within(
+                self.session.request, "GET", url, timeout=self.config.timeout_seconds, headers={"User-Agent": USER_AGENT}
+            )
+        if response.status_code == 200:
+            return response.content
+        status = f"HTTP {response.status_code}"
+        if response.status_code not in RETRY_STATUSES:
+            raise SourceError(f"RSS feed {url} returned {status}; check arxiv.rss_url and arxiv.categories")
+        raise RetryableFailure(status, response.headers.get("Retry-After"))
 
     def parse(self, content: bytes, url: str) -> FeedResult:
         """Parse feed bytes; a ``bozo`` feed is a :class:`SourceError` and yields nothing."""
