@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from classifiers.training import META_FILE, MODEL_FILE, MODEL_FORMAT, load_model, record_evaluation, train
-from tests.test_classifiers_training import make_papers, make_readme
+from tests.training_sample import make_papers, make_readme
 from tracker.cli.main import cli
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
