@@ -26,10 +26,11 @@ from pathlib import Path
 import numpy as np
 from scipy.special import logit
 
-from bench.quality import CUT, SHARED, rows_of
+from bench.quality import CUT, rows_of
 from classifiers.evaluation import recall_at, temporal_replay, truth_from_history, within_week_ranks
 from classifiers.features import keyword_counts
 from classifiers.training_set import list_papers
+from devservers.paths import SHARED
 from tracker.config import ModelConfig
 from tracker.sources.corpus import read_corpus
 

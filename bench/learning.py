@@ -24,9 +24,10 @@ from pathlib import Path
 import numpy as np
 import sklearn
 
-from bench.quality import CUT, SHARED, rows_of
+from bench.quality import CUT, rows_of
 from classifiers.evaluation import temporal_replay, truth_from_history, week_of, within_week_ranks
 from classifiers.training import TrainedModel, train
+from devservers.paths import SHARED
 from tracker.config import Config, ModelConfig
 from tracker.records import Paper
 from tracker.review.learning import learn

@@ -12,12 +12,10 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+from devservers.paths import SHARED
 from tracker.listdoc.document import ListDocument
 from tracker.records import Proposal
-
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
 def timed(function: Callable[[], object], repeat: int) -> list[float]:

@@ -16,18 +16,16 @@ import resource
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 import sklearn
 
 from classifiers.training import load_model, train
+from devservers.paths import SHARED
 from tracker.config import ModelConfig
 from tracker.listdoc.document import ListDocument
 from tracker.sources.corpus import read_corpus
-
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 T = TypeVar("T")
 

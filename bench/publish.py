@@ -17,14 +17,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 from devservers.github_server import GithubServer
-from tests.publish_sample import README
+from devservers.paths import SHARED
+from devservers.samples import README
 from tracker.config import Config, GithubConfig, ListConfig
 from tracker.github.client import build_github
 from tracker.listdoc.document import ListDocument
 from tracker.publish.publisher import PublishContext, Publisher
 from tracker.records import Proposal
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 TOKEN = "bench-token"
 
 

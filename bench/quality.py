@@ -27,11 +27,11 @@ from classifiers.evaluation import (
 )
 from classifiers.models import make_features
 from classifiers.training_set import build_training_set
+from devservers.paths import SHARED
 from tracker.config import ModelConfig
 from tracker.listdoc.document import ListDocument
 from tracker.sources.corpus import read_corpus
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CUT = datetime.date(2024, 2, 20)
 
 STEPS: list[tuple[str, dict]] = [  # overrides of RELEVANCE_DEFAULTS

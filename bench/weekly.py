@@ -28,6 +28,7 @@ import sklearn
 
 from devservers.arxiv_server import ArxivServer, corpus_slice
 from devservers.github_server import GithubServer
+from devservers.paths import SHARED
 from tracker.config import ArxivConfig, Config, GithubConfig, ListConfig, ModelConfig, StoreConfig
 from tracker.github.client import build_github
 from tracker.listdoc.document import ListDocument
@@ -37,7 +38,6 @@ from tracker.sources.corpus import read_corpus
 from tracker.store.papers import Store
 from tracker.weekly.pipeline import Pipeline, RunOptions
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 README = SHARED / "fixtures" / "kd-list" / "README.2024-03-19.before-weekly.md"
 REPO = "owner/list"
 TOKEN = "bench-token-0123456789"

@@ -40,10 +40,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from devservers.local_http import LocalHttpServer
+from devservers.paths import SHARED
 from tracker.records import Paper
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "arxiv"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv_corpus.jsonl.gz"
+FIXTURES = SHARED / "fixtures" / "arxiv"
+CORPUS = SHARED / "data" / "arxiv_corpus.jsonl.gz"
 PAGE_CAP = 2000
 """Most entries the API serves in one page."""
 

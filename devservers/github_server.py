@@ -32,13 +32,11 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
-
-import pytest
 
 from devservers import github_shapes as shapes
 from devservers.github_routes import ROUTES, Request
@@ -369,13 +367,3 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the default stderr log
         return
-
-
-@pytest.fixture(name="github_server")
-def github_server_fixture() -> Iterator[GithubServer]:
-    """A fresh :class:`GithubServer` per test, stopped afterwards."""
-    server = GithubServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()

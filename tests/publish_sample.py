@@ -1,13 +1,16 @@
-"""A small list, proposals and a ready GitHub for the publish tests (titles and links are made up)."""
+"""The small list, proposals and settings for the publish tests (titles and links are made up).
+
+The list itself is :data:`devservers.samples.README` (the publish bench uses it too); the ready GitHub
+is the ``github`` fixture of ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
 
-import pytest
-
 from devservers.github_server import GithubServer
+from devservers.samples import README as README  # re-exported: the list the publish tests publish to
 from tracker.config import Config, GithubConfig, ListConfig
 from tracker.github.client import build_github
 from tracker.publish.publisher import PublishContext, Publisher
@@ -21,26 +24,6 @@ BRANCH = "kd-tracker/weekly"
 
 LABELING = "KD Algorithms > Knowledge Elicitation > Labeling"
 FEEDBACK = "KD Algorithms > Knowledge Elicitation > Feedback"
-
-README = """\
-# Awesome Knowledge Distillation of LLM Papers
-
-## \U0001f4a1 News
-- **2024-2-20**: We released the list.
-
-## KD Algorithms
-### Knowledge Elicitation
-#### Labeling
-|  Title  |   Venue  |   Date   | Code | Data|
-|:--------|:--------:|:--------:|:--------:|:--------:|
-| [**Alpha Distillation**](https://arxiv.org/abs/2402.00001) | arXiv | 2024-02 |
-| [**Beta Teaching**](https://arxiv.org/abs/2401.00002) | ACL | 2024-01 | [Github](https://github.com/x/beta)|
-
-#### Feedback
-|  Title  |   Venue  |   Date   | Code | Data|
-|:--------|:--------:|:--------:|:--------:|:--------:|
-| [**Gamma Feedback**](https://arxiv.org/abs/2312.00003) | arXiv | 2023-12 |
-"""
 
 AS_OF = dt.date(2024, 3, 19)
 
@@ -74,11 +57,3 @@ def publisher(server: GithubServer, token: str | None = TOKEN, **github_settings
     """A :class:`Publisher` for the sample repository on ``server``, as the bot (or with ``token``)."""
     config = config_for(server, **github_settings)
     return Publisher(build_github(config, token), REPO, config)
-
-
-@pytest.fixture(name="github")
-def github_fixture(github_server: GithubServer) -> GithubServer:
-    """The local GitHub with the list repository and the bot's token."""
-    github_server.add_token(TOKEN, BOT)
-    github_server.add_repo(REPO, {"README.md": README, "LICENSE": "MIT\n"})
-    return github_server

@@ -22,7 +22,7 @@ from classifiers.evaluation import (
 )
 from classifiers.plots import PLOTS, write_plots
 from classifiers.reports import format_cv, format_replay
-from tests.test_classifiers_training import make_papers, make_readme
+from tests.training_sample import make_papers, make_readme
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
 from tracker.listdoc.document import ListDocument

@@ -8,7 +8,6 @@ import pytest
 
 from classifiers import training
 from classifiers.vectorizer import FastTfidfVectorizer
-from tests.test_classifiers_training import corpus, model  # noqa: F401 - fixtures
 
 
 def test_forked_scoring_equals_serial_scoring(model, corpus, monkeypatch: pytest.MonkeyPatch):  # noqa: F811

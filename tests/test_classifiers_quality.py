@@ -9,7 +9,7 @@ import pytest
 
 from classifiers.evaluation import list_date, truth_from_history, week_of, within_week_ranks
 from classifiers.training import train
-from tests.conftest import SHARED
+from devservers.paths import SHARED
 from tracker.config import ModelConfig
 from tracker.listdoc.document import ListDocument
 from tracker.sources.corpus import read_corpus

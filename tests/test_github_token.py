@@ -6,13 +6,12 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
 from tests.publish_sample import (
     EPSILON,
     REPO,
     TOKEN,
     context,
-    github_fixture,  # noqa: F401 - fixture
     publisher,
 )
 from tracker.cli.main import cli

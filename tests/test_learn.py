@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from classifiers.training import train
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
 from tests.learn_sample import (
     IOTA,
     KAPPA,
@@ -27,7 +27,6 @@ from tests.publish_sample import (
     README,
     REPO,
     config_for,
-    github_fixture,  # noqa: F401 - fixture
 )
 from tracker.config import ModelConfig
 from tracker.github.client import build_github

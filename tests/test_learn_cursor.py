@@ -1,6 +1,6 @@
 """learn's list-commit cursor when the repository no longer has that commit (re-created, history rewritten).
 
-Everything goes through PyGithub against the local GitHub (tests/servers), whose
+Everything goes through PyGithub against the local GitHub (devservers/), whose
 ``rewrite_history`` re-makes every commit and force-pushes every branch.
 """
 
@@ -11,13 +11,12 @@ import logging
 
 import pytest
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
 from tests.learn_sample import drop_lines
 from tests.publish_sample import (
     README,
     REPO,
     config_for,
-    github_fixture,  # noqa: F401 - fixture
 )
 from tracker.github.client import build_github
 from tracker.review.learning import learn

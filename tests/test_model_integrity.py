@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from classifiers.persistence import META_FILE, MODEL_FILE, MODEL_FORMAT
 from classifiers.training import load_model, record_evaluation, train
-from tests.test_classifiers_training import make_papers, make_readme
+from tests.training_sample import make_papers, make_readme
 from tracker.cli.main import cli
 from tracker.config import ModelConfig
 from tracker.errors import ModelError

@@ -8,7 +8,7 @@ import json
 import pytest
 from github import Auth, Github
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
 from devservers.github_state import Identity
 from tests.publish_sample import (
     ALPHA_AGAIN,
@@ -22,7 +22,6 @@ from tests.publish_sample import (
     TOKEN,
     ZETA,
     context,
-    github_fixture,  # noqa: F401 - fixture
     publisher,
 )
 from tracker.github.metadata import parse_pr_metadata

@@ -7,7 +7,7 @@ import logging
 import pytest
 from github import Auth, Github, GithubException
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
 from tests.publish_sample import EPSILON, REPO, TOKEN, config_for, context
 from tracker.config import Config
 from tracker.errors import PublishError

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tests.publish_sample import EPSILON, REPO, ZETA, context, github_fixture, publisher  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
+from tests.publish_sample import EPSILON, REPO, ZETA, context, publisher
 from tracker.errors import PublishError
 
 pytestmark = pytest.mark.timeout(30)  # without the bound, a dripped answer holds a request for an hour

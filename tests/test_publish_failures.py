@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
 from devservers.github_state import Identity, Pull
 from tests.publish_sample import (
     BRANCH,
@@ -24,7 +24,6 @@ from tests.publish_sample import (
     ZETA,
     config_for,
     context,
-    github_fixture,  # noqa: F401 - fixture
     publisher,
 )
 from tracker.errors import PublishError

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
 from tests.publish_sample import (
     EPSILON,
     FEEDBACK,
     REPO,
     ZETA,
     context,
-    github_fixture,  # noqa: F401 - fixture
     publisher,
 )
 from tracker.github.metadata import parse_pr_metadata

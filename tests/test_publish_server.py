@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import requests
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
-from tests.conftest import SHARED, requires_shared
+from devservers.github_server import GithubServer
+from devservers.paths import SHARED
+from tests.conftest import requires_shared
 
 FIXTURES = SHARED / "fixtures" / "github"
 HEADERS = {"Authorization": "token t0ken-for-shape-tests"}

@@ -7,14 +7,13 @@ the default branch; the next week must still open a new PR.
 
 from __future__ import annotations
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
 from tests.publish_sample import (
     BRANCH,
     EPSILON,
     REPO,
     ZETA,
     context,
-    github_fixture,  # noqa: F401 - fixture
     publisher,
 )
 from tracker.publish.publisher import BOT_TRAILER

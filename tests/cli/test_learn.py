@@ -7,12 +7,11 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
 from tests.conftest import requires_shared
 from tests.learn_sample import merged_pr_reviewed
 from tests.publish_sample import (
     REPO,
-    github_fixture,  # noqa: F401 - fixture
 )
 from tracker.cli.main import cli
 

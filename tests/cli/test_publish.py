@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from devservers.github_server import GithubServer, github_server_fixture  # noqa: F401 - fixture
+from devservers.github_server import GithubServer
 from tests.conftest import requires_shared
 from tests.publish_sample import (
     EPSILON,
@@ -13,7 +13,6 @@ from tests.publish_sample import (
     REPO,
     TOKEN,
     ZETA,
-    github_fixture,  # noqa: F401 - fixture
 )
 from tracker.cli.main import cli
 from tracker.github.metadata import parse_pr_metadata

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from devservers.arxiv_server import ArxivServer
-from tests.test_classifiers_training import make_papers, make_readme
+from tests.training_sample import make_papers, make_readme
 from tracker.cli.main import cli
 from tracker.sources.corpus import write_corpus
 

@@ -8,9 +8,8 @@ from datetime import date
 import pytest
 
 from devservers.arxiv_server import Fault, atom_page
-from devservers.github_server import github_server_fixture  # noqa: F401 - fixture
-from tests import test_pipeline_e2e as e2e
 from tests.conftest import requires_shared
+from tests.pipeline import weekly_sample as e2e
 from tracker.config import ArxivConfig, Config
 from tracker.store import schema as store_schema
 from tracker.store.papers import Store
@@ -24,8 +23,6 @@ from tracker.weekly.pipeline import (
     window_for,
 )
 
-# the weekly job's fixtures: a local arXiv and GitHub, the real list, one model folder for the module
-served_papers, arxiv, github, model_dir, setup = e2e.served_papers, e2e.arxiv, e2e.github, e2e.model_dir, e2e.setup
 run = e2e.run
 
 
