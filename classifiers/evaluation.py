@@ -34,7 +34,7 @@ from classifiers.training import train
 from classifiers.training_set import RowLike, TrainingSet, build_training_set, list_papers, sections_of
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
-from tracker.paper_ids import normalise_title
+from tracker.paper_ids import KnownPapers
 from tracker.records import Paper
 from tracker.records import iso_week as week_of
 
@@ -204,20 +204,14 @@ def _history(path: str | Path) -> list[tuple[dict[str, Any], datetime.date]]:
     return out
 
 
-def _in_list(record: dict[str, Any], ids: set[str], titles: set[str]) -> bool:
-    arxiv_id = record.get("arxiv_id") or record.get("arxiv_id_by_title")
-    return bool(arxiv_id and arxiv_id in ids) or normalise_title(str(record.get("title", ""))) in titles
-
-
-def _keys(rows: Sequence[RowLike]) -> tuple[set[str], set[str]]:
-    known = list_papers(rows)
-    return {lp.arxiv_id for lp in known if lp.arxiv_id}, {normalise_title(lp.title) for lp in known}
+def _in_list(record: dict[str, Any], known: KnownPapers[Any]) -> bool:
+    return known.has(record.get("arxiv_id") or record.get("arxiv_id_by_title"), str(record.get("title", "")))
 
 
 def list_date(path: str | Path, rows: Sequence[RowLike]) -> datetime.date:
     """The date of the list ``rows``: the newest ``first_seen_date`` of its papers in a list-history file."""
-    ids, titles = _keys(rows)
-    dates = [first for record, first in _history(path) if _in_list(record, ids, titles)]
+    known = KnownPapers.of(list_papers(rows))
+    dates = [first for record, first in _history(path) if _in_list(record, known)]
     if not dates:
         raise ModelError(f"{path}: none of the list's papers is in this history file; pass --train-until DATE")
     return max(dates)
@@ -225,12 +219,12 @@ def list_date(path: str | Path, rows: Sequence[RowLike]) -> datetime.date:
 
 def truth_from_history(path: str | Path, rows: Sequence[RowLike], after: datetime.date) -> list[dict[str, Any]]:
     """Papers of a list-history file (``list_history.jsonl``) that entered the list after ``after`` and are not in ``rows``."""
-    ids, titles = _keys(rows)
+    known = KnownPapers.of(list_papers(rows))
     out, newer = [], 0
     for record, first in _history(path):
         if first <= after:
             continue
-        if _in_list(record, ids, titles):
+        if _in_list(record, known):
             newer += 1
             continue
         arxiv_id = record.get("arxiv_id") or record.get("arxiv_id_by_title")
@@ -259,10 +253,11 @@ def temporal_replay(
     ``extra_labels`` are review labels for training (:func:`classifiers.training.train`).
     """
     by_id = {p.arxiv_id: p for p in papers}
-    by_title = {normalise_title(p.title): p.arxiv_id for p in papers}
+    known = KnownPapers.of(reversed(papers))  # reversed: a title two papers share finds the later one, as it always has
     truth_ids = []
     for t in truth:
-        pid = t.get("arxiv_id") if t.get("arxiv_id") in by_id else by_title.get(normalise_title(t.get("title", "")))
+        found = known.find(t.get("arxiv_id"), t.get("title", ""))
+        pid = found.arxiv_id if found else None
         if pid and by_id[pid].day:
             truth_ids.append(pid)
     truth_ids = list(dict.fromkeys(truth_ids))

@@ -29,7 +29,7 @@ import numpy as np
 
 from classifiers.features import DISTIL, LLM_CONTEXT, paper_text
 from classifiers.headings import heading_documents
-from tracker.paper_ids import normalise_title
+from tracker.paper_ids import KnownPapers, paper_key
 from tracker.records import ExtraLabel, Paper
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,7 @@ def list_papers(rows: Iterable[RowLike]) -> list[ListPaper]:
     """Group the list's rows into distinct papers (same arXiv id, else same normalised title)."""
     by_key: dict[str, ListPaper] = {}
     for row in rows:
-        key = f"id:{row.arxiv_id}" if row.arxiv_id else f"title:{normalise_title(row.title)}"
-        paper = by_key.setdefault(key, ListPaper(row.arxiv_id, row.title))
+        paper = by_key.setdefault(paper_key(row.arxiv_id, row.title), ListPaper(row.arxiv_id, row.title))
         if row.section and row.section not in paper.sections:
             paper.sections.append(row.section)
     return list(by_key.values())
@@ -133,15 +132,15 @@ def build_training_set(
     wanted = list_papers(rows)
     extras = [ExtraLabel.coerce(e) for e in extra_labels]
     pool: dict[str, Paper] = {}
-    by_title: dict[str, str] = {}
+    known: KnownPapers[str] = KnownPapers()
     for paper in papers:
         pool.setdefault(paper.arxiv_id, paper)
-        by_title.setdefault(normalise_title(paper.title), paper.arxiv_id)
+        known.add(paper.arxiv_id, paper.title, paper.arxiv_id)
 
     sections: dict[str, list[str]] = {}
     unmatched: list[ListPaper] = []
     for lp in wanted:
-        pid = lp.arxiv_id if lp.arxiv_id in pool else by_title.get(normalise_title(lp.title))
+        pid = known.find(lp.arxiv_id, lp.title)
         if pid is None:
             unmatched.append(lp)
             continue

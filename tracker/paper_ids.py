@@ -1,7 +1,9 @@
 """Paper identity: one versionless arXiv id for every way a link or a person writes one, and one normalised title.
 
 Two records are the same paper when they have the same arXiv id (in any link
-form below), else the same :func:`normalise_title`.
+form below), else the same :func:`normalise_title`: :class:`KnownPapers`
+answers "is this paper among those?" by that rule, and :func:`paper_key` gives
+the one key a paper is grouped or counted by.
 
 ``https://arxiv.org/pdf/2403.06414v1.pdf``, ``arxiv.org/abs/2403.06414``,
 ``arXiv:2403.06414v2``, ``2403.06414`` and the same paper's ar5iv, alphaXiv,
@@ -15,6 +17,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Generic, Protocol, TypeVar
 
 from tracker.markdown_safe import unescape_cell, visible_text
 
@@ -75,3 +79,74 @@ def normalise_title(title: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = "".join(ch if ch.isalnum() else " " for ch in text)
     return " ".join(text.split())
+
+
+def arxiv_id_of(arxiv_id: str | None, url: str) -> str | None:
+    """The versionless id of a record with an arXiv id field and a link: the field's when it is set, else the link's."""
+    return normalise_arxiv_id(arxiv_id) if arxiv_id else normalise_arxiv_id(url)
+
+
+def paper_key(arxiv_id: str | None, title: str) -> str:
+    """The one key of a paper, to group or count by: its arXiv id, else its normalised title.
+
+    An id always holds a ``.`` or a ``/`` and a normalised title never does, so
+    the two kinds never meet. Unlike :class:`KnownPapers`, a paper with an id and
+    one without are two keys even when their titles agree.
+    """
+    return arxiv_id or normalise_title(title)
+
+
+class Titled(Protocol):
+    """A record with an arXiv id (as :func:`normalise_arxiv_id` gives it, or none) and a title."""
+
+    @property
+    def arxiv_id(self) -> str | None: ...
+
+    @property
+    def title(self) -> str: ...
+
+
+V = TypeVar("V")
+T = TypeVar("T", bound=Titled)
+
+
+class KnownPapers(Generic[V]):
+    """Papers known by arXiv id and by normalised title, each with a value: the paper-identity rule in one place.
+
+    :meth:`find` gives the value of the known paper with the same arXiv id, else
+    of one with the same normalised title (a paper known with an id is found by
+    its title too); an empty normalised title finds nothing. Ids are compared
+    as given: pass them as :func:`normalise_arxiv_id` gives them. An id or a
+    title two papers share stays with the first one added.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, V] = {}
+        self._titles: dict[str, V] = {}
+
+    @classmethod
+    def of(cls, records: Iterable[T]) -> KnownPapers[T]:
+        """``records`` (rows, papers) known by their ``arxiv_id`` and ``title``, each its own value."""
+        known: KnownPapers[T] = KnownPapers()
+        for record in records:
+            known.add(record.arxiv_id, record.title, record)
+        return known
+
+    def add(self, arxiv_id: str | None, title: str, value: V) -> None:
+        """Know a paper by ``arxiv_id`` (when it has one) and ``title``."""
+        if arxiv_id:
+            self._ids.setdefault(arxiv_id, value)
+        key = normalise_title(title)
+        if key:
+            self._titles.setdefault(key, value)
+
+    def find(self, arxiv_id: str | None = None, title: str = "") -> V | None:
+        """The value of the known paper with this arXiv id, else of one with this normalised title; ``None`` if none."""
+        if arxiv_id and arxiv_id in self._ids:
+            return self._ids[arxiv_id]
+        key = normalise_title(title) if title else ""
+        return self._titles.get(key) if key else None
+
+    def has(self, arxiv_id: str | None = None, title: str = "") -> bool:
+        """Whether a known paper has this arXiv id or this normalised title."""
+        return self.find(arxiv_id, title) is not None

@@ -18,19 +18,16 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from tracker.errors import ProposalError
 from tracker.listdoc.dates import DateFormat, compare_keys, date_key, format_date, learn_format
+from tracker.listdoc.layout import Layout
 from tracker.listdoc.rows import PaperTable
 from tracker.listdoc.style import NewRow, RowStyle, StyleVotes, count_style, format_row, learn_style
 from tracker.listdoc.update_log import plan_update_log
 from tracker.markdown_safe import escape_cell, safe_url
-from tracker.paper_ids import normalise_arxiv_id, normalise_title
+from tracker.paper_ids import KnownPapers, arxiv_id_of, paper_key
 from tracker.records import Proposal
-
-if TYPE_CHECKING:
-    from tracker.listdoc.document import ListDocument
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +63,11 @@ class _TableWork:
     body: list[_Entry] = field(default_factory=list)
 
 
-def check_proposal(doc: ListDocument, proposal: Proposal) -> NewRow:
+def check_proposal(doc: Layout, proposal: Proposal) -> NewRow:
     """The escaped cells of ``proposal``'s row; :class:`ProposalError` if it can't go into ``doc``.
 
-    :class:`~tracker.errors.ListFormatError` first if no row can go into ``doc`` (see ``ListDocument.check_structure``).
+    Whether any row can go into ``doc`` is ``ListDocument.check_structure``'s to say, before this.
     """
-    doc.check_structure()
     title = escape_cell(proposal.title)
     if not title:
         raise ProposalError(f"proposal for {proposal.url!r} has an empty title; give the paper's title")
@@ -87,13 +83,13 @@ def check_proposal(doc: ListDocument, proposal: Proposal) -> NewRow:
         raise ProposalError(
             f"date {proposal.date!r} of {_short(proposal.title)!r} is not YYYY-MM; give the month the paper appeared"
         )
-    arxiv_id = _paper_id(proposal)
+    arxiv_id = _arxiv_id(proposal)
     venue = escape_cell(proposal.venue) or ("arXiv" if arxiv_id else "-")
     return NewRow(title, url, venue, f"{match.group(1)}-{int(match.group(2)):02d}", code, data)
 
 
 def apply_proposals(
-    doc: ListDocument,
+    doc: Layout,
     proposals: list[Proposal],
     *,
     log_date: datetime.date | None,
@@ -106,41 +102,36 @@ def apply_proposals(
     work: dict[str, _TableWork] = {}
     votes: dict[int | None, StyleVotes] = {}
     document_dates: list[DateFormat] = []
-    known: dict[str, tuple[set[str], set[str]]] = {}
+    known: dict[str, KnownPapers[object]] = {}
     inserted: list[tuple[Proposal, str]] = []
     skipped: list[tuple[Proposal, str]] = []
     for proposal, new_row in prepared:
-        paper_id = _paper_id(proposal)
-        title = normalise_title(proposal.title)
+        paper_id = _arxiv_id(proposal)
         for wanted in dict.fromkeys(proposal.sections):
             section = doc.find_section(wanted)
             if section.path not in known:
-                ids, titles = doc.paper_keys(section.path)
-                known[section.path] = (set(ids), set(titles))
-            ids, titles = known[section.path]
-            if (paper_id and paper_id in ids) or (title and title in titles):
+                known[section.path] = KnownPapers.of(doc.rows_at(section.path))
+            papers = known[section.path]
+            if papers.has(paper_id, proposal.title):
                 log.debug("already in %s: %s", section.path, _short(proposal.title))
                 skipped.append((proposal, section.path))
                 continue
             table = work.get(section.path) or _start_work(doc, section.path, crlf, votes, document_dates)
             work[section.path] = table
             _insert_row(table, new_row, date_key(proposal.date) or date_key(new_row.date))
-            if paper_id:
-                ids.add(paper_id)
-            if title:
-                titles.add(title)
+            papers.add(paper_id, proposal.title, proposal)
             inserted.append((proposal, section.path))
             log.debug("inserting into %s: %s", section.path, _short(proposal.title))
     if not inserted:
-        return Applied(doc.render(), (), tuple(skipped), None)
+        return Applied("\n".join(lines), (), tuple(skipped), None)
     before: dict[int, list[str]] = {}
     for table in work.values():
         _anchor_new_rows(table, before)
     replaced: dict[int, str] = {}
     log_line = None
     if log_date is not None:
-        papers = len({paper_key(p) for p, _ in inserted})
-        edit = plan_update_log(doc, log_date, papers, log_template, "\r" if crlf else "")
+        count = len({proposal_key(p) for p, _ in inserted})
+        edit = plan_update_log(doc, log_date, count, log_template, "\r" if crlf else "")
         if edit is not None:
             for index, new_lines in edit.inserts.items():
                 before.setdefault(index, []).extend(new_lines)
@@ -155,7 +146,7 @@ def apply_proposals(
 
 
 def _start_work(
-    doc: ListDocument,
+    doc: Layout,
     section: str,
     crlf: bool,
     votes: dict[int | None, StyleVotes],
@@ -219,13 +210,13 @@ def _anchor_new_rows(table: _TableWork, before: dict[int, list[str]]) -> None:
         before.setdefault(table.table.table.body_end, []).extend(pending)
 
 
-def paper_key(proposal: Proposal) -> str:
-    """What makes two proposals the same paper: the arXiv id, else the normalised title."""
-    return _paper_id(proposal) or normalise_title(proposal.title)
+def proposal_key(proposal: Proposal) -> str:
+    """What makes two proposals the same paper: the arXiv id, else the normalised title (:func:`paper_key`)."""
+    return paper_key(_arxiv_id(proposal), proposal.title)
 
 
-def _paper_id(proposal: Proposal) -> str | None:
-    return normalise_arxiv_id(proposal.arxiv_id) if proposal.arxiv_id else normalise_arxiv_id(proposal.url)
+def _arxiv_id(proposal: Proposal) -> str | None:
+    return arxiv_id_of(proposal.arxiv_id, proposal.url)
 
 
 def _short(title: str) -> str:

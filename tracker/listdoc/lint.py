@@ -13,21 +13,18 @@ arXiv id under two different titles.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tracker.listdoc.cells import scan_links, split_cells
 from tracker.listdoc.dates import date_key
+from tracker.listdoc.layout import Layout
 from tracker.listdoc.model import LintProblem, Row
 from tracker.listdoc.rows import PaperTable, columns_of
 from tracker.listdoc.scan import Block, scan
-from tracker.paper_ids import normalise_title
-
-if TYPE_CHECKING:
-    from tracker.listdoc.document import ListDocument
+from tracker.paper_ids import KnownPapers, normalise_title
 
 
-def lint_document(doc: ListDocument) -> list[LintProblem]:
+def lint_document(doc: Layout) -> list[LintProblem]:
     """Every problem of ``doc``: its :func:`structure_problems`, then its paper tables' by line."""
     problems: list[LintProblem] = []
     for table in doc.tables:
@@ -36,7 +33,7 @@ def lint_document(doc: ListDocument) -> list[LintProblem]:
     return structure_problems(doc) + sorted(problems, key=lambda p: p.line)
 
 
-def structure_problems(doc: ListDocument) -> list[LintProblem]:
+def structure_problems(doc: Layout) -> list[LintProblem]:
     """Why rows can't go into ``doc``: paper tables hidden in a block never closed, or no section at all.
 
     A code fence, ``<!--`` or ``<pre>`` that is never closed runs to the end of
@@ -49,7 +46,7 @@ def structure_problems(doc: ListDocument) -> list[LintProblem]:
     last = doc.blocks[-1] if doc.blocks else None
     if last is not None and not last.closed and _hidden_tables(doc, last)[0]:
         return [_hiding(doc, last, f"close it with a {last.closer} line")]
-    if doc.sections():
+    if doc.sections:
         return []
     culprit = next((block for block in doc.blocks if _hidden_tables(doc, block)[0]), None)
     if culprit is not None:
@@ -62,7 +59,7 @@ def structure_problems(doc: ListDocument) -> list[LintProblem]:
                            "has a Title column (| Title | Venue | Date |)")]
 
 
-def _hiding(doc: ListDocument, block: Block, advice: str) -> LintProblem:
+def _hiding(doc: Layout, block: Block, advice: str) -> LintProblem:
     tables, rows = _hidden_tables(doc, block)
     kind = f"code fence {block.opener}" if block.opener[0] in "`~" else f"HTML block {block.opener}"
     reach = f"runs to line {block.end} and hides" if block.closed else "is never closed, so it hides the rest of the file with"
@@ -70,7 +67,7 @@ def _hiding(doc: ListDocument, block: Block, advice: str) -> LintProblem:
                                         f"({_count(rows, 'row')}); {advice}")
 
 
-def _hidden_tables(doc: ListDocument, block: Block) -> tuple[int, int]:
+def _hidden_tables(doc: Layout, block: Block) -> tuple[int, int]:
     """Paper tables and their body lines inside ``block``, read as markdown."""
     inside = doc.lines[block.index + 1 : block.end - 1 if block.closed else block.end]
     tables = [t for t in scan(list(inside)).tables if columns_of(t.header_cells) is not None]
@@ -81,7 +78,7 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _lint_table(doc: ListDocument, table: PaperTable) -> list[LintProblem]:
+def _lint_table(doc: Layout, table: PaperTable) -> list[LintProblem]:
     problems = []
     columns = table.columns
     rows = {row.line - 1: row for row in table.rows}
@@ -112,22 +109,19 @@ def _lint_table(doc: ListDocument, table: PaperTable) -> list[LintProblem]:
     return problems
 
 
-def _duplicates(doc: ListDocument) -> list[LintProblem]:
+def _duplicates(doc: Layout) -> list[LintProblem]:
     problems = []
-    first_in_section: dict[tuple[str, str], Row] = {}
+    in_section: dict[str, KnownPapers[Row]] = {}
     first_with_id: dict[str, Row] = {}
     for row in doc.rows():
-        title = normalise_title(row.title)
-        keys = ([("title", title)] if title else []) + ([("arxiv", row.arxiv_id)] if row.arxiv_id else [])
-        earlier = next((first_in_section[(row.section, k)] for k in map(str, keys)
-                        if (row.section, k) in first_in_section), None)
+        known = in_section.setdefault(row.section, KnownPapers())
+        earlier = known.find(title=row.title) or known.find(row.arxiv_id)  # a row of the same title is named first
         if earlier is not None:
             problems.append(LintProblem(row.line, f"same paper as line {earlier.line} in {row.section!r}"))
-        for key in map(str, keys):
-            first_in_section.setdefault((row.section, key), row)
+        known.add(row.arxiv_id, row.title, row)
         if row.arxiv_id:
             other = first_with_id.setdefault(row.arxiv_id, row)
-            if other is not row and normalise_title(other.title) != title:
+            if other is not row and normalise_title(other.title) != normalise_title(row.title):
                 problems.append(LintProblem(row.line, f"links arXiv {row.arxiv_id} like line {other.line}, "
                                                       f"whose title differs ({other.title[:50]!r})"))
     return problems

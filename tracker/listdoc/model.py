@@ -1,4 +1,4 @@
-"""Records of the list document: a table row, a section, a lint problem; title normalisation.
+"""Records of the list document: a table row, a section, a lint problem.
 
 :mod:`tracker.listdoc.document` is the public entry point and re-exports these.
 """

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tracker.errors import ProposalError
-from tracker.paper_ids import normalise_arxiv_id
+from tracker.paper_ids import arxiv_id_of, normalise_arxiv_id
 from tracker.records import Proposal, SectionScore
 from tracker.textfile import read_utf8
 
@@ -131,7 +131,7 @@ def _parse_line(line: str, where: str) -> Proposal:
         title=title,
         url=url,
         sections=tuple(sections),
-        arxiv_id=arxiv_id or normalise_arxiv_id(url) or "",
+        arxiv_id=arxiv_id_of(arxiv_id, url) or "",
         venue=_text(obj, "venue", where) or "arXiv",
         date=date,
         code=_strings(obj, "code", where),

@@ -18,14 +18,11 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from tracker.errors import ConfigError
 from tracker.listdoc.dates import DateFormat, format_date, learn_format, parse_date
+from tracker.listdoc.layout import Layout
 from tracker.listdoc.rows import heading_title
-
-if TYPE_CHECKING:
-    from tracker.listdoc.document import ListDocument
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +61,7 @@ def format_log_item(template: str, day: datetime.date | str, count: int) -> str:
 
 
 def plan_update_log(
-    doc: ListDocument, day: datetime.date, count: int, template: str, newline: str
+    doc: Layout, day: datetime.date, count: int, template: str, newline: str
 ) -> LogEdit | None:
     """How to log ``count`` papers added on ``day`` in ``doc``; ``None`` when it has no News heading."""
     text = format_log_item(template, day, count)

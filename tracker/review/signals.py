@@ -37,7 +37,7 @@ from typing import Any
 from tracker.errors import ListFormatError
 from tracker.github import PaperMetadata, PrMetadata
 from tracker.listdoc import ListDocument
-from tracker.paper_ids import normalise_arxiv_id, normalise_title
+from tracker.paper_ids import KnownPapers, arxiv_id_of, normalise_arxiv_id
 from tracker.store import Label, StoredReview
 
 log = logging.getLogger(__name__)
@@ -108,11 +108,11 @@ class PrReview:
 
 @dataclass
 class PaperIndex:
-    """Where each paper sits in one version of the list: arXiv id -> sections, and titles -> id."""
+    """Where each paper sits in one version of the list: arXiv id -> sections, and the papers by id and title."""
 
     sections: dict[str, list[str]] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)
-    """Normalised title -> arXiv id."""
+    papers: KnownPapers[str] = field(default_factory=KnownPapers)
+    """The list's arXiv ids, known by id and normalised title."""
     title_of: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -127,20 +127,17 @@ class PaperIndex:
             target = index.sections.setdefault(row.arxiv_id, [])
             if row.section not in target:
                 target.append(row.section)
-            index.titles.setdefault(normalise_title(row.title), row.arxiv_id)
+            index.papers.add(row.arxiv_id, row.title, row.arxiv_id)
             index.title_of.setdefault(row.arxiv_id, row.title)
         return index
 
     def find(self, arxiv_id: str, title: str = "") -> str | None:
         """The list's id for a paper known by id (any form) or title; None when it is not in the list."""
-        pid = normalise_arxiv_id(arxiv_id) if arxiv_id else None
-        if pid and pid in self.sections:
-            return pid
-        return self.titles.get(normalise_title(title)) if title else None
+        return self.papers.find(normalise_arxiv_id(arxiv_id) if arxiv_id else None, title)
 
 
 def _paper_id(paper: PaperMetadata) -> str:
-    return (normalise_arxiv_id(paper.arxiv_id) if paper.arxiv_id else None) or normalise_arxiv_id(paper.url) or ""
+    return arxiv_id_of(paper.arxiv_id, paper.url) or ""
 
 
 def review_pull(number: int, state: str, date: str, metadata: PrMetadata, current: ListDocument | PaperIndex) -> PrReview:

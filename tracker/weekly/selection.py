@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from tracker.config import ModelConfig
 from tracker.listdoc import ListDocument
 from tracker.markdown_safe import is_web_link
-from tracker.paper_ids import normalise_title
 from tracker.records import Paper, Proposal, ScoredPaper, SectionScore
 
 
@@ -48,7 +47,7 @@ def select(
     carried: Collection[str] = (),
 ) -> Selection:
     """Split ``scored`` into proposals and near-misses by ``model.threshold``; ``carried`` ids count as above it."""
-    known_ids, known_titles = document.paper_keys()
+    known = document.papers()
     tables = [section.path for section in document.sections()]
     ranked = sorted(scored, key=lambda s: (-s.score, s.paper.arxiv_id))
     above: list[Proposal] = []
@@ -56,7 +55,7 @@ def select(
     in_list = rejected_count = 0
     for item in ranked:
         paper = item.paper
-        if paper.arxiv_id in known_ids or normalise_title(paper.title) in known_titles:
+        if known.has(paper.arxiv_id, paper.title):
             in_list += 1
             continue
         if paper.arxiv_id in rejected:
