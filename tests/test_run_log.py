@@ -52,45 +52,44 @@ def test_unknown_status_is_refused(runs):
 
 def test_window_follows_the_last_successful_run_dry_or_not(runs):
     from tracker.config import Config
-    from tracker.weekly.pipeline import RunOptions, window_for
+    from tracker.weekly.windows import fetch_window
 
     config = Config()
     as_of = date(2024, 3, 25)
-    assert window_for(config, runs, RunOptions(as_of=as_of)) == (as_of - timedelta(days=60), as_of)
+    assert fetch_window(config, runs.runs(), as_of) == (as_of - timedelta(days=60), as_of)
     dry = runs.start(as_of=date(2024, 3, 18), since=date(2024, 1, 18), until=date(2024, 3, 18), dry_run=True)
     runs.finish(dry, status="ok", outcome="preview")
     # 10 days back, or 3 days before the last run's end when that is earlier
-    assert window_for(config, runs, RunOptions(as_of=as_of)) == (date(2024, 3, 15), as_of)
+    assert fetch_window(config, runs.runs(), as_of) == (date(2024, 3, 15), as_of)
     late = date(2024, 4, 15)
-    assert window_for(config, runs, RunOptions(as_of=late)) == (date(2024, 3, 15), late)
-    assert window_for(config, runs, RunOptions(as_of=as_of, since=date(2024, 3, 1))) == (date(2024, 3, 1), as_of)
+    assert fetch_window(config, runs.runs(), late) == (date(2024, 3, 15), late)
+    assert fetch_window(config, runs.runs(), as_of, asked_since=date(2024, 3, 1)) == (date(2024, 3, 1), as_of)
     # a run as of a day before the last run's end starts afresh
     early = date(2024, 3, 1)
-    assert window_for(config, runs, RunOptions(as_of=early)) == (early - timedelta(days=60), early)
+    assert fetch_window(config, runs.runs(), early) == (early - timedelta(days=60), early)
 
 
 def test_pending_since_goes_back_to_the_first_run_of_the_open_pr(runs):
-    from tracker.weekly.pipeline import pending_since
+    from tracker.weekly.windows import pending_since
 
     one = runs.start(as_of=date(2024, 3, 18), since=date(2024, 3, 8), until=date(2024, 3, 18), dry_run=False)
     runs.finish(one, status="ok", outcome="created", pr_number=1)
     two = runs.start(as_of=date(2024, 3, 25), since=date(2024, 3, 15), until=date(2024, 3, 25), dry_run=False)
     runs.finish(two, status="ok", outcome="updated", pr_number=1)
-    assert pending_since(runs, date(2024, 3, 22)) == date(2024, 3, 8)
+    assert pending_since(runs.runs(), date(2024, 3, 22)) == date(2024, 3, 8)
     three = runs.start(as_of=date(2024, 4, 1), since=date(2024, 3, 22), until=date(2024, 4, 1), dry_run=False)
     runs.finish(three, status="ok", outcome="closed", pr_number=None)
-    assert pending_since(runs, date(2024, 3, 29)) == date(2024, 3, 29)
+    assert pending_since(runs.runs(), date(2024, 3, 29)) == date(2024, 3, 29)
 
 
 def test_first_run_scores_only_the_last_window_of_its_backfill(runs):
     from tracker.config import Config
-    from tracker.weekly.pipeline import RunOptions, score_since
+    from tracker.weekly.windows import score_since
 
     config = Config()
     as_of = date(2024, 3, 25)
-    options = RunOptions(as_of=as_of)
-    assert score_since(config, runs, options, as_of - timedelta(days=60)) == date(2024, 3, 15)
-    assert score_since(config, runs, RunOptions(as_of=as_of, since=date(2024, 1, 1)), date(2024, 1, 1)) == date(2024, 1, 1)
+    assert score_since(config, runs.runs(), as_of, as_of - timedelta(days=60)) == date(2024, 3, 15)
+    assert score_since(config, runs.runs(), as_of, date(2024, 1, 1), asked_since=date(2024, 1, 1)) == date(2024, 1, 1)
     done = runs.start(as_of=date(2024, 3, 18), since=date(2024, 1, 18), until=date(2024, 3, 18), dry_run=True)
     runs.finish(done, status="ok")
-    assert score_since(config, runs, options, date(2024, 3, 15)) == date(2024, 3, 15)
+    assert score_since(config, runs.runs(), as_of, date(2024, 3, 15)) == date(2024, 3, 15)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from click.testing import CliRunner
 
 from tests.hidden_text import HIDDEN, forbidden_in, gfm_links
 from tests.listdoc_sample import FEEDBACK, LABELING, SAMPLE
+from tracker.cli.dates import utc_today
 from tracker.cli.main import cli
 
 NEW_ROW = "| [**New Paper**](https://arxiv.org/abs/2401.00005) | arXiv | 2024-01 | [Github](https://github.com/n/p) |"
@@ -112,7 +112,7 @@ def test_apply_to_file_with_log_date(workdir):
 def test_apply_logs_today_when_the_config_says_so(workdir):
     (workdir / "config.yaml").write_text('list:\n  update_log_template: "{date}: +{count}"\n', encoding="utf-8")
     write_proposals(workdir / "PROPOSALS.jsonl", PROPOSAL)
-    today = datetime.date.today()
+    today = utc_today()
     result = run("list", "apply", "README.md", "PROPOSALS.jsonl")
     line = f"{today.year}-{today.month}-{today.day}: +1"
     assert result.stdout == with_lines({11: ["- Update Log", f"  - {line}"], 23: [NEW_ROW]})

@@ -14,14 +14,8 @@ from tracker.config import ArxivConfig, Config
 from tracker.store import schema as store_schema
 from tracker.store.papers import Store
 from tracker.store.runs import RunLog
-from tracker.weekly.pipeline import (
-    CarriedGaps,
-    RunOptions,
-    RunReport,
-    carried_gaps,
-    pending_since,
-    window_for,
-)
+from tracker.weekly import RunReport
+from tracker.weekly.windows import CarriedGaps, carried_gaps, fetch_window, pending_since
 
 run = e2e.run
 
@@ -42,9 +36,9 @@ def _published(runs: RunLog, since: date, until: date, outcome: str, pr: int | N
 def test_the_pending_window_starts_where_the_first_run_scored_not_where_it_fetched(runs):
     _published(runs, date(2024, 2, 5), date(2024, 3, 18), "created", 1, score_since=date(2024, 3, 8))
     assert runs.runs()[0].score_since == date(2024, 3, 8)
-    assert pending_since(runs, date(2024, 3, 15)) == date(2024, 3, 8)
+    assert pending_since(runs.runs(), date(2024, 3, 15)) == date(2024, 3, 8)
     _published(runs, date(2024, 3, 15), date(2024, 3, 25), "updated", 1)
-    assert pending_since(runs, date(2024, 3, 22)) == date(2024, 3, 8)
+    assert pending_since(runs.runs(), date(2024, 3, 22)) == date(2024, 3, 8)
 
 
 def _schema_3_store(path, monkeypatch, *runs: tuple[str, str, str, str, str]) -> None:
@@ -68,7 +62,7 @@ def test_runs_recorded_before_the_scoring_start_was_kept_scored_from_their_windo
         assert store.schema_version == store_schema.latest()
         (record,) = RunLog(store).runs()
         assert (record.since, record.score_since) == (date(2024, 3, 8), None)
-        assert pending_since(RunLog(store), date(2024, 3, 15)) == date(2024, 3, 8)
+        assert pending_since(RunLog(store).runs(), date(2024, 3, 15)) == date(2024, 3, 8)
 
 
 def test_a_first_run_recorded_before_the_scoring_start_scored_only_its_last_window(tmp_path, monkeypatch):
@@ -78,8 +72,8 @@ def test_a_first_run_recorded_before_the_scoring_start_scored_only_its_last_wind
                     ("2024-03-25", "2024-03-15", "2024-03-25", "updated", "y"))
     with Store(path) as store:
         runs = RunLog(store)
-        assert pending_since(runs, date(2024, 3, 22), window_days=10) == date(2024, 3, 8)
-        assert pending_since(runs, date(2024, 3, 22)) == date(2024, 1, 18)  # without the window: the old reading
+        assert pending_since(runs.runs(), date(2024, 3, 22), window_days=10) == date(2024, 3, 8)
+        assert pending_since(runs.runs(), date(2024, 3, 22)) == date(2024, 1, 18)  # without the window: the old reading
 
 
 def _scored_days(config, run_id: int) -> list[str]:
@@ -106,9 +100,9 @@ def test_the_second_week_does_not_score_the_first_weeks_backfill(setup, github):
 def test_a_blocked_week_keeps_the_pending_window_of_its_pr(runs):
     _published(runs, date(2024, 3, 8), date(2024, 3, 18), "created", 1)
     _published(runs, date(2024, 3, 15), date(2024, 3, 25), "blocked", 1)
-    assert pending_since(runs, date(2024, 3, 22)) == date(2024, 3, 8)
+    assert pending_since(runs.runs(), date(2024, 3, 22)) == date(2024, 3, 8)
     _published(runs, date(2024, 3, 22), date(2024, 4, 1), "updated", 1)  # the take-over
-    assert pending_since(runs, date(2024, 3, 29)) == date(2024, 3, 8)
+    assert pending_since(runs.runs(), date(2024, 3, 29)) == date(2024, 3, 8)
 
 
 @requires_shared
@@ -141,15 +135,15 @@ def test_the_next_window_reaches_back_to_gap_days_until_a_run_fetches_them(runs)
     _week(runs, date(2024, 3, 18), date(2024, 1, 18))
     _week(runs, date(2024, 3, 25), date(2024, 3, 15), gaps=(date(2024, 3, 19), date(2024, 3, 20)))
     april = date(2024, 4, 1)
-    assert carried_gaps(config, runs, april).reread == (date(2024, 3, 19), date(2024, 3, 20))
-    assert window_for(config, runs, RunOptions(as_of=april)) == (date(2024, 3, 19), april)
+    assert carried_gaps(config, runs.runs(), april).reread == (date(2024, 3, 19), date(2024, 3, 20))
+    assert fetch_window(config, runs.runs(), april) == (date(2024, 3, 19), april)
     _week(runs, april, date(2024, 3, 19), gaps=(date(2024, 3, 20),))  # 03-19 fetched now, 03-20 still missing
     later = date(2024, 4, 8)
-    assert window_for(config, runs, RunOptions(as_of=later)) == (date(2024, 3, 20), later)
+    assert fetch_window(config, runs.runs(), later) == (date(2024, 3, 20), later)
     _week(runs, later, date(2024, 3, 20))  # fetched at last
-    assert window_for(config, runs, RunOptions(as_of=date(2024, 4, 15))) == (date(2024, 4, 5), date(2024, 4, 15))
+    assert fetch_window(config, runs.runs(), date(2024, 4, 15)) == (date(2024, 4, 5), date(2024, 4, 15))
     # an explicit --since reads what it is told
-    assert window_for(config, runs, RunOptions(as_of=april, since=date(2024, 3, 28))) == (date(2024, 3, 28), april)
+    assert fetch_window(config, runs.runs(), april, asked_since=date(2024, 3, 28)) == (date(2024, 3, 28), april)
 
 
 def test_gap_days_older_than_the_look_back_are_given_up_once_and_reported(runs):
@@ -157,13 +151,13 @@ def test_gap_days_older_than_the_look_back_are_given_up_once_and_reported(runs):
     gap = date(2024, 3, 19)
     _week(runs, date(2024, 3, 25), date(2024, 3, 15), gaps=(gap,))
     _week(runs, date(2024, 4, 1), gap, gaps=(gap,))  # re-read, still missing
-    assert carried_gaps(config, runs, date(2024, 4, 1)).reread == (gap,)
+    assert carried_gaps(config, runs.runs(), date(2024, 4, 1)).reread == (gap,)
     as_of = date(2024, 4, 8)
-    carried = carried_gaps(config, runs, as_of)
+    carried = carried_gaps(config, runs.runs(), as_of)
     assert (carried.reread, carried.given_up) == ((), (gap,))
-    assert window_for(config, runs, RunOptions(as_of=as_of)) == (date(2024, 3, 29), as_of)
+    assert fetch_window(config, runs.runs(), as_of) == (date(2024, 3, 29), as_of)
     _week(runs, as_of, date(2024, 3, 29))
-    assert carried_gaps(config, runs, date(2024, 4, 15)) == CarriedGaps()  # given up once, then no more
+    assert carried_gaps(config, runs.runs(), date(2024, 4, 15)) == CarriedGaps()  # given up once, then no more
     report = RunReport(as_of, date(2024, 3, 29), as_of, score_since=date(2024, 3, 29), given_up_gaps=[gap])
     assert report.exit_code == 2
     assert any(line.startswith("  gaps given up: 2024-03-19 (past arxiv.gap_lookback_days") for line in report.summary())

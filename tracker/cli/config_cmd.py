@@ -7,6 +7,7 @@ import json
 
 import click
 
+from tracker.cli.options import config_path_option
 from tracker.config import Config, ConfigProblems, load_config
 from tracker.logs import REDACT
 
@@ -16,10 +17,7 @@ def config_group() -> None:
     """Check and show the configuration (config.yaml)."""
 
 
-_CONFIG_OPTION = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
-    help="Config file, as FILE (default: ./config.yaml, then the packaged defaults).",
-)
+_CONFIG_OPTION = config_path_option("Config file, as FILE (default: ./config.yaml, then the packaged defaults).")
 
 
 def _config_file(file: str | None, config_path: str | None) -> str | None:

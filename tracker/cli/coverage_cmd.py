@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import click
 
-from tracker.cli.dates import DATE, utc_today
-from tracker.cli.options import config_option
+from tracker.cli.dates import utc_today
+from tracker.cli.options import config_option, since_option, until_option
 from tracker.config import Config
 from tracker.store import WEEKDAYS, CoverageReport, Store, coverage
 
@@ -35,8 +35,8 @@ def render(report: CoverageReport) -> list[str]:
 
 
 @click.command(name="coverage")
-@click.option("--since", type=DATE, default=None, help="First day (default: --until minus arxiv.window_days).")
-@click.option("--until", type=DATE, default=None, help="Last day (default: yesterday, UTC: today's listing may not be out).")
+@since_option("First day (default: --until minus arxiv.window_days).")
+@until_option("Last day (default: yesterday, UTC: today's listing may not be out).")
 @click.option(
     "--category",
     "categories",

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from tracker.cli.dates import DATE, utc_today
-from tracker.cli.options import config_option
+from tracker.cli.dates import utc_today
+from tracker.cli.options import config_option, since_option, until_option
 from tracker.config import Config
 from tracker.sources import PageEvent
 from tracker.store import Store
@@ -57,8 +57,8 @@ def render(report: HarvestReport) -> list[str]:
 
 
 @click.command(name="fetch")
-@click.option("--since", type=DATE, default=None, help="First submission day of the API window (default: --until minus arxiv.window_days).")
-@click.option("--until", type=DATE, default=None, help="Last submission day of the API window (default: today, UTC).")
+@since_option("First submission day of the API window (default: --until minus arxiv.window_days).")
+@until_option("Last submission day of the API window (default: today, UTC).")
 @click.option("--source", type=click.Choice(SOURCES[1:] + SOURCES[:1]), default="both", show_default=True, help="Read the API window, today's RSS feed, or both.")
 @config_option
 def fetch(config: Config, since: date | None, until: date | None, source: str) -> None:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.options import config_option
+from tracker.cli.options import checked_repo, config_option, output_option, plots_option, repo_option
 from tracker.config import Config, token_from_env
-from tracker.errors import ConfigError, StoreError
+from tracker.errors import StoreError
 
 
 @click.command(name="learn")
-@click.option("--repo", default=None, help="owner/name of the list's repository (default: list.repo).")
+@repo_option
 @click.option("--history", "history_path", type=click.Path(dir_okay=False, exists=True), default=None,
               help="List-history JSONL file (removed_in_commit, sections_ever, ...) to learn from too; "
                    "without --repo, only this file is read (offline).")
@@ -42,8 +42,7 @@ def learn_command(config: Config, repo: str | None, history_path: str | None) ->
     github = None
     repo_name = repo or config.list.repo
     if repo is not None or history_path is None:
-        if "/" not in repo_name:
-            raise ConfigError(f"repository {repo_name!r} is not owner/name; fix list.repo or --repo")
+        repo_name = checked_repo(config, repo)
         from tracker.github import build_github
 
         github = build_github(config, token_from_env(config, os.environ))
@@ -53,10 +52,8 @@ def learn_command(config: Config, repo: str | None, history_path: str | None) ->
 
 
 @click.command(name="report")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Markdown file to write (default: print the markdown).")
-@click.option("--plots", "plots_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write acceptance.png and scores.png to (linked from the report).")
+@output_option("Markdown file to write (default: print the markdown).", path_type=Path)
+@plots_option("Folder to write acceptance.png and scores.png to (linked from the report).", path_type=Path)
 @config_option
 def report_command(config: Config, output: Path | None, plots_dir: Path | None) -> None:
     """Write the bot's record: proposals, acceptance, misses and score distributions per week.

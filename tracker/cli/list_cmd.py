@@ -7,7 +7,8 @@ import json
 
 import click
 
-from tracker.cli.options import config_option
+from tracker.cli.dates import utc_today
+from tracker.cli.options import config_option, output_option
 from tracker.config import Config
 from tracker.errors import ListFormatError, ProposalError
 from tracker.listdoc import ListDocument, Section, read_numbered_proposals
@@ -50,8 +51,7 @@ def show(readme: str, as_json: bool, config: Config) -> None:
 @list_group.command(name="apply")
 @click.argument("readme", type=click.Path(exists=True, dir_okay=False))
 @click.argument("proposals", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the new README here (default: stdout). Nothing is written on an error.")
+@output_option("Write the new README here (default: stdout). Nothing is written on an error.")
 @click.option("--log-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Date of the update-log line under News (default: today, when list.update_log is on).")
 @click.option("--no-log", is_flag=True, help="Add no update-log line.")
@@ -81,7 +81,7 @@ def apply(readme: str, proposals: str, output: str | None, log_date: datetime.da
             raise ProposalError(f"{proposals}:{number}: {e}") from e
     day = None
     if not no_log and (log_date is not None or config.list.update_log):
-        day = log_date.date() if log_date is not None else datetime.date.today()
+        day = log_date.date() if log_date is not None else utc_today()
     result = doc.apply([p for _, p in numbered], log_date=day, log_template=config.list.update_log_template)
     if output is None:
         stdout = click.get_binary_stream("stdout")

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from tracker import __version__
+from tracker.cli.options import config_path_option
 from tracker.errors import TrackerError
 from tracker.logs import REDACT, setup_logging
 
@@ -56,13 +57,7 @@ def _one_line(error: click.UsageError) -> click.ClickException:
 
 @click.group(name="kd-tracker", cls=TrackerGroup)
 @click.version_option(__version__, prog_name="kd-tracker")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Config file for every command (default: ./config.yaml, then the packaged defaults).",
-)
+@config_path_option("Config file for every command (default: ./config.yaml, then the packaged defaults).")
 @click.option("-v", "--verbose", count=True, help="More log lines on stderr (-vv: also the libraries').")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr.")
 @click.pass_context

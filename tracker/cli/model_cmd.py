@@ -8,18 +8,22 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.dates import DATE
-from tracker.cli.options import config_option
+from tracker.cli.options import (
+    config_option,
+    list_option,
+    model_option,
+    papers_option,
+    plots_option,
+    train_until_option,
+)
 from tracker.config import Config
-from tracker.errors import ListFormatError, SourceError, StoreError
+from tracker.errors import ListFormatError, StoreError
 from tracker.records import Paper
-from tracker.sources import ArxivSource, read_corpus
+from tracker.sources import read_corpus
+from tracker.weekly import look_up_list_papers
 
 log = logging.getLogger(__name__)
 
-LIST_OPTION = click.option("--list", "list_path", required=True, type=click.Path(dir_okay=False),
-                           help="The list's README (markdown tables under section headings).")
-PAPERS_HELP = "Corpus file (JSONL or JSONL.gz); without it, the store's papers."
 
 
 def _read_list(path: str) -> tuple[str, list]:
@@ -48,26 +52,19 @@ def _papers(config: Config, path: str | None) -> list[Paper]:
 
 def _look_up_missing(config: Config, rows: list, papers: list[Paper]) -> list[Paper]:
     """List papers absent from ``papers``, fetched from the arXiv API by id (a warning, not an error, on failure)."""
-    from classifiers.training_set import missing_ids
-
-    ids = missing_ids(rows, papers)
-    if not ids:
-        return []
-    try:
-        found = ArxivSource.from_config(config.arxiv).fetch_ids(ids)
-    except SourceError as e:
-        log.warning("%s; training without the %d missing list papers", e, len(ids))
-        return []
-    log.info("looked up %d of %d missing list papers on the arXiv API", len(found), len(ids))
-    return found
+    lookup = look_up_list_papers(rows, papers, config.arxiv, on_error="skip")
+    if lookup.error:
+        log.warning("%s; training without the %d missing list papers", lookup.error, len(lookup.ids))
+    elif lookup.ids:
+        log.info("looked up %d of %d missing list papers on the arXiv API", len(lookup.found), len(lookup.ids))
+    return lookup.found
 
 
 @click.command(name="train")
-@LIST_OPTION
-@click.option("--papers", "papers_path", type=click.Path(dir_okay=False), default=None, help=PAPERS_HELP)
-@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder to write the model to (default: model.path).")
-@click.option("--train-until", type=DATE, default=None, help="Use only papers dated before this day as negatives (YYYY-MM-DD).")
+@list_option
+@papers_option()
+@model_option("Folder to write the model to (default: model.path).")
+@train_until_option("Use only papers dated before this day as negatives (YYYY-MM-DD).")
 @click.option("--offline", is_flag=True, help="Do not look up list papers missing from the papers on the arXiv API.")
 @config_option
 def train_cmd(config: Config, list_path: str, papers_path: str | None, model_dir: str | None,
@@ -99,10 +96,8 @@ def train_cmd(config: Config, list_path: str, papers_path: str | None, model_dir
 
 
 @click.command(name="score")
-@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
-              help="Model folder (default: model.path).")
-@click.option("--papers", "papers_path", type=click.Path(dir_okay=False), required=True,
-              help="Corpus file (JSONL or JSONL.gz) of the papers to score.")
+@model_option("Model folder (default: model.path).")
+@papers_option("Corpus file (JSONL or JSONL.gz) of the papers to score.", required=True)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
               help="JSONL file to write: one line per paper (id, score, sections, terms).")
 @config_option
@@ -130,16 +125,14 @@ def score_cmd(config: Config, model_dir: str | None, papers_path: str, out_path:
 
 
 @click.command(name="evaluate")
-@LIST_OPTION
-@click.option("--papers", "papers_path", type=click.Path(dir_okay=False), default=None, help=PAPERS_HELP)
+@list_option
+@papers_option()
 @click.option("--truth", "truth_path", type=click.Path(dir_okay=False), default=None,
               help="List-history JSONL (first_seen_date per paper): runs the temporal replay on the papers added later.")
-@click.option("--train-until", type=DATE, default=None,
-              help="Replay: the list's date (default: the newest first_seen_date of its papers in --truth).")
-@click.option("--plots", "plots_dir", type=click.Path(file_okay=False), default=None, help="Folder to write PNG plots to.")
+@train_until_option("Replay: the list's date (default: the newest first_seen_date of its papers in --truth).")
+@plots_option("Folder to write PNG plots to.")
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
-@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
-              help="Model folder whose model.json gets these figures under 'evaluation'.")
+@model_option("Model folder whose model.json gets these figures under 'evaluation'.")
 @config_option
 def evaluate_cmd(config: Config, list_path: str, papers_path: str | None, truth_path: str | None,
                  train_until: date | None, plots_dir: str | None, folds: int, model_dir: str | None) -> None:

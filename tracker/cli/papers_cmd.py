@@ -6,8 +6,8 @@ from datetime import date
 
 import click
 
-from tracker.cli.dates import DATE, utc_today
-from tracker.cli.options import config_option
+from tracker.cli.dates import utc_today
+from tracker.cli.options import config_option, output_option, since_option, until_option
 from tracker.config import Config
 from tracker.sources import read_corpus, write_corpus
 from tracker.store import Store
@@ -38,9 +38,9 @@ def import_(config: Config, file: str) -> None:
 
 
 @papers_group.command(name="export")
-@click.option("--since", type=DATE, default=None, help="First day (listing day, else v1 submission day).")
-@click.option("--until", type=DATE, default=None, help="Last day, inclusive.")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True, help="File to write (.gz: gzipped).")
+@since_option("First day (listing day, else v1 submission day).")
+@until_option("Last day, inclusive.")
+@output_option("File to write (.gz: gzipped).", required=True)
 @config_option
 def export(config: Config, since: date | None, until: date | None, output: str) -> None:
     """Write the store's papers (optionally a day range) to a corpus file.

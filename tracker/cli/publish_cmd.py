@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 
 from tracker.config import Config, token_from_env
-from tracker.errors import ConfigError, PublishError
+from tracker.errors import PublishError
 from tracker.github import build_github
 from tracker.listdoc import read_proposals
 from tracker.publish import PublishContext, Publisher, thresholds_in_force
 
-from .options import config_option
+from .dates import utc_today
+from .options import as_of_option, checked_repo, config_option, dry_run_option, repo_option
 
 EXIT_BLOCKED = 3
 """Exit code when the branch has commits by someone else and the bot only commented."""
@@ -36,19 +37,17 @@ def _window(text: str | None) -> tuple[dt.date | None, dt.date | None]:
 
 @click.command(name="publish")
 @click.argument("proposals_file", metavar="PROPOSALS.jsonl", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", "outdir", metavar="OUTDIR", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write README.md, README.diff and PR_BODY.md to OUTDIR and call no write endpoint "
-                   "(needs no token for a public repo).")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date of the update-log line, YYYY-MM-DD (default: today).")
+@dry_run_option("Write README.md, README.diff and PR_BODY.md to OUTDIR and call no write endpoint "
+                "(needs no token for a public repo).")
+@as_of_option("Date of the update-log line, YYYY-MM-DD (default: today).")
 @click.option("--window", metavar="SINCE..UNTIL", default=None,
               help="Days of arXiv listings the proposals come from, shown in the PR (2024-03-11..2024-03-18).")
 @click.option("--near-misses", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="PROPOSALS.jsonl of the best papers under the threshold, folded in the PR body.")
 @click.option("--model-version", default="unknown", show_default=True, help="Model version shown in the PR.")
-@click.option("--repo", default=None, help="owner/name of the list's repository (default: list.repo).")
+@repo_option
 @config_option
-def publish_command(config: Config, proposals_file: Path, outdir: Path | None, as_of: dt.datetime | None,
+def publish_command(config: Config, proposals_file: Path, outdir: Path | None, as_of: dt.date | None,
                     window: str | None, near_misses: Path | None, model_version: str, repo: str | None) -> None:
     """Open or update the one kd-tracker pull request with the papers in PROPOSALS.jsonl.
 
@@ -68,16 +67,14 @@ def publish_command(config: Config, proposals_file: Path, outdir: Path | None, a
     since, until = _window(window)
     proposals = read_proposals(proposals_file)
     context = PublishContext(
-        as_of=as_of.date() if as_of else dt.date.today(),
+        as_of=as_of or utc_today(),
         since=since,
         until=until,
         thresholds=thresholds_in_force(config.model),
         model_version=model_version,
         near_misses=read_proposals(near_misses) if near_misses else (),
     )
-    repo_name = repo or config.list.repo
-    if "/" not in repo_name:
-        raise ConfigError(f"repository {repo_name!r} is not owner/name; fix list.repo or --repo")
+    repo_name = checked_repo(config, repo)
     token = token_from_env(config, os.environ)
     if token is None and outdir is None:
         raise PublishError(f"{config.github.token_env} is not set: publishing to {repo_name} needs a GitHub token "

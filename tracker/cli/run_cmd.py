@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.dates import DATE, utc_today
+from tracker.cli.dates import utc_today
 from tracker.cli.fetch_cmd import PageBar
-from tracker.cli.options import config_option
+from tracker.cli.options import as_of_option, config_option, dry_run_option, repo_option, since_option
 from tracker.config import Config, token_from_env
 from tracker.weekly import RunOptions, RunReport, run_weekly
 
@@ -60,15 +60,12 @@ def _run_once(config: Config, *, as_of: date | None, since: date | None, outdir:
 
 
 @click.command(name="run")
-@click.option("--as-of", type=DATE, default=None,
-              help="Run as if today were this day (YYYY-MM-DD): the window, update log and PR text follow it; "
-                   "a past day reads the arXiv API only.")
-@click.option("--since", type=DATE, default=None,
-              help="Read arXiv from this day instead of the last successful run (minus the overlap).")
-@click.option("--dry-run", "outdir", metavar="OUTDIR", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write README.md, README.diff and PR_BODY.md to OUTDIR instead of publishing "
-                   "(the default, to ./kd-tracker-preview, when no token is set).")
-@click.option("--repo", default=None, help="owner/name of the list's repository (default: list.repo).")
+@as_of_option("Run as if today were this day (YYYY-MM-DD): the window, update log and PR text follow it; "
+              "a past day reads the arXiv API only.")
+@since_option("Read arXiv from this day instead of the last successful run (minus the overlap).")
+@dry_run_option("Write README.md, README.diff and PR_BODY.md to OUTDIR instead of publishing "
+                "(the default, to ./kd-tracker-preview, when no token is set).")
+@repo_option
 @config_option
 def run_command(config: Config, as_of: date | None, since: date | None, outdir: Path | None, repo: str | None) -> None:
     """Run the weekly job once: learn, fetch, train if needed, score, publish.
@@ -97,9 +94,8 @@ def run_command(config: Config, as_of: date | None, since: date | None, outdir: 
 
 
 @click.command(name="schedule")
-@click.option("--repo", default=None, help="owner/name of the list's repository (default: list.repo).")
-@click.option("--dry-run", "outdir", metavar="OUTDIR", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Each run writes its preview to OUTDIR instead of publishing.")
+@repo_option
+@dry_run_option("Each run writes its preview to OUTDIR instead of publishing.")
 @click.option("--next", "show_next", type=int, default=0, metavar="N",
               help="Print the next N run times and exit.")
 @config_option

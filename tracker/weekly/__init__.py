@@ -1,9 +1,14 @@
 """The weekly job: fetch, learn, train, score, select, publish, wired together; the run lock and the scheduler.
+
+The run's days (window, scoring start, carried gap days) are pure functions in :mod:`.windows`;
+:mod:`.pipeline` only wires the stages, and :mod:`.report` is what a run tells.
 """
 
 from tracker.weekly.fetch import SOURCES, HarvestReport, harvest
 from tracker.weekly.lock import run_lock
+from tracker.weekly.lookup import ListLookUp, look_up_list_papers
 from tracker.weekly.pipeline import Pipeline, RunOptions, RunReport, run_weekly
 from tracker.weekly.schedule import next_fire_times, serve
 
-__all__ = ["HarvestReport", "Pipeline", "RunOptions", "RunReport", "SOURCES", "harvest", "next_fire_times", "run_lock", "run_weekly", "serve"]
+__all__ = ["HarvestReport", "ListLookUp", "Pipeline", "RunOptions", "RunReport", "SOURCES", "harvest",
+           "look_up_list_papers", "next_fire_times", "run_lock", "run_weekly", "serve"]

@@ -12,8 +12,8 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,14 @@ from tracker.errors import ModelError, SourceError, TrackerError
 from tracker.github import PaperMetadata, PrMetadata
 from tracker.listdoc import ListDocument
 from tracker.publish import PublishContext, Publisher, PublishOutcome, thresholds_in_force
-from tracker.records import Paper, Proposal, ScoredPaper, SectionScore, format_score
+from tracker.records import Paper, Proposal, ScoredPaper, SectionScore
 from tracker.sources import ArxivSource, PageEvent, RssSource
 from tracker.store import RunLog, Store
 from tracker.weekly.fetch import HarvestReport, harvest
-from tracker.weekly.selection import Selection, select
+from tracker.weekly.lookup import look_up_list_papers
+from tracker.weekly.report import RunReport
+from tracker.weekly.selection import select
+from tracker.weekly.windows import fetch_source, pending_since, run_days
 
 log = logging.getLogger(__name__)
 
@@ -46,169 +49,6 @@ class RunOptions:
     """Write the preview here instead of publishing."""
     today: date | None = None
     """The real date; a run as of an earlier day reads the API alone (RSS holds only the latest listing)."""
-
-
-@dataclass
-class RunReport:
-    """What a run did, stage by stage: the CLI prints it as the summary."""
-
-    as_of: date
-    since: date
-    until: date
-    score_since: date
-    """First day of the papers scored (the first run fetches a backfill but scores only the last window)."""
-    run_id: int = 0
-    harvest: HarvestReport | None = None
-    papers_in_window: int = 0
-    trained: bool = False
-    model_version: str = ""
-    selection: Selection | None = None
-    outcome: PublishOutcome | None = None
-    learned: Any = None
-    """The learning step's report, when it ran."""
-    given_up_gaps: list[date] = field(default_factory=list)
-    """Earlier runs' gap days still missing that fall out of ``arxiv.gap_lookback_days`` with this run."""
-    seconds: dict[str, float] = field(default_factory=dict)
-    """Wall time of each stage."""
-
-    @property
-    def gaps(self) -> list[date]:
-        return self.harvest.gap_days if self.harvest else []
-
-    @property
-    def exit_code(self) -> int:
-        """0 done, 2 done with warnings (gap days in the window, or earlier ones given up)."""
-        return 2 if self.gaps or self.given_up_gaps else 0
-
-    def summary(self) -> list[str]:
-        """The one-screen summary printed at the end of a run."""
-        lines = [f"kd-tracker run as of {self.as_of}: window {self.since}..{self.until}"
-                 + (f", scoring from {self.score_since}" if self.score_since != self.since else "")]
-        if self.learned is not None:
-            r = self.learned
-            lines.append(
-                f"  learned:    {r.prs} PRs read; rows kept {r.kept}, moved {r.moved}, removed {r.removed},"
-                f" rejected {r.rejected}; {len(r.misses)} misses; {r.rejected_for_good} papers rejected for good"
-            )
-        if self.harvest:
-            fetched = ", ".join(
-                f"{s.source} {s.papers} ({s.new} new)" if not s.error else f"{s.source} failed"
-                for s in self.harvest.sources
-            )
-            lines.append(f"  fetched:    {fetched}; {self.harvest.requests} requests")
-        lines.append(f"  papers:     {self.papers_in_window} in the window")
-        gaps = ", ".join(d.isoformat() for d in self.gaps)
-        lines.append(f"  gaps:       {gaps or 'none'}")
-        if self.given_up_gaps:
-            lost = ", ".join(d.isoformat() for d in self.given_up_gaps)
-            lines.append(f"  gaps given up: {lost} (past arxiv.gap_lookback_days;"
-                         " re-read with `kd-tracker fetch --since`)")
-        lines.append(f"  model:      {self.model_version} ({'retrained' if self.trained else 'unchanged'})")
-        if self.selection is not None:
-            s = self.selection
-            lines.append(
-                f"  proposals:  {len(s.proposals)} (skipped: {s.in_list} in the list, {s.rejected} rejected before,"
-                f" {s.over_limit} over the limit)"
-            )
-            for p in s.proposals:
-                lines.append(f"    {format_score(p.score):>6}  {p.arxiv_id}  {p.title[:60]}  -> {p.sections[0] if p.sections else '?'}")
-            best_miss = f"best {format_score(s.near_misses[0].score)}" if s.near_misses else "none"
-            lines.append(f"  near-misses: {len(s.near_misses)} ({best_miss})")
-        if self.outcome is not None:
-            lines.append(f"  PR:         {self.outcome.summary()}")
-        timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
-        lines.append(f"  time:       {timing}")
-        return lines
-
-
-PENDING_OUTCOMES = ("created", "updated", "unchanged", "blocked")
-"""Publish outcomes after which the bot's PR is still open with papers waiting in it. ``blocked``: a human
-pushed to the branch, the PR stays as it was (and keeps its number), and a take-over rebuilds it later."""
-
-
-def pending_since(runs: RunLog, since: date, window_days: int | None = None) -> date:
-    """First day whose papers may still be waiting in the bot's open PR.
-
-    The PR is rebuilt, not stacked: a paper proposed last week and not yet
-    merged must be proposed again, so the papers scored go back to the first
-    day *scored* by the first run that published into the PR still in use (its
-    scoring start, not its fetch start: a first run's backfill was only read,
-    for the model's negatives, never scored). Papers merged since are in the
-    list, papers of a closed PR are rejected: both are skipped. A blocked week
-    keeps the chain: its PR still holds the earlier weeks' papers. A run
-    recorded before the scoring start was kept scored from its window start,
-    except the store's first run, which (with ``window_days``) scored only
-    its last ``window_days``.
-    """
-    history = [r for r in runs.runs() if r.status in ("ok", "warnings") and not r.dry_run]
-    if not history or history[-1].pr_number is None or history[-1].outcome not in PENDING_OUTCOMES:
-        return since
-    number = history[-1].pr_number
-    first = since
-    for record in reversed(history):
-        if record.pr_number != number:
-            break
-        start = record.score_since
-        if start is None:  # recorded before schema 4
-            first_run = record is history[0] and window_days is not None
-            start = max(record.since, record.as_of - timedelta(days=window_days)) if first_run else record.since
-        first = min(first, start)
-    return first
-
-
-def score_since(config: Config, runs: RunLog, options: RunOptions, since: date) -> date:
-    """First day to score: the fetch window's, except on a first run, whose backfill (all but the last
-    ``arxiv.window_days``) only gives the model its negatives."""
-    if options.since is not None or runs.last_successful(include_dry_runs=True) is not None:
-        return since
-    return max(since, options.as_of - timedelta(days=config.arxiv.window_days))
-
-
-@dataclass(frozen=True)
-class CarriedGaps:
-    """Gap days that earlier runs reported and no later run has fetched since."""
-
-    reread: tuple[date, ...] = ()
-    """Within ``arxiv.gap_lookback_days`` of the run: its window reaches back to cover them."""
-    given_up: tuple[date, ...] = ()
-    """Still missing in the last run, but older than the look-back now: reported once, no longer re-read."""
-
-
-def carried_gaps(config: Config, runs: RunLog, as_of: date) -> CarriedGaps:
-    """Earlier runs' unresolved gap days, as of ``as_of``.
-
-    A gap day is unresolved until a later successful run (dry runs fetch into
-    the store too) checked it and did not report it again: a run checks the
-    days ``since .. as_of - 1`` of its window (its own day's listing is not
-    out yet), and reports again every gap it still sees there.
-    """
-    history = [r for r in runs.runs() if r.status in ("ok", "warnings") and r.until <= as_of]
-    unresolved: set[date] = set()
-    for record in history:
-        checked_until = min(record.until, record.as_of - timedelta(days=1))
-        unresolved = {d for d in unresolved if not record.since <= d <= checked_until}
-        unresolved.update(date.fromisoformat(d) for d in record.gaps)
-    bound = as_of - timedelta(days=config.arxiv.gap_lookback_days)
-    last_gaps = set(history[-1].gaps) if history else set()
-    return CarriedGaps(
-        reread=tuple(sorted(d for d in unresolved if bound <= d < as_of)),
-        given_up=tuple(sorted(d for d in unresolved if d < bound and d.isoformat() in last_gaps)),
-    )
-
-
-def window_for(config: Config, runs: RunLog, options: RunOptions) -> tuple[date, date]:
-    """The days to read: since the last successful run, with overlap, and back to earlier runs' gap days still
-    missing (within ``arxiv.gap_lookback_days``); the first run backfills."""
-    until = options.as_of
-    if options.since is not None:
-        return options.since, until
-    last = runs.last_successful(include_dry_runs=True)  # a dry run fetched its window into the store too
-    if last is None or last.until > until:
-        return until - timedelta(days=config.arxiv.backfill_days), until
-    overlap = max(config.arxiv.window_days - 7, 0)
-    since = min(until - timedelta(days=config.arxiv.window_days), last.until - timedelta(days=overlap))
-    reread = carried_gaps(config, runs, until).reread
-    return min((since, *reread)), until
 
 
 class Pipeline:
@@ -251,19 +91,16 @@ class Pipeline:
             report.seconds[name] = round(time.perf_counter() - started, 2)
 
     def run(self, options: RunOptions) -> RunReport:
-        since, until = window_for(self.config, self.runs, options)
-        report = RunReport(options.as_of, since, until, score_since=score_since(self.config, self.runs, options, since))
+        days = run_days(self.config, self.runs.runs(), options.as_of, asked_since=options.since)
+        since, until = days.since, days.until
+        report = RunReport(options.as_of, since, until, score_since=days.score_since, given_up_gaps=list(days.given_up))
         dry = options.dry_run_dir is not None
-        if options.since is None:
-            carried = carried_gaps(self.config, self.runs, options.as_of)
-            # with a look-back shorter than the window, the window still reads them
-            report.given_up_gaps = [d for d in carried.given_up if d < since]
-            if carried.reread:
-                log.info("re-reading %d gap days of earlier runs: %s", len(carried.reread),
-                         ", ".join(d.isoformat() for d in carried.reread))
-            if report.given_up_gaps:
-                log.warning("gap days still missing, no longer re-read (older than arxiv.gap_lookback_days = %d): %s",
-                            self.config.arxiv.gap_lookback_days, ", ".join(d.isoformat() for d in report.given_up_gaps))
+        if days.carried.reread:
+            log.info("re-reading %d gap days of earlier runs: %s", len(days.carried.reread),
+                     ", ".join(d.isoformat() for d in days.carried.reread))
+        if report.given_up_gaps:
+            log.warning("gap days still missing, no longer re-read (older than arxiv.gap_lookback_days = %d): %s",
+                        self.config.arxiv.gap_lookback_days, ", ".join(d.isoformat() for d in report.given_up_gaps))
         report.run_id = self.runs.start(as_of=options.as_of, since=since, until=until, dry_run=dry,
                                         score_since=report.score_since)
         log.info("run %d as of %s: window %s..%s%s", report.run_id, options.as_of, since, until, " (dry run)" if dry else "")
@@ -300,7 +137,8 @@ class Pipeline:
         with self._stage(report, "train"):
             model = self._model(document, text, report)
         with self._stage(report, "score"):
-            papers = self.store.papers(pending_since(self.runs, report.score_since, self.config.arxiv.window_days), report.until)
+            first = pending_since(self.runs.runs(), report.score_since, self.config.arxiv.window_days)
+            papers = self.store.papers(first, report.until)
             report.papers_in_window = len(papers)
             scored = model.score(papers)
             waiting = self.publisher.open_pr_metadata()
@@ -315,10 +153,9 @@ class Pipeline:
             report.outcome = self._publish(options, report, text)
 
     def _fetch(self, options: RunOptions, report: RunReport) -> HarvestReport:
-        today = options.today or options.as_of
-        source = "both" if options.as_of >= today else "api"
         result = harvest(
-            self.config, self.store, since=report.since, until=report.until, source=source,
+            self.config, self.store, since=report.since, until=report.until,
+            source=fetch_source(options.as_of, options.today),
             progress=self.progress, api=self.api, rss=self.rss, today=options.as_of,
         )
         result.check()
@@ -389,15 +226,13 @@ class Pipeline:
         return [*model.score(list(found.values())), *kept] if found else kept
 
     def _look_up_list_papers(self, rows: list, as_of: date) -> None:
-        from classifiers.training_set import missing_ids
-
-        ids = missing_ids(rows, self.store.get(r.arxiv_id for r in rows if r.arxiv_id).values())
-        if not ids:
+        stored = self.store.get(r.arxiv_id for r in rows if r.arxiv_id).values()
+        lookup = look_up_list_papers(rows, stored, self.config.arxiv, on_error="fail", api=self.api)
+        if not lookup.ids:
             return
-        api = self.api or ArxivSource.from_config(self.config.arxiv)
-        found: list[Paper] = api.fetch_ids(ids)
-        counts = self.store.upsert_papers(found, seen=as_of)
-        log.info("looked up %d list papers missing from the store: %d found (%d new)", len(ids), len(found), counts.new)
+        counts = self.store.upsert_papers(lookup.found, seen=as_of)
+        log.info("looked up %d list papers missing from the store: %d found (%d new)", len(lookup.ids),
+                 len(lookup.found), counts.new)
 
     def _publish(self, options: RunOptions, report: RunReport, text: str) -> PublishOutcome:
         selection = report.selection

@@ -1,0 +1,85 @@
+"""What a weekly run did, stage by stage: :class:`RunReport`, and the one-screen summary the CLI prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tracker.publish import PublishOutcome
+from tracker.records import format_score
+from tracker.weekly.fetch import HarvestReport
+from tracker.weekly.selection import Selection
+
+
+@dataclass
+class RunReport:
+    """What a run did, stage by stage: the CLI prints it as the summary."""
+
+    as_of: date
+    since: date
+    until: date
+    score_since: date
+    """First day of the papers scored (the first run fetches a backfill but scores only the last window)."""
+    run_id: int = 0
+    harvest: HarvestReport | None = None
+    papers_in_window: int = 0
+    trained: bool = False
+    model_version: str = ""
+    selection: Selection | None = None
+    outcome: PublishOutcome | None = None
+    learned: Any = None
+    """The learning step's report, when it ran."""
+    given_up_gaps: list[date] = field(default_factory=list)
+    """Earlier runs' gap days still missing that fall out of ``arxiv.gap_lookback_days`` with this run."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time of each stage."""
+
+    @property
+    def gaps(self) -> list[date]:
+        return self.harvest.gap_days if self.harvest else []
+
+    @property
+    def exit_code(self) -> int:
+        """0 done, 2 done with warnings (gap days in the window, or earlier ones given up)."""
+        return 2 if self.gaps or self.given_up_gaps else 0
+
+    def summary(self) -> list[str]:
+        """The one-screen summary printed at the end of a run."""
+        lines = [f"kd-tracker run as of {self.as_of}: window {self.since}..{self.until}"
+                 + (f", scoring from {self.score_since}" if self.score_since != self.since else "")]
+        if self.learned is not None:
+            r = self.learned
+            lines.append(
+                f"  learned:    {r.prs} PRs read; rows kept {r.kept}, moved {r.moved}, removed {r.removed},"
+                f" rejected {r.rejected}; {len(r.misses)} misses; {r.rejected_for_good} papers rejected for good"
+            )
+        if self.harvest:
+            fetched = ", ".join(
+                f"{s.source} {s.papers} ({s.new} new)" if not s.error else f"{s.source} failed"
+                for s in self.harvest.sources
+            )
+            lines.append(f"  fetched:    {fetched}; {self.harvest.requests} requests")
+        lines.append(f"  papers:     {self.papers_in_window} in the window")
+        gaps = ", ".join(d.isoformat() for d in self.gaps)
+        lines.append(f"  gaps:       {gaps or 'none'}")
+        if self.given_up_gaps:
+            lost = ", ".join(d.isoformat() for d in self.given_up_gaps)
+            lines.append(f"  gaps given up: {lost} (past arxiv.gap_lookback_days;"
+                         " re-read with `kd-tracker fetch --since`)")
+        lines.append(f"  model:      {self.model_version} ({'retrained' if self.trained else 'unchanged'})")
+        if self.selection is not None:
+            s = self.selection
+            lines.append(
+                f"  proposals:  {len(s.proposals)} (skipped: {s.in_list} in the list, {s.rejected} rejected before,"
+                f" {s.over_limit} over the limit)"
+            )
+            for p in s.proposals:
+                lines.append(f"    {format_score(p.score):>6}  {p.arxiv_id}  {p.title[:60]}  -> {p.sections[0] if p.sections else '?'}")
+            best_miss = f"best {format_score(s.near_misses[0].score)}" if s.near_misses else "none"
+            lines.append(f"  near-misses: {len(s.near_misses)} ({best_miss})")
+        if self.outcome is not None:
+            lines.append(f"  PR:         {self.outcome.summary()}")
+        timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
+        lines.append(f"  time:       {timing}")
+        return lines
