@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +59,17 @@ def test_python_dash_m_tracker_help():
     result = subprocess.run([sys.executable, "-m", "tracker", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0
     assert result.stdout.startswith("Usage: kd-tracker [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_architecture_names_only_modules_that_exist():
+    """ARCHITECTURE.md's codemap names each module under its package's heading; each must exist there."""
+    text = (ROOT / "ARCHITECTURE.md").read_text()
+    missing = []
+    for block in text.split("\n### ")[1:]:
+        heading, _, body = block.split("\n## ")[0].partition("\n")
+        packages = [p.strip("/") for p in re.findall(r"`([a-z_/]+/)`", heading)] or ["tracker"]
+        for name in set(re.findall(r"`([a-z_]+\.py)`", body)):
+            if not any((ROOT / package / name).is_file() for package in packages):
+                missing.append(f"{heading}: {name}")
+    assert missing == []
+    assert "ARCHITECTURE.md" in README

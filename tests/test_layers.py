@@ -3,7 +3,8 @@
 Each module's imports are read with ``ast`` (imports inside functions count too);
 a module may import its own package and any lower layer, never a sibling or a
 higher one. Outside a layer package, only its public face (``__init__``) may be
-imported. ``tests/`` and ``bench/`` are not layers: they may import anything.
+imported. ``tests/``, ``bench/`` and ``devservers/`` are not layers (``tests/test_dev_infrastructure.py``
+keeps ``bench/`` and ``devservers/`` from importing ``tests``).
 """
 
 from __future__ import annotations
