@@ -1,0 +1,211 @@
+"""Reading GitHub's state before a publish run writes anything: the :class:`Snapshot` a plan is made from.
+
+:class:`RepoReader` makes only reads (they work without a token on a public
+repository): the default branch and the list at its head, the bot's branch,
+its open PR, and whose commits are on the branch. It hands back the
+:class:`Snapshot` (plain data, what :func:`~tracker.publish.plan.plan` decides
+from) and the :class:`Handles` (the PyGithub objects the executor writes through).
+
+**Whose branch is it.** The branch belongs to the bot when every commit on it
+that the default branch lacks (``compare base...branch``) was made by the bot
+(:meth:`RepoReader.is_bot_commit`): author and committer e-mail equal
+``github.committer_email`` and the message carries the :data:`BOT_TRAILER`.
+A branch that still points where a merged or closed PR from it left it, with
+no open PR, is a stale leftover: its commits are not counted as anyone's.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from github import Github
+from github.GitCommit import GitCommit
+from github.GithubException import UnknownObjectException
+from github.GitRef import GitRef
+from github.PullRequest import PullRequest
+from github.Repository import Repository
+
+from tracker.config import Config
+from tracker.errors import ListFormatError, PublishError
+from tracker.publish.steps import Steps
+
+log = logging.getLogger(__name__)
+
+BOT_TRAILER = "Kd-Tracker-Run:"
+"""Trailer line in every commit the bot makes; part of the rule that tells its commits from others'."""
+
+
+@dataclass(frozen=True)
+class OpenPr:
+    """The bot's open pull request as read: what the plan compares the new title, body and labels with."""
+
+    number: int
+    url: str
+    title: str
+    body: str
+    labels: tuple[str, ...]
+
+    @classmethod
+    def of(cls, pr: PullRequest) -> OpenPr:
+        return cls(pr.number, pr.html_url, pr.title or "", pr.body or "", tuple(label.name for label in pr.labels))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the repository looks like before a run writes anything (plain data; no requests)."""
+
+    base_branch: str
+    base_sha: str
+    readme_text: str
+    """The list at the head of the default branch."""
+    branch_sha: str | None = None
+    """Where ``github.branch`` points (None: no such branch)."""
+    pr: OpenPr | None = None
+    """The bot's open PR from that branch."""
+    foreign: tuple[str, ...] = ()
+    """Commits on the branch not made by the bot, as ``abc1234 by Name: subject``."""
+    takeover: bool = False
+    """The open PR carries the take-over label: the bot may overwrite others' commits."""
+    stale_pr: int | None = None
+    """The merged or closed PR the branch is left over from (no open PR; others' commits may be on it)."""
+    branch_list: str | None = None
+    """The list on the bot's own branch, read only when the plan needs it (:func:`~tracker.publish.plan.needs_branch_list`)."""
+    from_github: bool = True
+    """False for :meth:`offline`: GitHub was not asked, nothing is known of a branch or PR."""
+
+    @classmethod
+    def offline(cls, readme_text: str) -> Snapshot:
+        """A snapshot of ``readme_text`` alone, for a preview that does not ask GitHub."""
+        return cls("", "", readme_text, from_github=False)
+
+
+@dataclass(frozen=True)
+class Handles:
+    """The PyGithub objects behind a :class:`Snapshot`, which the executor writes through."""
+
+    repo: Repository
+    base_commit: GitCommit
+    branch: GitRef | None
+    pr: PullRequest | None
+
+
+class RepoReader:
+    """Reads of ``repo_name`` for the publisher; each names its step in ``steps`` first."""
+
+    def __init__(self, github: Github, repo_name: str, config: Config, steps: Steps) -> None:
+        self.github = github
+        self.repo_name = repo_name
+        self.config = config
+        self.steps = steps
+
+    def read(self) -> tuple[Snapshot, Handles]:
+        """The state of the default branch, the bot's branch and its open PR."""
+        gh = self.config.github
+        self.steps.now = "read the repository"
+        repo = self.github.get_repo(self.repo_name)
+        base_branch = repo.default_branch
+        self.refuse_default_branch(base_branch)
+        self.steps.now = f"read branch {base_branch}"
+        base_sha = repo.get_git_ref(f"heads/{base_branch}").object.sha
+        base_commit = repo.get_git_commit(base_sha)
+        self.steps.now = f"read {self.config.list.path} at {base_branch}"
+        readme = self.read_file(repo, base_sha)
+        if readme is None:
+            raise PublishError(f"{self.config.list.path} not found in {self.repo_name} at {base_branch}; "
+                               f"check list.path in the config")
+        self.steps.now = f"read branch {gh.branch}"
+        branch = self.get_branch(repo)
+        self.steps.now = f"look up the open PR from {gh.branch}"
+        pr = self.find_pr(repo)
+        foreign: tuple[str, ...] = ()
+        stale_pr: int | None = None
+        if branch is not None:
+            self.steps.now = f"compare {gh.branch} with {base_branch}"
+            foreign = self.foreign_commits(repo, base_sha, branch.object.sha)
+            if foreign and pr is None:
+                self.steps.now = f"look up the closed PRs from {gh.branch}"
+                stale_pr = self.closed_pr_at(repo, branch.object.sha)
+                if stale_pr is not None:
+                    log.info("branch %s is left over from closed PR #%d (%s); kd-tracker rebuilds it",
+                             gh.branch, stale_pr, "; ".join(foreign))
+                    foreign = ()
+        open_pr = OpenPr.of(pr) if pr is not None else None
+        log.info("%s: %s at %s (%s); branch %s %s; %s", self.repo_name, self.config.list.path, base_branch,
+                 base_sha[:7], gh.branch, "absent" if branch is None else f"at {branch.object.sha[:7]}",
+                 f"open PR #{pr.number}" if pr else "no open PR")
+        takeover = open_pr is not None and gh.takeover_label in open_pr.labels
+        return (Snapshot(base_branch, base_sha, readme, branch.object.sha if branch else None, open_pr, foreign,
+                         takeover, stale_pr), Handles(repo, base_commit, branch, pr))
+
+    def with_branch_list(self, snapshot: Snapshot, handles: Handles) -> Snapshot:
+        """``snapshot`` with the list as it is on the bot's branch."""
+        self.steps.now = f"read {self.config.list.path} on {self.config.github.branch}"
+        return replace(snapshot, branch_list=self.read_file(handles.repo, snapshot.branch_sha or ""))
+
+    def default_list(self) -> str | None:
+        """The list file at the head of the default branch (None: no such file)."""
+        self.steps.now = "read the repository"
+        repo = self.github.get_repo(self.repo_name)
+        self.refuse_default_branch(repo.default_branch)
+        self.steps.now = f"read {self.config.list.path} at {repo.default_branch}"
+        return self.read_file(repo, repo.default_branch)
+
+    def open_pr(self) -> PullRequest | None:
+        """The bot's open PR (None: there is none)."""
+        self.steps.now = "read the repository"
+        repo = self.github.get_repo(self.repo_name)
+        self.steps.now = f"look up the open PR from {self.config.github.branch}"
+        return self.find_pr(repo)
+
+    def refuse_default_branch(self, default_branch: str) -> None:
+        """The bot force-moves ``github.branch`` each run: never the repository's default branch."""
+        branch = self.config.github.branch
+        if branch == default_branch:
+            raise PublishError(f"github.branch is {branch!r}, the default branch of {self.repo_name}: kd-tracker "
+                               f"force-moves that branch to its own commit every run; set github.branch to a "
+                               f"branch of its own, e.g. 'kd-tracker/weekly'")
+
+    def read_file(self, repo: Repository, ref: str) -> str | None:
+        try:
+            found = repo.get_contents(self.config.list.path, ref=ref)
+        except UnknownObjectException:
+            return None
+        if isinstance(found, list):
+            raise ListFormatError(f"{self.config.list.path} in {self.repo_name} is a directory; "
+                                  f"set list.path to the list's markdown file")
+        return found.decoded_content.decode("utf-8")
+
+    def get_branch(self, repo: Repository) -> GitRef | None:
+        try:
+            ref = repo.get_git_ref(f"heads/{self.config.github.branch}")
+            _ = ref.object.sha  # a lazy client reads the ref only here
+        except UnknownObjectException:
+            return None
+        return ref
+
+    def find_pr(self, repo: Repository) -> PullRequest | None:
+        head = f"{repo.owner.login}:{self.config.github.branch}"
+        pulls = sorted(repo.get_pulls(state="open", head=head), key=lambda p: p.number)
+        if len(pulls) > 1:
+            log.warning("%d open PRs from %s; kd-tracker keeps #%d up to date", len(pulls), head, pulls[0].number)
+        return pulls[0] if pulls else None
+
+    def closed_pr_at(self, repo: Repository, branch_sha: str) -> int | None:
+        """The newest merged or closed PR from the branch whose head is ``branch_sha``, i.e. left as it closed."""
+        head = f"{repo.owner.login}:{self.config.github.branch}"
+        newest_first = repo.get_pulls(state="closed", sort="created", direction="desc", head=head)
+        return next((pull.number for pull in newest_first if pull.head.sha == branch_sha), None)  # stops paging early
+
+    def is_bot_commit(self, commit: GitCommit) -> bool:
+        email = self.config.github.committer_email.lower()
+        trailer = any(line.startswith(BOT_TRAILER) for line in commit.message.splitlines())
+        return trailer and commit.author.email.lower() == email and commit.committer.email.lower() == email
+
+    def foreign_commits(self, repo: Repository, base_sha: str, branch_sha: str) -> tuple[str, ...]:
+        foreign = []
+        for commit in repo.compare(base_sha, branch_sha).commits:
+            if not self.is_bot_commit(commit.commit):
+                subject = commit.commit.message.splitlines()[0] if commit.commit.message else ""
+                foreign.append(f"{commit.sha[:7]} by {commit.commit.author.name}: {subject}")
+        return tuple(foreign)
