@@ -35,6 +35,10 @@ class PaperMetadata:
     sections: tuple[str, ...]
     """Sections it was proposed for (for a near-miss: its best section)."""
     score: float | None
+    alternatives: tuple[str, ...] = ()
+    """Sections offered to the reviewer as ``move to`` items, best first."""
+    first_seen: str = ""
+    """``as_of`` of the run that first put the paper in this PR (``YYYY-MM-DD``; empty when unknown)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,10 @@ class PrMetadata:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     overflow: tuple[PaperMetadata, ...] = ()
     """Papers past ``proposals_per_pr``: named in the body, not inserted; still waiting for a place."""
+    dropped: tuple[PaperMetadata, ...] = ()
+    """Papers the reviewer unticked: still shown (unticked) in the body, not in the list, rejected."""
+    moves: Mapping[str, str] = field(default_factory=dict)
+    """arXiv id -> the section the reviewer chose with a ``move to`` tick (the paper's row sits there)."""
 
     @property
     def arxiv_ids(self) -> tuple[str, ...]:
@@ -85,6 +93,10 @@ def format_pr_metadata(metadata: PrMetadata) -> str:
         "overflow": [_paper_dict(p) for p in metadata.overflow],
         "near_misses": [_paper_dict(p) for p in metadata.near_misses],
     }
+    if metadata.dropped:
+        data["dropped"] = [_paper_dict(p) for p in metadata.dropped]
+    if metadata.moves:
+        data["moves"] = dict(metadata.moves)
     text = json.dumps(data, ensure_ascii=True, sort_keys=False)
     # nothing inside may close the comment or open markup: escape <, >, & and "--" as JSON \u escapes
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("--", "-\\u002d")
@@ -92,8 +104,13 @@ def format_pr_metadata(metadata: PrMetadata) -> str:
 
 
 def _paper_dict(p: PaperMetadata) -> dict[str, Any]:
-    return {"arxiv_id": p.arxiv_id, "title": p.title, "url": p.url, "sections": list(p.sections),
-            "score": None if p.score is None else round(p.score, 6)}
+    data: dict[str, Any] = {"arxiv_id": p.arxiv_id, "title": p.title, "url": p.url, "sections": list(p.sections),
+                            "score": None if p.score is None else round(p.score, 6)}
+    if p.alternatives:
+        data["alternatives"] = list(p.alternatives)
+    if p.first_seen:
+        data["first_seen"] = p.first_seen
+    return data
 
 
 def parse_pr_metadata(body: str | None) -> PrMetadata | None:
@@ -111,6 +128,8 @@ def parse_pr_metadata(body: str | None) -> PrMetadata | None:
             until=data.get("until"),
             near_misses=tuple(_read_paper(p) for p in data.get("near_misses") or ()),
             overflow=tuple(_read_paper(p) for p in data.get("overflow") or ()),
+            dropped=tuple(_read_paper(p) for p in data.get("dropped") or ()),
+            moves={str(k): str(v) for k, v in (data.get("moves") or {}).items()},
             thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
         )
     except (ValueError, TypeError, AttributeError, KeyError) as e:
@@ -126,4 +145,6 @@ def _read_paper(obj: dict[str, Any]) -> PaperMetadata:
         url=str(obj.get("url") or ""),
         sections=tuple(str(s) for s in obj.get("sections") or ()),
         score=None if score is None else float(score),
+        alternatives=tuple(str(s) for s in obj.get("alternatives") or ()),
+        first_seen=str(obj.get("first_seen") or ""),
     )

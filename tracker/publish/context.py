@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from tracker.config import ModelConfig
+from tracker.github import PrMetadata
 from tracker.records import Proposal
 
 
@@ -48,10 +49,18 @@ class PublishContext:
     """The best papers under the threshold, best first (not inserted)."""
     overflow: Sequence[Proposal] = ()
     """Papers past ``model.proposals_per_pr``, best first: named in the PR body, not inserted."""
+    dropped: Sequence[Proposal] = ()
+    """Papers of the PR the reviewer unticked: shown unticked in the body, not inserted (they are rejected)."""
+    moves: Mapping[str, str] = field(default_factory=dict)
+    """arXiv id -> section chosen by the reviewer's ``move to`` tick (its proposal already sits there)."""
+    previous: PrMetadata | None = None
+    """The metadata of the open PR this run rebuilds (None for a new PR): keeps each paper's place and first-seen day."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "near_misses", tuple(self.near_misses))
         object.__setattr__(self, "overflow", tuple(self.overflow))
+        object.__setattr__(self, "dropped", tuple(self.dropped))
+        object.__setattr__(self, "moves", dict(self.moves))
         object.__setattr__(self, "gaps", tuple(self.gaps))
         object.__setattr__(self, "thresholds", dict(self.thresholds))
 
