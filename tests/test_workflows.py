@@ -85,3 +85,17 @@ def test_composite_action():
             assert step["shell"] == "bash"
             # untrusted inputs never spliced into the script text
             assert "${{ inputs." not in step["run"], step["run"]
+
+
+def test_a_pr_edit_runs_review_on_the_bots_branch_only():
+    """Ticks in the bot's PR body are applied at once: `pull_request: edited` runs `kd-tracker review`."""
+    data = load(".github/workflows/kd-tracker.yml")
+    assert data["on"]["pull_request"] == {"types": ["edited"]}
+    job = data["jobs"]["weekly"]
+    assert "github.event.pull_request.head.ref == 'kd-tracker/weekly'" in job["if"]
+    (run,) = [s for s in job["steps"] if s.get("uses", "").startswith("kd-tracker/")]
+    assert run["with"]["command"] == "${{ github.event_name == 'pull_request' && 'review' || 'run' }}"
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert action["inputs"]["command"]["default"] == "run"
+    script = next(s["run"] for s in action["runs"]["steps"] if s.get("id") == "run")
+    assert 'args+=(review --repo "$GITHUB_REPOSITORY")' in script
