@@ -159,15 +159,7 @@ def _paper_items(lines: list[str], papers: Mapping[str, PaperMetadata], moves: M
             continue
         ticked = match.group("mark") != " "
         if not match.group("indent"):
-            ids = _ids_on(line)
-            if len(ids) != 1:
-                raise _Nonsense(f"an item line with {len(ids)} arXiv abs links: {line[:80]!r}")
-            (pid,) = ids
-            if pid in seen:
-                raise _Nonsense(f"the item line of {pid} appears twice")
-            seen.add(pid)
-            if pid in elsewhere:
-                raise _Nonsense(f"the overflow item of {pid} was moved into the papers part")
+            pid = _item_id(line, seen, elsewhere, "papers")
             if pid not in papers:
                 log.info("a tick of arXiv:%s, which this PR does not hold: ignored", pid)
                 current = _Item(None, ticked)
@@ -191,6 +183,20 @@ def _paper_items(lines: list[str], papers: Mapping[str, PaperMetadata], moves: M
     return items
 
 
+def _item_id(line: str, seen: set[str], elsewhere: set[str], part: str) -> str:
+    """The one paper an item line of ``part`` names by its abs URL; nonsense when none, several, twice, or misplaced."""
+    ids = _ids_on(line)
+    if len(ids) != 1:
+        raise _Nonsense(f"an item line of the {part} part with {len(ids)} arXiv abs links: {line[:80]!r}")
+    (pid,) = ids
+    if pid in seen:
+        raise _Nonsense(f"the item line of {pid} appears twice in the {part} part")
+    if pid in elsewhere:
+        raise _Nonsense(f"the item line of {pid} was moved into the {part} part")
+    seen.add(pid)
+    return pid
+
+
 def _allowed(written: str, paper: PaperMetadata, moved_to: str | None) -> str | None:
     """The section a move item names, when it is one the PR offered for the paper."""
     wanted = _norm_section(written)
@@ -207,15 +213,7 @@ def _added(lines: list[str], overflow: Mapping[str, PaperMetadata], elsewhere: s
         match = _ITEM.match(line)
         if match is None:
             continue
-        ids = _ids_on(line)
-        if len(ids) != 1:
-            raise _Nonsense(f"an overflow item with {len(ids)} arXiv abs links: {line[:80]!r}")
-        (pid,) = ids
-        if pid in seen:
-            raise _Nonsense(f"the overflow item of {pid} appears twice")
-        seen.add(pid)
-        if pid in elsewhere:
-            raise _Nonsense(f"the item line of {pid} was moved into the overflow part")
+        pid = _item_id(line, seen, elsewhere, "overflow")
         if pid not in overflow:
             log.info("an add tick of arXiv:%s, which this PR does not name as overflow: ignored", pid)
         elif match.group("mark") != " ":
