@@ -108,6 +108,9 @@ def _register() -> None:
 
     cli.add_command(run_command)
     cli.add_command(schedule_command)
+    from tracker.cli.review_cmd import review_command
+
+    cli.add_command(review_command)
 
 
 _register()

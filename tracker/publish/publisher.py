@@ -100,6 +100,12 @@ class Publisher:
             pr = self._reader.open_pr()
         return parse_pr_metadata(pr.body) if pr is not None else None
 
+    def open_pr_body(self) -> tuple[int, str] | None:
+        """The bot's open PR as ``(number, body)`` (None: there is none); reads only. The review step reads its ticks."""
+        with self._steps.errors():
+            pr = self._reader.open_pr()
+        return (pr.number, pr.body or "") if pr is not None else None
+
     def preview(self, proposals: Sequence[Proposal], context: PublishContext, outdir: str | Path,
                 readme_text: str | None = None) -> PublishOutcome:
         """A dry run: write README.md, README.diff and PR_BODY.md to ``outdir``; call no write endpoint.

@@ -3,5 +3,7 @@
 
 from tracker.review.learning import MAX_COMMITS, learn
 from tracker.review.record import build_record, render_markdown, write_plots
+from tracker.review.ticks import TickLabels, record_ticks, tick_labels
 
-__all__ = ["MAX_COMMITS", "build_record", "learn", "render_markdown", "write_plots"]
+__all__ = ["MAX_COMMITS", "TickLabels", "build_record", "learn", "record_ticks", "render_markdown", "tick_labels",
+           "write_plots"]

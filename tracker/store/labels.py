@@ -34,10 +34,12 @@ KINDS = {
     "rejected": "a paper of a bot PR closed without merging",
     "miss": "a paper a maintainer added by hand that the bot scored below the threshold",
     "added": "a paper added by hand after it was rejected (lifts the rejection)",
+    "dropped": "a paper of the open bot PR the reviewer unticked (label 0 for the paper)",
 }
 """Label kinds and what each means."""
-SOURCES = ("pr", "commit", "history", "list")
-"""Where a label was read: a bot PR, a commit of the list file, a list-history file, the list at head."""
+SOURCES = ("pr", "commit", "history", "list", "tick")
+"""Where a label was read: a bot PR, a commit of the list file, a list-history file, the list at head, a tick in
+the open bot PR's body."""
 POSITIVE_WHOLE = ("kept", "added", "miss")
 """Kinds that say the paper belongs in the list (they lift an earlier rejection)."""
 

@@ -8,7 +8,9 @@ from tracker.weekly.fetch import SOURCES, HarvestReport, harvest
 from tracker.weekly.lock import run_lock
 from tracker.weekly.lookup import ListLookUp, look_up_list_papers
 from tracker.weekly.pipeline import Pipeline, RunOptions, RunReport, run_weekly
+from tracker.weekly.review_step import Applied, OpenReview, applied, read_open_review, rebuild, record
 from tracker.weekly.schedule import next_fire_times, serve
 
-__all__ = ["HarvestReport", "ListLookUp", "Pipeline", "RunOptions", "RunReport", "SOURCES", "harvest",
-           "look_up_list_papers", "next_fire_times", "run_lock", "run_weekly", "serve"]
+__all__ = ["Applied", "HarvestReport", "ListLookUp", "OpenReview", "Pipeline", "RunOptions", "RunReport", "SOURCES", "applied", "harvest",
+           "look_up_list_papers", "next_fire_times", "read_open_review", "rebuild", "record", "run_lock",
+           "run_weekly", "serve"]

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,15 @@ from tracker.store import RunLog, Store
 from tracker.weekly.fetch import HarvestReport, harvest
 from tracker.weekly.lookup import look_up_list_papers
 from tracker.weekly.report import RunReport
+from tracker.weekly.review_step import (
+    Applied,
+    OpenReview,
+    applied,
+    apply_moves,
+    dropped_proposals,
+    read_open_review,
+    record,
+)
 from tracker.weekly.selection import select
 from tracker.weekly.windows import fetch_source, pending_since, run_days
 
@@ -79,6 +88,7 @@ class Pipeline:
         self.on_stage = on_stage
         """Called with each stage's name as it starts (the CLI's progress bar)."""
         self.runs = RunLog(store)
+        self._review: tuple[OpenReview | None, Applied] = (None, Applied())
 
     @contextmanager
     def _stage(self, report: RunReport, name: str) -> Iterator[None]:
@@ -141,11 +151,18 @@ class Pipeline:
             papers = self.store.papers(first, report.until)
             report.papers_in_window = len(papers)
             scored = model.score(papers)
-            waiting = self.publisher.open_pr_metadata()
+            review = read_open_review(self.publisher)
+            ticks = applied(review)
+            if review is not None and self.labels is not None and options.dry_run_dir is None:
+                record(self.labels, review, options.as_of)
+            waiting = _waiting(review, ticks)
             scored += self._carried(waiting, {p.arxiv_id for p in papers}, model, report.as_of)
             rejected = self.labels.rejected_ids() if self.labels is not None else set()
+            rejected = (set(rejected) - ticks.kept) | ticks.dropped
             report.selection = select(scored, document, self.config.model, rejected=rejected,
-                                      carried={p.arxiv_id for p in waiting.waiting} if waiting else ())
+                                      carried={p.arxiv_id for p in waiting.waiting} if waiting else (),
+                                      first=ticks.kept, added=ticks.added)
+            self._review = (review, ticks)
             self.runs.record_scores(report.run_id, scored, [p.arxiv_id for p in report.selection.proposals])
             log.info("scored %d papers: %d proposals, %d near-misses", len(scored),
                      len(report.selection.proposals), len(report.selection.near_misses))
@@ -248,10 +265,25 @@ class Pipeline:
             near_misses=selection.near_misses,
             overflow=selection.overflow,
         )
-        proposals: tuple[Proposal, ...] = selection.proposals
+        review, ticks = self._review
+        proposals: tuple[Proposal, ...] = apply_moves(selection.proposals, ticks.moves)
+        if review is not None:
+            ids = {p.arxiv_id for p in proposals}
+            context = replace(context, previous=review.metadata,
+                              moves={k: v for k, v in ticks.moves.items() if k in ids},
+                              dropped=dropped_proposals(review.metadata, ticks.dropped, self.store))
         if options.dry_run_dir is not None:
             return self.publisher.preview(proposals, context, options.dry_run_dir, readme_text=text)
         return self.publisher.publish(proposals, context)
+
+
+def _waiting(review: OpenReview | None, ticks: Applied) -> PrMetadata | None:
+    """The open PR's papers still waiting: its inserted ones and those ticked again after a drop, not the dropped."""
+    if review is None:
+        return None
+    meta = review.metadata
+    papers = tuple(p for p in (*meta.papers, *meta.dropped) if p.arxiv_id in ticks.kept)
+    return replace(meta, papers=papers)
 
 
 def _as_recorded(paper: PaperMetadata) -> ScoredPaper:

@@ -4,7 +4,10 @@ A paper is proposed when its score is at or above the threshold, it is not in
 the list already (by arXiv id or normalised title), and the maintainers have not
 rejected it; at most ``proposals_per_pr`` of them, best first. A paper waiting
 in the bot's open PR (``carried``) stays proposed whatever its new score, unless
-it is in the list now or rejected. Papers past ``proposals_per_pr`` are the
+it is in the list now or rejected. The papers the open PR already inserts
+(``first``) count against ``proposals_per_pr`` first and all stay; new papers
+fill the room left, best first; overflow papers the reviewer ticked ``add``
+(``added``) join above the cap. Papers past ``proposals_per_pr`` are the
 overflow, named in the PR body. The next best papers under the threshold are
 the near-misses shown in the PR body.
 """
@@ -45,8 +48,14 @@ def select(
     *,
     rejected: Collection[str] = (),
     carried: Collection[str] = (),
+    first: Collection[str] = (),
+    added: Collection[str] = (),
 ) -> Selection:
-    """Split ``scored`` into proposals and near-misses by ``model.threshold``; ``carried`` ids count as above it."""
+    """Split ``scored`` into proposals and near-misses by ``model.threshold``; ``carried`` ids count as above it.
+
+    ``first``: ids already inserted by the open PR (they take the cap first and all stay); ``added``: overflow ids
+    the reviewer ticked (they join whatever the cap).
+    """
     known = document.papers()
     tables = [section.path for section in document.sections()]
     ranked = sorted(scored, key=lambda s: (-s.score, s.paper.arxiv_id))
@@ -61,16 +70,21 @@ def select(
         if paper.arxiv_id in rejected:
             rejected_count += 1
             continue
-        target = above if item.score >= model.threshold or paper.arxiv_id in carried else below
-        target.append(to_proposal(item, tables, model))
-    proposals = above[: model.proposals_per_pr]
+        keep = item.score >= model.threshold or paper.arxiv_id in carried or paper.arxiv_id in added
+        (above if keep else below).append(to_proposal(item, tables, model))
+    in_pr = [p for p in above if p.arxiv_id in first]
+    new = [p for p in above if p.arxiv_id not in first]
+    room = max(model.proposals_per_pr - len(in_pr), 0)
+    chosen = {id(p) for p in in_pr + new[:room]} | {id(p) for p in new[room:] if p.arxiv_id in added}
+    proposals = [p for p in above if id(p) in chosen]
+    overflow = [p for p in above if id(p) not in chosen]
     return Selection(
         proposals=tuple(proposals),
         near_misses=tuple(below[: model.near_misses]),
         in_list=in_list,
         rejected=rejected_count,
-        over_limit=len(above) - len(proposals),
-        overflow=tuple(above[model.proposals_per_pr:]),
+        over_limit=len(overflow),
+        overflow=tuple(overflow),
     )
 
 

@@ -1,0 +1,78 @@
+"""``kd-tracker review``: apply the reviewer's ticks in the open bot PR at once (no arXiv fetch, no retrain)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from tracker.cli.dates import utc_today
+from tracker.cli.options import checked_repo, config_option, dry_run_option, repo_option
+from tracker.config import Config, token_from_env
+from tracker.errors import PublishError
+from tracker.github import build_github
+from tracker.publish import Publisher
+from tracker.store import LabelStore, Store
+from tracker.weekly import applied, read_open_review, rebuild, record, run_lock
+
+EXIT_BLOCKED = 3
+"""Exit code when the branch has commits by someone else and the bot only commented."""
+
+
+@click.command(name="review")
+@dry_run_option("Write README.md, README.diff and PR_BODY.md of the rebuilt PR to OUTDIR; record no label, "
+                "call no write endpoint.")
+@repo_option
+@config_option
+def review_command(config: Config, outdir: Path | None, repo: str | None) -> None:
+    """Apply the ticks of the open kd-tracker pull request now.
+
+    An unticked paper is dropped (rejected: never proposed again), a ticked
+    "move to" item moves the paper to that section (the last ticked one wins),
+    a ticked "add" item of the overflow fold adds that paper above the cap.
+    Each tick is recorded as a review label at once; the branch is rebuilt as
+    one commit on the default branch and the body keeps the ticks as they are.
+    No arXiv fetch, no retraining. A body whose markers or items were edited
+    away reads as no ticks: nothing is dropped.
+
+    Exit codes: 0 applied, or nothing to apply; 1 error; 3 blocked (someone
+    else pushed to the branch).
+
+    \b
+    Example:
+        kd-tracker review
+        kd-tracker review --repo Tebmer/Awesome-KD --dry-run preview/
+    """
+    repo_name = checked_repo(config, repo)
+    token = token_from_env(config, os.environ)
+    if token is None and outdir is None:
+        raise PublishError(f"{config.github.token_env} is not set: applying the ticks of the PR in {repo_name} "
+                           f"needs a GitHub token; --dry-run OUTDIR previews without one")
+    publisher = Publisher(build_github(config, token), repo_name, config)
+    review = read_open_review(publisher)
+    if review is None:
+        click.echo(f"nothing to apply: no open kd-tracker PR with metadata in {repo_name}")
+        return
+    ticks = applied(review)
+    if not review.ticks.read:
+        click.echo(f"nothing to apply: PR #{review.pr_number} shows no ticks kd-tracker can read")
+        return
+    with run_lock(config.store.path, "review"), Store(config.store.path) as store:
+        if outdir is None:
+            record(LabelStore(store), review, utc_today())
+        if not ticks.changes:
+            click.echo(f"nothing to apply: the ticks of PR #{review.pr_number} are applied already")
+            return
+        proposals, context = rebuild(review, ticks, store)
+    counts = (f"{len(ticks.dropped)} dropped, {sum(1 for k, v in ticks.moves.items() if review.metadata.moves.get(k) != v)} moved, "
+              f"{len(ticks.added)} added")
+    if outdir is not None:
+        outcome = publisher.preview(proposals, context, outdir)
+        files = ", ".join(str(outdir / name) for name in ("README.md", "README.diff", "PR_BODY.md"))
+        click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {files}")
+    else:
+        outcome = publisher.publish(proposals, context)
+        click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}")
+    if outcome.status == "blocked":
+        raise click.exceptions.Exit(EXIT_BLOCKED)
