@@ -36,8 +36,9 @@ KINDS = {
     "added": "a paper added by hand after it was rejected (lifts the rejection)",
 }
 """Label kinds and what each means."""
-SOURCES = ("pr", "commit", "history", "list")
-"""Where a label was read: a bot PR, a commit of the list file, a list-history file, the list at head."""
+SOURCES = ("pr", "commit", "history", "list", "takeover")
+"""Where a label was read: a bot PR, a commit of the list file, a list-history file, the list at head, the
+maintainers' edits on a branch the bot took over (before it rebuilt the branch)."""
 POSITIVE_WHOLE = ("kept", "added", "miss")
 """Kinds that say the paper belongs in the list (they lift an earlier rejection)."""
 

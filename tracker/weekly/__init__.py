@@ -7,8 +7,9 @@ The run's days (window, scoring start, carried gap days) are pure functions in :
 from tracker.weekly.fetch import SOURCES, HarvestReport, harvest
 from tracker.weekly.lock import run_lock
 from tracker.weekly.lookup import ListLookUp, look_up_list_papers
-from tracker.weekly.pipeline import Pipeline, RunOptions, RunReport, run_weekly
+from tracker.weekly.pipeline import Pipeline, RunOptions, RunReport, run_weekly, takeover_recorder
 from tracker.weekly.schedule import next_fire_times, serve
 
 __all__ = ["HarvestReport", "ListLookUp", "Pipeline", "RunOptions", "RunReport", "SOURCES", "harvest",
-           "look_up_list_papers", "next_fire_times", "run_lock", "run_weekly", "serve"]
+           "look_up_list_papers", "next_fire_times", "run_lock", "run_weekly", "serve",
+           "takeover_recorder"]
