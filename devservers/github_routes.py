@@ -316,8 +316,8 @@ def set_labels(server: GithubServer, r: Repo, req: Request) -> Result:
     if pull is None:
         return not_found()
     names = _label_names(req.body)
-    for name in names:  # GitHub creates a label the repository lacks
-        r.labels.setdefault(name, 5000 + len(r.labels))
+    for name in names:  # GitHub creates a label the repository lacks (grey, no description)
+        r.add_label(name)
     pull.labels = names if req.method == "PUT" else pull.labels + [n for n in names if n not in pull.labels]
     return _labels_result(server, r, pull)
 
@@ -330,6 +330,57 @@ def remove_label(server: GithubServer, r: Repo, req: Request) -> Result:
         return 404, shapes.error("Label does not exist"), {}
     pull.labels.remove(name)
     return _labels_result(server, r, pull)
+
+
+@route("GET", r"/labels/(?P<name>[^/]+)")
+def get_repo_label(server: GithubServer, r: Repo, req: Request) -> Result:
+    name = unquote(req.match["name"])
+    return not_found() if name not in r.labels else ok(shapes.label(server.url, r, name))
+
+
+@route("POST", r"/labels")
+def create_repo_label(server: GithubServer, r: Repo, req: Request) -> Result:
+    body = req.body if isinstance(req.body, dict) else {}
+    name = str(body.get("name") or "")
+    if not name:
+        return 422, shapes.validation_failed("Label", field="name", code="missing_field"), {}
+    if name in r.labels:
+        return 422, shapes.validation_failed("Label", field="name", code="already_exists"), {}
+    color = str(body.get("color") or "ededed").lstrip("#")
+    if not re.fullmatch(r"[0-9a-fA-F]{6}", color):
+        return 422, shapes.validation_failed("Label", field="color", code="invalid"), {}
+    description = body.get("description")
+    r.add_label(name, color, None if description is None else str(description))
+    label = shapes.label(server.url, r, name)
+    return ok(label, 201, label["url"])
+
+
+@route("PUT", r"/pulls/(?P<number>\d+)/update-branch")
+def update_branch(server: GithubServer, r: Repo, req: Request) -> Result:
+    """GitHub's "Update branch" button: merge the base into the head branch, authored by who clicked."""
+    pull = _pull(r, req)
+    if pull is None or pull.state != "open":
+        return not_found()
+    head_sha, base_sha = r.branch_sha(pull.head), r.branch_sha(pull.base)
+    if head_sha is None or base_sha is None:
+        return unprocessable("merge conflict between base and head")
+    expected = (req.body or {}).get("expected_head_sha") if isinstance(req.body, dict) else None
+    if expected and expected != head_sha:
+        return unprocessable("expected head sha didn’t match current head ref.")
+    if base_sha in r.git.ancestors(head_sha):
+        return unprocessable("There are no new commits on the base branch.")
+    now = server.now_iso()
+    login = req.login or "ghost"
+    author = Identity(login, f"{login}@users.noreply.github.com", now)
+    sha = r.merge_commit(head_sha, base_sha, f"Merge branch '{pull.base}' into {pull.head}", author,
+                         Identity("GitHub", "noreply@github.com", now))
+    if sha is None:
+        return unprocessable("merge conflict between base and head")
+    r.refs[f"refs/heads/{pull.head}"] = sha
+    pull.head_sha = sha
+    pull.updated_at = now
+    return ok({"message": "Updating pull request branch.",
+               "url": f"{server.url}/{r.full_name}/pull/{pull.number}"}, 202)
 
 
 @route("GET", r"/issues/(?P<number>\d+)/comments")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from typing import Any
+from urllib.parse import quote
 
 from devservers.github_state import CommitObject, Identity, Pull, Repo
 
@@ -177,8 +178,9 @@ def content(base: str, r: Repo, path: str, ref_name: str, blob_sha: str, data: b
 
 def label(base: str, r: Repo, name: str) -> dict[str, Any]:
     lid = r.labels[name]
-    return {"id": lid, "node_id": f"LA_{lid}", "url": f"{base}/repos/{r.full_name}/labels/{name}",
-            "name": name, "color": "ededed", "default": False, "description": None}
+    color, description = r.label_details.get(name, ("ededed", None))
+    return {"id": lid, "node_id": f"LA_{lid}", "url": f"{base}/repos/{r.full_name}/labels/{quote(name)}",
+            "name": name, "color": color, "default": False, "description": description}
 
 
 def comment(base: str, r: Repo, number: int, c: Any) -> dict[str, Any]:

@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 def _git_hash(kind: str, data: bytes) -> str:
@@ -169,6 +172,8 @@ class Repo:
     pulls: dict[int, Pull] = field(default_factory=dict)
     labels: dict[str, int] = field(default_factory=dict)
     """Label name -> label id."""
+    label_details: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    """Label name -> (colour, description), for labels created with them (others: ``ededed``, no description)."""
     next_number: int = 1
 
     @property
@@ -220,3 +225,54 @@ class Repo:
                 current[path] = ("100644", self.git.put_blob(text.encode("utf-8")))
         tree = self.git.build_tree(current)
         return self.git.put_commit(tree, [parent_sha] if parent_sha else [], message, author, committer or author)
+
+    def add_label(self, name: str, color: str = "ededed", description: str | None = None) -> int:
+        """Create the repository label ``name`` (kept as it is when it exists); returns its id."""
+        lid = self.labels.setdefault(name, 5000 + len(self.labels))
+        self.label_details.setdefault(name, (color, description))
+        return lid
+
+    def merge_base(self, one: str, other: str) -> str | None:
+        """The newest commit both reach (None: no common history)."""
+        common = self.git.ancestors(one) & self.git.ancestors(other)
+        return max(common, key=lambda s: self.git.commits[s].order) if common else None
+
+    def merge_commit(self, head_sha: str, base_sha: str, message: str, author: Identity,
+                     committer: Identity) -> str | None:
+        """A merge of ``base_sha`` into ``head_sha`` with parents ``[head, base]`` (None: a conflict).
+
+        Files changed on one side only take that side; a file changed on both is
+        merged line by line with ``git merge-file``, as GitHub's "Update branch" does.
+        """
+        ancestor = self.merge_base(head_sha, base_sha)
+        if ancestor is None:
+            return None
+        old, ours, theirs = (self.git.flatten(self.git.commits[s].tree) for s in (ancestor, head_sha, base_sha))
+        merged: dict[str, tuple[str, str]] = {}
+        for path in sorted(set(old) | set(ours) | set(theirs)):
+            was, mine, other = old.get(path), ours.get(path), theirs.get(path)
+            if was == other or mine == other:
+                result = mine
+            elif was == mine:
+                result = other
+            elif was is None or mine is None or other is None:
+                return None  # added on both sides differently, or changed on one and deleted on the other
+            else:
+                text = _merge_file(self.git.blobs[was[1]], self.git.blobs[mine[1]], self.git.blobs[other[1]])
+                if text is None:
+                    return None
+                result = (mine[0], self.git.put_blob(text))
+            if result is not None:
+                merged[path] = result
+        tree = self.git.build_tree(merged)
+        return self.git.put_commit(tree, [head_sha, base_sha], message, author, committer)
+
+
+def _merge_file(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+    """``git merge-file`` of three versions of one file (None: they conflict)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [Path(tmp, name) for name in ("ours", "base", "theirs")]
+        for path, data in zip(paths, (ours, base, theirs), strict=True):
+            path.write_bytes(data)
+        done = subprocess.run(["git", "merge-file", "-p", "-q", *map(str, paths)], capture_output=True, check=False)
+    return done.stdout if done.returncode == 0 else None

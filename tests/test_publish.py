@@ -65,7 +65,7 @@ def test_first_run_creates_one_pr(github: GithubServer) -> None:
     assert [line for line in new_lines if line.strip()] == [
         "- Update Log", "  - **2024-3-19**: Add 1 papers.", EPSILON_ROW, EPSILON_ROW]
     assert writes(github) == ["POST /git/trees", "POST /git/commits", "POST /git/refs", "POST /pulls",
-                              "PUT /issues/1/labels"]
+                              "POST /labels", "POST /labels", "PUT /issues/1/labels"]  # its two labels, then the PR's
     assert parse_pr_metadata(pull.body).sections == {"2403.00005": (LABELING, FEEDBACK)}
 
 

@@ -13,6 +13,8 @@ from tracker.errors import PublishError
 from tracker.github import build_github
 from tracker.listdoc import read_proposals
 from tracker.publish import PublishContext, Publisher, thresholds_in_force
+from tracker.store import LabelStore, Store
+from tracker.weekly import run_lock, takeover_recorder
 
 from .dates import utc_today
 from .options import as_of_option, checked_repo, config_option, dry_run_option, repo_option
@@ -54,7 +56,9 @@ def publish_command(config: Config, proposals_file: Path, outdir: Path | None, a
     Rebuilds the branch github.branch as a single commit on the default branch
     and creates or updates its PR (title, body, labels); closes the PR when
     nothing is left to add. If someone else pushed to the branch, it only
-    comments and exits 3 until the github.takeover_label label is added.
+    comments and exits 3 until the github.takeover_label label is added; the
+    rows maintainers removed or moved on the branch are then kept as review
+    labels in the store (when it exists) before the branch is rebuilt.
     The token is read from the variable named by github.token_env.
 
     Exit codes: 0 created, updated, unchanged or closed; 1 error; 3 blocked.
@@ -84,6 +88,11 @@ def publish_command(config: Config, proposals_file: Path, outdir: Path | None, a
         outcome = publisher.preview(proposals, context, outdir)
         files = ", ".join(str(outdir / name) for name in ("README.md", "README.diff", "PR_BODY.md"))
         click.echo(f"{outcome.summary()}; wrote {files}")
+    elif Path(config.store.path).is_file():  # a take-over first keeps the maintainers' edits as review labels
+        with run_lock(config.store.path, "publish"), Store(config.store.path) as store:
+            outcome = publisher.publish(proposals, context,
+                                        on_takeover=takeover_recorder(LabelStore(store), config, context.as_of))
+        click.echo(outcome.summary())
     else:
         outcome = publisher.publish(proposals, context)
         click.echo(outcome.summary())

@@ -2,6 +2,6 @@
 """
 
 from tracker.publish.context import thresholds_in_force
-from tracker.publish.publisher import PublishContext, Publisher, PublishOutcome
+from tracker.publish.publisher import PublishContext, Publisher, PublishOutcome, TakeOver, TakeOverHook
 
-__all__ = ["PublishContext", "PublishOutcome", "Publisher", "thresholds_in_force"]
+__all__ = ["PublishContext", "PublishOutcome", "Publisher", "TakeOver", "TakeOverHook", "thresholds_in_force"]

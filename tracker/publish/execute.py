@@ -8,7 +8,9 @@ after a 5xx or a lost answer on editing the PR, labelling, commenting, closing
 or deleting the branch, the executor re-reads what GitHub holds
 (:meth:`Executor.checked_write`); a write that had landed counts as done, one
 that had not is sent once more. A branch that someone pushed to while the run
-was writing it is not overwritten.
+was writing it is not overwritten. Labels the repository lacks
+(``github.labels``, ``github.takeover_label``) are created, with a description,
+before they go on the PR; a 422 ``already_exists`` counts as done.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import logging
 from collections.abc import Callable, Mapping
 
 import requests
-from github import GithubException, InputGitAuthor, InputGitTreeElement
+from github import GithubException, InputGitAuthor, InputGitTreeElement, UnknownObjectException
 from github.GitRef import GitRef
 from github.PullRequest import PullRequest
 from github.Repository import Repository
@@ -30,6 +32,10 @@ from tracker.publish.plan import Change, PublishPlan, labels_for, pr_edits
 from tracker.publish.snapshot import BOT_TRAILER, Handles, OpenPr, RepoReader, Snapshot
 
 log = logging.getLogger(__name__)
+
+LABEL_STYLE = {"labels": ("0e8a16", "kd-tracker: weekly paper proposals"),
+               "takeover": ("d93f0b", "kd-tracker: let the bot rebuild a branch a human edited")}
+"""Colour and description of the labels the bot creates: ``github.labels``, and the take-over label."""
 
 
 class Executor:
@@ -62,7 +68,7 @@ class Executor:
         else:
             log.info("branch %s already holds this list; no new commit", gh.branch)
         pr, created = self._write_pr(snap, handles, plan)
-        self._write_labels(pr, plan)
+        self._write_labels(handles.repo, pr, plan)
         status: Status = "updated" if plan.open_pr and not created else plan.status  # found after a lost answer
         log.info("%s PR #%d: %s", status, pr.number, pr.html_url)
         note = (f"rebuilt branch {gh.branch}, left over from closed PR #{plan.rebuilt_from}"
@@ -176,12 +182,34 @@ class Executor:
         log.info("%s: not done on GitHub; sending it once more", step)
         write()
 
-    def _write_labels(self, pr: PullRequest, plan: PublishPlan) -> None:
+    def _write_labels(self, repo: Repository, pr: PullRequest, plan: PublishPlan) -> None:
         wanted = labels_for([label.name for label in pr.labels], plan.labels, plan.drop_label)
         if wanted is None:
             return
+        self._create_labels(repo, plan.labels)
         self.steps.now = f"label PR #{pr.number}"
         self.checked_write(lambda: pr.set_labels(*wanted), lambda: {lb.name for lb in pr.get_labels()} == set(wanted))
+
+    def _create_labels(self, repo: Repository, labels: tuple[str, ...]) -> None:
+        """Create the bot's labels the repository lacks, with a colour and description (else GitHub makes them grey)."""
+        takeover = self.config.github.takeover_label
+        for name in dict.fromkeys([*labels, takeover]):
+            color, description = LABEL_STYLE["takeover" if name == takeover else "labels"]
+            self.steps.now = f"read label {name!r}"
+            if self._label_exists(repo, name):
+                continue
+            self.steps.now = f"create label {name!r}"
+            self.checked_write(lambda n=name, c=color, d=description: _create_label(repo, n, c, d),  # type: ignore[misc]
+                               lambda n=name: self._label_exists(repo, n))  # type: ignore[misc]
+            log.info("created label %r in %s", name, self.reader.repo_name)
+
+    @staticmethod
+    def _label_exists(repo: Repository, name: str) -> bool:
+        try:
+            _ = repo.get_label(name).color  # a lazy label is read only here
+        except UnknownObjectException:
+            return False
+        return True
 
     def _comment_once(self, pr: PullRequest, kind: str, text: str) -> None:
         """Comment ``text`` on ``pr`` unless the same comment (by its hidden marker) is already there."""
@@ -193,3 +221,13 @@ class Executor:
         self.steps.now = f"comment on PR #{pr.number}"
         self.checked_write(lambda: pr.create_issue_comment(f"{text}\n\n{marker}"),
                            lambda: any(marker in (c.body or "") for c in pr.get_issue_comments()))
+
+
+def _create_label(repo: Repository, name: str, color: str, description: str) -> None:
+    """Create one label; one that exists already (another run, a lost answer) counts as created."""
+    try:
+        repo.create_label(name, color, description)
+    except GithubException as e:
+        if e.status == 422 and "already_exists" in str(e.data):
+            return
+        raise

@@ -10,7 +10,7 @@ requests:
 - nothing to add: ``closed`` (comment, close the PR, delete the branch), or
   ``unchanged`` when no PR is open (the branch, if any, is deleted);
 - otherwise the branch gets one bot commit on the base (unless it already
-  holds this list) and the PR is opened (``created``) or brought to the new
+  holds this list as the bot's own commit, not through an "Update branch" merge) and the PR is opened (``created``) or brought to the new
   title, body and labels (``updated``, or ``unchanged`` when all was current).
 
 The executor (:mod:`tracker.publish.execute`) carries a plan out against
@@ -127,7 +127,8 @@ def needs_branch_list(snapshot: Snapshot, change: Change, *, dry_run: bool = Fal
 
     A dry run with no open PR reports ``created`` whatever the branch holds, and skips the read.
     """
-    return change.result.changed and _own_branch(snapshot) and (not dry_run or snapshot.pr is not None)
+    return (change.result.changed and _own_branch(snapshot) and not snapshot.rebuild
+            and (not dry_run or snapshot.pr is not None))
 
 
 def plan(snapshot: Snapshot, change: Change, config: Config) -> PublishPlan:
@@ -147,7 +148,7 @@ def plan(snapshot: Snapshot, change: Change, config: Config) -> PublishPlan:
     if not change.result.changed:
         return PublishPlan("unchanged", change, None, note="nothing to add" if snapshot.from_github else "",
                            delete_branch=has_branch)
-    commit = not (_own_branch(snapshot) and snapshot.branch_list == change.result.text)
+    commit = snapshot.rebuild or not (_own_branch(snapshot) and snapshot.branch_list == change.result.text)
     drop_label = gh.takeover_label if snapshot.foreign else None  # taken over: later human pushes are protected again
     create = PublishPlan("created", change, None, update=True, commit=commit, open_pr=True, labels=tuple(gh.labels),
                          drop_label=drop_label, rebuilt_from=snapshot.stale_pr)

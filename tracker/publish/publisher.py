@@ -45,7 +45,7 @@ Only :mod:`~tracker.publish.snapshot` (reads) and :mod:`~tracker.publish.execute
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from github import Github
@@ -57,11 +57,15 @@ from tracker.publish.context import PublishContext, PublishOutcome
 from tracker.publish.execute import Executor
 from tracker.publish.plan import PublishPlan, needs_branch_list, plan, propose
 from tracker.publish.preview import write_preview
-from tracker.publish.snapshot import BOT_TRAILER, Handles, RepoReader, Snapshot
+from tracker.publish.snapshot import BOT_TRAILER, Handles, RepoReader, Snapshot, TakeOver
 from tracker.publish.steps import Steps
 from tracker.records import Proposal
 
-__all__ = ["BOT_TRAILER", "PublishContext", "PublishOutcome", "Publisher"]
+__all__ = ["BOT_TRAILER", "PublishContext", "PublishOutcome", "Publisher", "TakeOver", "TakeOverHook"]
+
+TakeOverHook = Callable[[TakeOver], Collection[str]]
+"""Called once before a take-over rebuild writes anything, with what the maintainers changed on the branch;
+returns the arXiv ids of papers they removed, which the rebuild then leaves out."""
 
 
 class Publisher:
@@ -80,10 +84,16 @@ class Publisher:
         self._steps = Steps(repo_name, config)
         self._reader = RepoReader(github, repo_name, config, self._steps)
 
-    def publish(self, proposals: Sequence[Proposal], context: PublishContext) -> PublishOutcome:
-        """Bring the branch and the PR up to date with ``proposals``; see the module docstring."""
+    def publish(self, proposals: Sequence[Proposal], context: PublishContext, *,
+                on_takeover: TakeOverHook | None = None) -> PublishOutcome:
+        """Bring the branch and the PR up to date with ``proposals``; see the module docstring.
+
+        When the take-over label lets the bot rebuild a branch a maintainer
+        edited, ``on_takeover`` is first given what they changed (to record it
+        as review labels); the papers it returns are left out of the rebuild.
+        """
         with self._steps.errors():
-            snap, handles, the_plan = self._plan(proposals, context, dry_run=False)
+            snap, handles, the_plan = self._plan(proposals, context, dry_run=False, on_takeover=on_takeover)
             return Executor(self._reader, bot_login=self.bot_login).execute(the_plan, snap, handles)
 
     def read_list(self) -> str:
@@ -125,10 +135,15 @@ class Publisher:
         write_preview(outcome, outdir)
         return outcome
 
-    def _plan(self, proposals: Sequence[Proposal], context: PublishContext, *,
-              dry_run: bool) -> tuple[Snapshot, Handles, PublishPlan]:
+    def _plan(self, proposals: Sequence[Proposal], context: PublishContext, *, dry_run: bool,
+              on_takeover: TakeOverHook | None = None) -> tuple[Snapshot, Handles, PublishPlan]:
         """Read GitHub's state once and decide; the list on the bot's branch is read only when the plan needs it."""
         snap, handles = self._reader.read()
+        if on_takeover is not None and not dry_run:
+            takeover = self._reader.takeover(snap, handles)
+            if takeover is not None:
+                removed = set(on_takeover(takeover))
+                proposals = [p for p in proposals if not (p.arxiv_id and p.arxiv_id in removed)]
         change = propose(snap, proposals, context, self.config)
         if needs_branch_list(snap, change, dry_run=dry_run):
             snap = self._reader.with_branch_list(snap, handles)

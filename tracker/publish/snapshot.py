@@ -12,6 +12,12 @@ that the default branch lacks (``compare base...branch``) was made by the bot
 ``github.committer_email`` and the message carries the :data:`BOT_TRAILER`.
 A branch that still points where a merged or closed PR from it left it, with
 no open PR, is a stale leftover: its commits are not counted as anyone's.
+
+**"Update branch" is not an edit.** A merge commit of the default branch into
+the bot's branch (parents: the bot's side, then a commit of the default
+branch) whose list equals the three-way merge of the two sides
+(:func:`~tracker.publish.merges.merge3`) and that changes no other file adds
+nothing of its own: the bot rebuilds over it (:attr:`Snapshot.rebuild`).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from github.Repository import Repository
 
 from tracker.config import Config
 from tracker.errors import ListFormatError, PublishError
+from tracker.publish.merges import merge3
 from tracker.publish.steps import Steps
 
 log = logging.getLogger(__name__)
@@ -73,11 +80,40 @@ class Snapshot:
     """The list on the bot's own branch, read only when the plan needs it (:func:`~tracker.publish.plan.needs_branch_list`)."""
     from_github: bool = True
     """False for :meth:`offline`: GitHub was not asked, nothing is known of a branch or PR."""
+    rebuild: bool = False
+    """The branch holds "Update branch" merges of the base: rebuild it as one commit even if its list is current."""
+    own_head: str | None = None
+    """The newest commit on the branch that is the bot's (or an "Update branch" merge on it): what the bot last wrote."""
 
     @classmethod
     def offline(cls, readme_text: str) -> Snapshot:
         """A snapshot of ``readme_text`` alone, for a preview that does not ask GitHub."""
         return cls("", "", readme_text, from_github=False)
+
+
+@dataclass(frozen=True)
+class TakeOver:
+    """The branch a maintainer edited, as the bot found it when it was let rebuild it (the take-over label)."""
+
+    pr_number: int
+    own_list: str
+    """The list as the bot last wrote it on the branch (its newest commit there)."""
+    edited_list: str
+    """The list at the branch's head, with the maintainers' edits."""
+    own_sha: str
+    branch_sha: str
+
+
+@dataclass(frozen=True)
+class BranchCommits:
+    """Whose commits are on the branch, beyond the base."""
+
+    foreign: tuple[str, ...] = ()
+    """Commits not made by the bot, as ``abc1234 by Name: subject``."""
+    merges: int = 0
+    """"Update branch" merges of the base into the bot's commits (not foreign)."""
+    own_head: str | None = None
+    """The newest bot commit or "Update branch" merge on the bot's side."""
 
 
 @dataclass(frozen=True)
@@ -120,9 +156,11 @@ class RepoReader:
         pr = self.find_pr(repo)
         foreign: tuple[str, ...] = ()
         stale_pr: int | None = None
+        commits = BranchCommits()
         if branch is not None:
             self.steps.now = f"compare {gh.branch} with {base_branch}"
-            foreign = self.foreign_commits(repo, base_sha, branch.object.sha)
+            commits = self.branch_commits(repo, base_sha, branch.object.sha)
+            foreign = commits.foreign
             if foreign and pr is None:
                 self.steps.now = f"look up the closed PRs from {gh.branch}"
                 stale_pr = self.closed_pr_at(repo, branch.object.sha)
@@ -135,13 +173,29 @@ class RepoReader:
                  base_sha[:7], gh.branch, "absent" if branch is None else f"at {branch.object.sha[:7]}",
                  f"open PR #{pr.number}" if pr else "no open PR")
         takeover = open_pr is not None and gh.takeover_label in open_pr.labels
+        if commits.merges:
+            log.info("branch %s holds %d \"Update branch\" merge(s) of %s; kd-tracker rebuilds over them",
+                     gh.branch, commits.merges, base_branch)
         return (Snapshot(base_branch, base_sha, readme, branch.object.sha if branch else None, open_pr, foreign,
-                         takeover, stale_pr), Handles(repo, base_commit, branch, pr))
+                         takeover, stale_pr, rebuild=commits.merges > 0, own_head=commits.own_head),
+                Handles(repo, base_commit, branch, pr))
 
     def with_branch_list(self, snapshot: Snapshot, handles: Handles) -> Snapshot:
         """``snapshot`` with the list as it is on the bot's branch."""
         self.steps.now = f"read {self.config.list.path} on {self.config.github.branch}"
         return replace(snapshot, branch_list=self.read_file(handles.repo, snapshot.branch_sha or ""))
+
+    def takeover(self, snapshot: Snapshot, handles: Handles) -> TakeOver | None:
+        """What the maintainers changed on a branch being taken over (None: no take-over, or nothing to compare)."""
+        if not (snapshot.takeover and snapshot.foreign and snapshot.pr and snapshot.own_head and snapshot.branch_sha):
+            return None
+        self.steps.now = f"read {self.config.list.path} as kd-tracker last wrote it on {self.config.github.branch}"
+        own = self.read_file(handles.repo, snapshot.own_head)
+        self.steps.now = f"read {self.config.list.path} on {self.config.github.branch}"
+        edited = self.read_file(handles.repo, snapshot.branch_sha)
+        if own is None or edited is None:
+            return None
+        return TakeOver(snapshot.pr.number, own, edited, snapshot.own_head, snapshot.branch_sha)
 
     def default_list(self) -> str | None:
         """The list file at the head of the default branch (None: no such file)."""
@@ -203,9 +257,43 @@ class RepoReader:
         return trailer and commit.author.email.lower() == email and commit.committer.email.lower() == email
 
     def foreign_commits(self, repo: Repository, base_sha: str, branch_sha: str) -> tuple[str, ...]:
-        foreign = []
-        for commit in repo.compare(base_sha, branch_sha).commits:
-            if not self.is_bot_commit(commit.commit):
-                subject = commit.commit.message.splitlines()[0] if commit.commit.message else ""
-                foreign.append(f"{commit.sha[:7]} by {commit.commit.author.name}: {subject}")
-        return tuple(foreign)
+        return self.branch_commits(repo, base_sha, branch_sha).foreign
+
+    def branch_commits(self, repo: Repository, base_sha: str, branch_sha: str) -> BranchCommits:
+        """The commits of the branch the base lacks, oldest first: the bot's, "Update branch" merges, others'."""
+        ahead = repo.compare(base_sha, branch_sha).commits
+        ahead_shas = {commit.sha for commit in ahead}
+        anchors: dict[str, str] = {}
+        """A bot-side commit -> the base commit its list was built on (the ancestor of a later merge)."""
+        foreign, merges, own_head = [], 0, None
+        for commit in ahead:
+            git, parents = commit.commit, [parent.sha for parent in commit.parents]
+            if self.is_bot_commit(git):
+                own_head = commit.sha
+                if len(parents) == 1:
+                    anchors[commit.sha] = parents[0]
+                continue
+            if self.is_update_merge(repo, commit.sha, parents, anchors, ahead_shas):
+                anchors[commit.sha], own_head = parents[1], commit.sha
+                merges += 1
+                continue
+            subject = git.message.splitlines()[0] if git.message else ""
+            foreign.append(f"{commit.sha[:7]} by {git.author.name}: {subject}")
+        return BranchCommits(tuple(foreign), merges, own_head)
+
+    def is_update_merge(self, repo: Repository, sha: str, parents: list[str], anchors: dict[str, str],
+                        ahead: set[str]) -> bool:
+        """Commit ``sha`` merges a commit of the base into a bot-side commit and adds nothing of its own."""
+        if len(parents) != 2:
+            return False
+        ours, theirs = parents
+        if ours not in anchors or theirs in ahead:  # not on the bot's side, or not on the base
+            return False
+        changed = {f.filename for f in repo.compare(theirs, sha).files}
+        if not changed <= {self.config.list.path.strip("/")}:
+            return False
+        texts = [self.read_file(repo, ref) for ref in (anchors[ours], ours, theirs, sha)]
+        if any(text is None for text in texts):
+            return False
+        ancestor, mine, other, merged = (text or "" for text in texts)
+        return merge3(ancestor, mine, other) == merged

@@ -37,9 +37,9 @@ KINDS = {
     "dropped": "a paper of the open bot PR the reviewer unticked (label 0 for the paper)",
 }
 """Label kinds and what each means."""
-SOURCES = ("pr", "commit", "history", "list", "tick")
+SOURCES = ("pr", "commit", "history", "list", "tick", "takeover")
 """Where a label was read: a bot PR, a commit of the list file, a list-history file, the list at head, a tick in
-the open bot PR's body."""
+the open bot PR's body, the maintainers' edits on a branch the bot took over (before it rebuilt the branch)."""
 POSITIVE_WHOLE = ("kept", "added", "miss")
 """Kinds that say the paper belongs in the list (they lift an earlier rejection)."""
 

@@ -7,10 +7,10 @@ The run's days (window, scoring start, carried gap days) are pure functions in :
 from tracker.weekly.fetch import SOURCES, HarvestReport, harvest
 from tracker.weekly.lock import run_lock
 from tracker.weekly.lookup import ListLookUp, look_up_list_papers
-from tracker.weekly.pipeline import Pipeline, RunOptions, RunReport, run_weekly
+from tracker.weekly.pipeline import Pipeline, RunOptions, RunReport, run_weekly, takeover_recorder
 from tracker.weekly.review_step import Applied, OpenReview, applied, read_open_review, rebuild, record
 from tracker.weekly.schedule import next_fire_times, serve
 
-__all__ = ["Applied", "HarvestReport", "ListLookUp", "OpenReview", "Pipeline", "RunOptions", "RunReport", "SOURCES", "applied", "harvest",
-           "look_up_list_papers", "next_fire_times", "read_open_review", "rebuild", "record", "run_lock",
-           "run_weekly", "serve"]
+__all__ = ["Applied", "HarvestReport", "ListLookUp", "OpenReview", "Pipeline", "RunOptions", "RunReport", "SOURCES",
+           "applied", "harvest", "look_up_list_papers", "next_fire_times", "read_open_review", "rebuild", "record",
+           "run_lock", "run_weekly", "serve", "takeover_recorder"]

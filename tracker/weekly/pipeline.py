@@ -21,8 +21,16 @@ from tracker.config import Config
 from tracker.errors import ModelError, SourceError, TrackerError
 from tracker.github import PaperMetadata, PrMetadata
 from tracker.listdoc import ListDocument
-from tracker.publish import PublishContext, Publisher, PublishOutcome, thresholds_in_force
+from tracker.publish import (
+    PublishContext,
+    Publisher,
+    PublishOutcome,
+    TakeOver,
+    TakeOverHook,
+    thresholds_in_force,
+)
 from tracker.records import Paper, Proposal, ScoredPaper, SectionScore
+from tracker.review import record_takeover
 from tracker.sources import ArxivSource, PageEvent, RssSource
 from tracker.store import RunLog, Store
 from tracker.weekly.fetch import HarvestReport, harvest
@@ -274,7 +282,18 @@ class Pipeline:
                               dropped=dropped_proposals(review.metadata, ticks.dropped, self.store))
         if options.dry_run_dir is not None:
             return self.publisher.preview(proposals, context, options.dry_run_dir, readme_text=text)
-        return self.publisher.publish(proposals, context)
+        hook = takeover_recorder(self.labels, self.config, options.as_of) if self.labels is not None else None
+        return self.publisher.publish(proposals, context, on_takeover=hook)
+
+
+def takeover_recorder(labels: Any, config: Config, as_of: date) -> TakeOverHook:
+    """The publisher's take-over hook: the maintainers' removed and moved rows become review labels first."""
+
+    def record(takeover: TakeOver) -> set[str]:
+        return record_takeover(labels, takeover.own_list, takeover.edited_list, pr_number=takeover.pr_number,
+                               date=as_of.isoformat(), name=config.list.path)
+
+    return record
 
 
 def _waiting(review: OpenReview | None, ticks: Applied) -> PrMetadata | None:
