@@ -5,7 +5,7 @@ Start from ``README.2024-03-19.before-weekly.md``, build the proposals from
 ``list apply`` and compare with ``README.2024-03-19.after-weekly.md``.
 
 Where the result differs from the maintainers' file (``test_differences_from_the_maintainers``;
-the raw line diff is 12 lines of ours against 11 of theirs):
+the raw line diff is 22 lines of ours against 21 of theirs):
 
 - the log line: the maintainers wrote "Add 14 papers." for the 16 distinct papers they added that
   day (17 entered, Motif was already there); we count the 16 we insert;
@@ -17,13 +17,19 @@ the raw line diff is 12 lines of ours against 11 of theirs):
   Fine-Tuning and, in NLU, below an older row (a slip: 2024-02 under 2023-10); PromptMix went below
   an existing row of its month in Expansion; we put new rows on top of their month, as the
   maintainers did for the other 26. In Feature and NLU two new rows of the same month are in the
-  opposite order to the proposals file, whose order we keep.
+  opposite order to the proposals file, whose order we keep;
+- link form (13 rows): we write each arXiv link in the form most of its table's rows use
+  (``/abs/ID`` in Labeling, Supervised Fine-Tuning and Thinking Pattern, ``/pdf/ID.pdf`` elsewhere,
+  never versioned); the maintainers wrote one link per paper whatever the table (mostly
+  ``/pdf/ID.pdf``, two ``/abs/ID``, three ``/pdf/IDv1.pdf``). Links aside, every new row of theirs
+  is one of ours.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -33,6 +39,7 @@ from click.testing import CliRunner
 from tracker.cli.main import cli
 from tracker.listdoc.dates import date_key
 from tracker.listdoc.document import ListDocument, Row
+from tracker.listdoc.linkform import LinkForm, link_form
 from tracker.paper_ids import normalise_title
 
 DAY = "2024-03-19"
@@ -111,6 +118,11 @@ def test_every_other_line_is_byte_identical(replay):
     assert "\n".join(kept) == replay["before"]
 
 
+def one_form(line: str) -> str:
+    """``line`` with its arxiv.org links written as ``https://arxiv.org/abs/ID``."""
+    return re.sub(r"https://arxiv\.org/[^)\s]+", lambda m: LinkForm().write(m.group(0)), line)
+
+
 def section_orders(text: str) -> dict[str, list[str]]:
     return {s.path: [key(r) for r in s.rows] for s in ListDocument.parse(text).sections()}
 
@@ -119,17 +131,28 @@ def test_differences_from_the_maintainers(replay):
     ours, theirs = replay["ours"].split("\n"), replay["after"].split("\n")
     diff = [line for line in difflib.unified_diff(theirs, ours, lineterm="", n=0)
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert (sum(line[0] == "+" for line in diff), sum(line[0] == "-" for line in diff)) == (12, 11)
-    # content, trailing spaces aside: the log count and the blank line the maintainers removed
-    stripped_ours, stripped_theirs = Counter(x.rstrip() for x in ours), Counter(x.rstrip() for x in theirs)
+    assert (sum(line[0] == "+" for line in diff), sum(line[0] == "-" for line in diff)) == (22, 21)
+    # content, trailing spaces and link forms aside: the log count and the blank line the maintainers removed
+    stripped_ours = Counter(one_form(x.rstrip()) for x in ours)
+    stripped_theirs = Counter(one_form(x.rstrip()) for x in theirs)
     assert stripped_ours - stripped_theirs == Counter({"  - **2024-3-19**: Add 16 papers.": 1, "": 1})
     assert stripped_theirs - stripped_ours == Counter({"  - **2024-3-19**: Add 14 papers.": 1})
     # trailing spaces: 8 of their 30 new rows end in "| "; every other new row of theirs is one of ours
     before = set(replay["before"].split("\n"))
     their_new = [line for line in theirs if line.startswith("| [") and line not in before]
     assert len(their_new) == 30
-    assert sorted(line[-2:] for line in their_new if line not in set(ours)) == ["| "] * 8
-    assert all(line.rstrip() in set(ours) for line in their_new)
+    assert all(one_form(line.rstrip()) in {one_form(x) for x in ours} for line in their_new)
+    assert sum(line.endswith("| ") for line in their_new) == 8
+    # link forms: per section, the new rows whose link we write in another form than the maintainers
+    forms = {}
+    for name, text in (("ours", replay["ours"]), ("theirs", replay["after"])):
+        old = {r.text for r in ListDocument.parse(replay["before"]).rows()}
+        forms[name] = {(r.section, key(r)): link_form(r.url) for r in ListDocument.parse(text).rows()
+                       if r.text not in old and link_form(r.url)}
+    assert forms["ours"].keys() == forms["theirs"].keys() and len(forms["ours"]) == 27
+    changed = Counter((forms["theirs"][k], forms["ours"][k]) for k in forms["ours"] if forms["ours"][k] != forms["theirs"][k])
+    pdf, abs_, pdf_v1 = LinkForm(kind="pdf.pdf"), LinkForm(kind="abs"), LinkForm(kind="pdf.pdf", versioned=True)
+    assert changed == Counter({(pdf, abs_): 8, (abs_, pdf): 2, (pdf_v1, pdf): 3})
     # order: the sections where rows sit differently, and how many rows move
     our_order, their_order = section_orders(replay["ours"]), section_orders(replay["after"])
     differing = sorted(path for path in our_order if our_order[path] != their_order[path])

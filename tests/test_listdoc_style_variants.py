@@ -138,8 +138,8 @@ def test_a_link_column_gets_the_new_rows_link_and_the_title_stays_plain():
                  "|2024.03|**FastThing**|[[pdf]](https://arxiv.org/pdf/2403.00010.pdf)|[Github](https://github.com/a/fast)|",
                  "|2024.01|**SlowThing**|[[pdf]](https://arxiv.org/pdf/2401.00011.pdf)|[Github](https://github.com/a/slow)|")
     assert new_row(text, code=("https://github.com/n/new",)) == (
-        "|2024.02|**New**|[[pdf]](https://arxiv.org/abs/2402.00009)|[Github](https://github.com/n/new)|"
-    )
+        "|2024.02|**New**|[[pdf]](https://arxiv.org/pdf/2402.00009.pdf)|[Github](https://github.com/n/new)|"
+    )  # the link in the table's own form (tests/test_listdoc_linkform.py)
     doc = ListDocument.parse(text)
     assert [(r.title, r.arxiv_id) for r in doc.rows()] == [("FastThing", "2403.00010"), ("SlowThing", "2401.00011")]
 

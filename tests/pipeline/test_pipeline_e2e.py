@@ -153,8 +153,8 @@ def test_review_of_a_merged_pr_feeds_the_next_run(setup, github):
     removed = set(proposed[:2])
     # the maintainer deletes two of the bot's rows on its branch, then merges the PR
     text = branch_readme(github)
-    kept_lines = [line for line in text.splitlines(keepends=True)
-                  if not any(f"arxiv.org/abs/{i})" in line for i in removed)]
+    dropped = {row.line - 1 for row in ListDocument.parse(text).rows() if row.arxiv_id in removed}
+    kept_lines = [line for i, line in enumerate(text.splitlines(keepends=True)) if i not in dropped]
     github.push_commit(REPO, BRANCH, {"README.md": "".join(kept_lines)}, message="Drop two rows")
     github.merge_pull(REPO, 1)
 

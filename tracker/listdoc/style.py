@@ -1,7 +1,8 @@
 """The list's own row style, learnt from a table's rows, and new rows written in it.
 
 The maintainers write ``| [**Title**](url) | Venue | 2024-03 | [Github](url) | [Data](url) |``;
-other lists differ in indentation, outer pipes, spacing, bold titles and link texts.
+other lists differ in indentation, outer pipes, spacing, bold titles, link texts
+and the form of their arXiv links (:mod:`tracker.listdoc.linkform`).
 Each feature is the most common one among the table's own rows (the document's
 rows break a tie); the whole document's rows only decide for a table without
 rows, then a default. Whitespace after a row's last pipe is invisible and never
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from itertools import pairwise
 from typing import Literal, TypeVar
 
 from tracker.listdoc.cells import Link, scan_links, split_cells
+from tracker.listdoc.linkform import LinkForm, link_form
 from tracker.listdoc.linktext import LinkText, learn_link_text, text_key
 from tracker.listdoc.model import Row
 from tracker.listdoc.rows import Columns
@@ -50,6 +52,8 @@ class RowStyle:
     """Link text in the table's own link column (``| Title | Paper |``); ``None``: the title holds the link."""
     newline: str = ""
     """``"\\r"`` in a CRLF file (lines are split on ``\\n``)."""
+    link_form: LinkForm | None = None
+    """How the paper's arxiv.org link is written; ``None``: as given (no row of the list links arxiv.org)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class NewRow:
     title: str
     """Escaped title."""
     url: str
-    """Safe URL."""
+    """Safe URL; :func:`format_row` writes an arxiv.org link in the table's :attr:`RowStyle.link_form`."""
     venue: str
     """Escaped venue."""
     date: str
@@ -89,6 +93,8 @@ class StyleVotes:
     """Whether a row of a table with a link column keeps its link there (and not in the title)."""
     link_texts: Counter[tuple[str, str]] = field(default_factory=Counter)
     """``(text key, url)`` of the links in that column."""
+    link_forms: Counter[LinkForm] = field(default_factory=Counter)
+    """Forms of the rows' arxiv.org paper links (:func:`tracker.listdoc.linkform.link_form`)."""
 
     def __add__(self, other: StyleVotes) -> StyleVotes:
         return StyleVotes(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -109,6 +115,9 @@ def count_style(rows: Iterable[Row], columns: Columns) -> StyleVotes:
             if sep.count("|") == 1:
                 votes.seps[sep] += 1
         votes.closed["|" in line[filled[-1].content_end :]] += 1
+        form = link_form(row.url)
+        if form is not None:
+            votes.link_forms[form] += 1
         title = cells[columns.title].content if columns.title < len(cells) else ""
         title_links = scan_links(title).links
         link_cell = cells[columns.link].content if columns.link is not None and columns.link < len(cells) else ""
@@ -160,12 +169,15 @@ def learn_style(table: StyleVotes, document: StyleVotes, crlf: bool) -> RowStyle
         joiner=_pick(table.joiners, document.joiners, default.joiner),
         link_text=learn_link_text(table.link_texts, document.link_texts, "Paper") if own_link_column else None,
         newline=default.newline,
+        link_form=_pick(table.link_forms, document.link_forms, None),
     )
 
 
 def format_row(style: RowStyle, columns: Columns, row: NewRow) -> str:
     """One table line for ``row`` in ``style``; trailing empty cells are left out, as the list does."""
     cells = [""] * columns.count
+    if style.link_form is not None:
+        row = replace(row, url=style.link_form.write(row.url))
     if style.link_text is not None and columns.link is not None:
         cells[columns.title] = f"**{row.title}**" if style.bold else row.title
         cells[columns.link] = f"[{style.link_text.for_url(row.url)}]({row.url})"
