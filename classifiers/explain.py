@@ -3,10 +3,19 @@
 A term's push is the linear model's coefficient times the paper's value of
 that feature (TF-IDF weight, or lexicon count). The same word from the title
 block and the title+abstract block counts once, with both pushes added.
+
+The PR body's "why" is made of **phrases, never single words**: the word
+n-grams (bi-grams of the TF-IDF blocks) with the highest positive push
+(:meth:`Explainer.top_term_ids` with ``phrases=True``), read back in the paper's
+own text by :func:`why_phrases`, which joins two contributing bi-grams that
+overlap in the text (``knowledge distillation`` + ``distillation loss``) into
+one tri-gram and shows each phrase as the text writes it.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -43,6 +52,7 @@ class Explainer:
         features = pipeline[:-1]
         names = features.get_feature_names_out()
         self.names = [display_name(str(n)) for n in names]
+        self._phrase_names = frozenset(display_name(str(n)) for n in names if _is_word_ngram(str(n)))
         """Display name of each feature column."""
         self.coef = linear_coefficients(pipeline[-1]).astype(np.float64)
         """Coefficient of each feature column (positive: pushes the score up)."""
@@ -77,13 +87,18 @@ class Explainer:
         counts = np.count_nonzero(ids >= 0, axis=1).tolist()
         return [tuple(map(names.__getitem__, row[:k])) for row, k in zip(ids.tolist(), counts, strict=True)]
 
-    def top_term_ids(self, X: sp.spmatrix, n: int = 5) -> np.ndarray:
-        """:meth:`top_terms` as indices into :attr:`terms`, one row per row of ``X``, padded with -1."""
+    def top_term_ids(self, X: sp.spmatrix, n: int = 5, *, phrases: bool = False) -> np.ndarray:
+        """:meth:`top_terms` as indices into :attr:`terms`, one row per row of ``X``, padded with -1.
+
+        With ``phrases``, only word n-grams of two words or more count (the "why" of the PR body).
+        """
         merged = self._merge()
         pushes = sp.csr_matrix(sp.csr_matrix(X, dtype=np.float64).multiply(self.coef[None, :])) @ merged
         pushes = sp.csr_matrix(pushes)
         rows = np.repeat(np.arange(pushes.shape[0]), np.diff(pushes.indptr))
         keep = pushes.data > 0
+        if phrases:
+            keep &= self._phrase_mask[pushes.indices]
         values, terms, rows = pushes.data[keep], pushes.indices[keep], rows[keep]
         top = _among_largest(values, rows, n)
         values, terms, rows = values[top], terms[top], rows[top]
@@ -99,6 +114,7 @@ class Explainer:
         """Feature columns -> distinct display names (a 0/1 matrix), built once."""
         if self._merged is None:
             self._terms = sorted(set(self.names))
+            self._phrase_mask = np.asarray([t in self._phrase_names for t in self._terms], dtype=bool)
             index = {t: k for k, t in enumerate(self._terms)}
             cols = np.asarray([index[name] for name in self.names])
             self._merged = sp.csr_matrix(
@@ -123,3 +139,69 @@ def _among_largest(values: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
         best = np.maximum.reduceat(below, starts)
         threshold = np.where(best > -np.inf, best, threshold)  # a row out of distinct values keeps its last one
     return values >= threshold[segment]
+
+
+def _is_word_ngram(feature: str) -> bool:
+    """A TF-IDF feature of two words or more (``words__knowledge distillation``), not a lexicon term."""
+    block, _, name = feature.partition("__")
+    return block in ("words", "title") and " " in name.strip()
+
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+"""A token as the TF-IDF blocks read one (scikit-learn's default ``token_pattern``)."""
+PHRASE_WORDS = 6
+"""A phrase shown as the text writes it spans at most this many words (stop words the n-gram skipped included)."""
+
+
+def why_phrases(text: str, ngrams: Sequence[str], n: int = 3) -> tuple[str, ...]:
+    """The ``n`` strongest of ``ngrams`` (multi-word terms, strongest first) as ``text`` writes them.
+
+    Single words are never shown. Each n-gram is looked for in ``text`` (case
+    folded, token by token, stop words between its words allowed, as the
+    vectorizer skipped them); one not found there is left out. Two found
+    n-grams whose spans overlap in the text become one phrase covering both
+    (two overlapping bi-grams: a tri-gram), in the place of the stronger.
+    """
+    spans = _token_spans(text)
+    lowered = [text[a:b].lower() for a, b in spans]
+    found: list[tuple[int, int]] = []
+    for gram in ngrams:
+        words = gram.lower().split()
+        if len(words) < 2:
+            continue
+        span = _find(lowered, words)
+        if span is None:
+            continue
+        for k, (start, end) in enumerate(found):
+            if span[0] <= end and start <= span[1]:  # they share a word: one phrase over both
+                found[k] = (min(start, span[0]), max(end, span[1]))
+                break
+        else:
+            found.append(span)
+    out: list[str] = []
+    for start, end in found:
+        phrase = " ".join(text[spans[start][0]:spans[end][1]].split())
+        if phrase.lower() not in (p.lower() for p in out):
+            out.append(phrase)
+    return tuple(out[:n])
+
+
+def _token_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _WORD.finditer(text)]
+
+
+def _find(tokens: Sequence[str], words: Sequence[str]) -> tuple[int, int] | None:
+    """First/last token index of the first place ``words`` occur in order in ``tokens``, at most
+    :data:`PHRASE_WORDS` tokens from first to last."""
+    for start, token in enumerate(tokens):
+        if token != words[0]:
+            continue
+        at = start
+        for word in words[1:]:
+            nxt = next((i for i in range(at + 1, min(len(tokens), start + PHRASE_WORDS)) if tokens[i] == word), None)
+            if nxt is None:
+                break
+            at = nxt
+        else:
+            return start, at
+    return None

@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from classifiers.explain import Explainer
+from classifiers.explain import Explainer, why_phrases
 from classifiers.headings import heading_features
 from classifiers.models import (
     RELEVANCE_DEFAULTS,
@@ -113,11 +113,12 @@ class TrainedModel:
         clf = self.relevance[-1]
         proba = clf.predict_proba(features)[:, list(clf.classes_).index(1)]
         terms = self.explainer.top_term_ids(features, int(self.metadata.get("top_terms", 5)))
+        phrases = self.explainer.top_term_ids(features, WHY_NGRAMS, phrases=True)
         if self.sections is not None:
             sections, section_scores = self.sections.rank_indices(words, int(self.metadata.get("sections_shown", 4)))
         else:
             sections, section_scores = np.zeros((len(papers), 0), dtype=np.int64), np.zeros((len(papers), 0))
-        return SliceScores(np.asarray(proba, dtype=np.float64), sections, section_scores, terms)
+        return SliceScores(np.asarray(proba, dtype=np.float64), sections, section_scores, terms, phrases)
 
     def _scored_papers(self, papers: Sequence[Paper], scores: SliceScores) -> list[ScoredPaper]:
         """``papers`` with their :class:`SliceScores` as :class:`ScoredPaper` objects."""
@@ -127,9 +128,10 @@ class TrainedModel:
             for idx, values in zip(scores.sections.tolist(), scores.section_scores.tolist(), strict=True)
         ]
         terms = self.explainer.term_names(scores.terms)
+        ngrams = self.explainer.term_names(scores.phrases)
         return [
-            ScoredPaper(paper, p, s, t)
-            for paper, p, s, t in zip(papers, scores.proba.tolist(), sections, terms, strict=True)
+            ScoredPaper(paper, p, s, t, why_phrases(f"{paper.title}. {paper.abstract}", g, WHY_PHRASES))
+            for paper, p, s, t, g in zip(papers, scores.proba.tolist(), sections, terms, ngrams, strict=True)
         ]
 
     def save(self, directory: str | Path) -> Path:
@@ -139,6 +141,11 @@ class TrainedModel:
         log.info("saved model %s to %s", self.version, directory)
         return directory
 
+
+WHY_NGRAMS = 6
+"""Word n-grams with the highest push looked for in a paper's text for its "why" ..."""
+WHY_PHRASES = 3
+"""... of which at most this many phrases are kept (:func:`classifiers.explain.why_phrases`)."""
 
 PARALLEL_MIN = 20000
 """Score at least this many papers at once and the feature extraction runs in one process per CPU."""
@@ -158,6 +165,8 @@ class SliceScores(NamedTuple):
     """Probabilities of those sections."""
     terms: np.ndarray
     """Indices into the explainer's ``terms`` of each paper's top terms, strongest first, padded with -1."""
+    phrases: np.ndarray
+    """The same for the paper's top word n-grams (two words or more): the PR body's "why"."""
 
 
 def _steps(estimator: Any) -> Iterator[Any]:

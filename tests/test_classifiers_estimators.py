@@ -288,3 +288,13 @@ def test_base_rate_shift_keeps_the_ranking_and_counts_sample_weights():
         BaseRateClassifier(LogisticRegression(), base_rate=1.0).fit(X, y)
     with pytest.raises(NotFittedError):
         BaseRateClassifier(LogisticRegression()).predict_proba(X)
+
+
+def test_why_phrases_are_the_texts_own_bigrams_joined_into_trigrams_never_single_words():
+    from classifiers.explain import why_phrases
+
+    text = "We propose a Knowledge Distillation loss for the distillation of large language models."
+    ngrams = ["knowledge distillation", "distillation", "distillation loss", "language models", "absent pair",
+              "distillation large"]
+    assert why_phrases(text, ngrams) == ("Knowledge Distillation loss", "language models", "distillation of large")
+    assert why_phrases(text, ["distillation", "loss"]) == ()

@@ -127,6 +127,9 @@ def test_score_ranks_list_like_papers_first_with_sections_and_terms(model, corpu
     assert first.sections[0].section == "KD Algorithms > Knowledge Elicitation > Labeling"
     assert len(first.sections) == 2 and abs(sum(s.score for s in first.sections) - 1) < 1e-6
     assert len(first.terms) == 5 and "distil" in first.terms
+    assert first.phrases and all(len(p.split()) >= 2 for p in first.phrases)  # the "why": never one word
+    text = f"{first.paper.title}. {first.paper.abstract}"
+    assert all(p in text for p in first.phrases)  # as the paper's own text writes them
     assert model.score([]) == []
 
 

@@ -127,7 +127,7 @@ def test_closed_pr_rejects_all_its_papers(github: GithubServer, tmp_path) -> Non
         (review,) = labels.reviews()
     assert (report.prs_closed, report.rejected, report.kept, report.proposed) == (1, 2, 0, 2)
     assert (review.state, review.proposed, review.rejected, review.as_of, review.scores) == (
-        "closed", 2, 2, "2024-03-26", (0.52, 0.58))
+        "closed", 2, 2, "2024-03-26", (0.58, 0.52))  # the PR body's order: by score
 
 
 def test_closed_pr_whose_papers_are_in_the_list_rejects_nothing(github: GithubServer, tmp_path) -> None:
@@ -170,9 +170,9 @@ def test_list_commits_misses_and_learning_twice_gives_the_same_store(github: Git
         ("2403.00005", 1, LABELING, "kept", "pr", "1", DAY, "Epsilon: Distilling Rationales"),
         ("2403.00005", 1, FEEDBACK, "kept", "pr", "1", DAY, "Epsilon: Distilling Rationales"),
         ("2403.00006", 0, "", "removed", "pr", "1", DAY, "Zeta Teachers"),
+        ("2403.00010", 0, LABELING, "moved", "pr", "1", DAY, "Iota Preference Teachers"),  # PR body order:
+        ("2403.00010", 1, FEEDBACK, "moved", "pr", "1", DAY, "Iota Preference Teachers"),  # by section
         ("2403.00008", 0, "", "removed", "pr", "1", DAY, "Theta Reward Critics"),
-        ("2403.00010", 0, LABELING, "moved", "pr", "1", DAY, "Iota Preference Teachers"),
-        ("2403.00010", 1, FEEDBACK, "moved", "pr", "1", DAY, "Iota Preference Teachers"),
         ("2403.00011", 0, "", "rejected", "pr", "2", DAY, "Kappa Pruning"),
         ("2401.00002", 0, "", "removed", "commit", tidy, DAY, "Beta Teaching"),
         ("2312.00003", 0, FEEDBACK, "moved", "commit", tidy, DAY, "Gamma Feedback"),

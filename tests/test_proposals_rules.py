@@ -108,3 +108,17 @@ def test_errors_are_one_line_whatever_the_value_holds() -> None:
         parse_proposals(line(venue=["A\nB" * 100]), "P.jsonl")
     assert "\n" not in str(e.value) and str(e.value).startswith("P.jsonl:1: 'venue' must be a string, got ['A\\nB")
     assert len(str(e.value)) < 200
+
+
+def test_abstract_and_authors_are_optional_typed_keys() -> None:
+    from tracker.errors import ProposalError
+    from tracker.listdoc.proposals import parse_proposals
+    from tracker.records import Proposal
+
+    base = '{"title": "T", "url": "https://arxiv.org/abs/2403.00001", "sections": ["A > B"], "date": "2024-03"'
+    (p,) = parse_proposals(base + ', "abstract": "One. Two.", "authors": ["A", "B"]}')
+    assert (p.abstract, p.authors) == ("One. Two.", ("A", "B"))
+    assert parse_proposals(p.to_json()) == [p] and Proposal.from_dict(__import__("json").loads(p.to_json())) == p
+    for bad in (', "abstract": 3}', ', "authors": "A"}', ', "authors": [1]}'):
+        with pytest.raises(ProposalError, match="'abstract'|'authors'"):
+            parse_proposals(base + bad)

@@ -231,7 +231,7 @@ def test_the_takeover_label_lets_the_bot_rebuild_the_branch(github: GithubServer
 def test_hostile_title_lands_escaped_in_readme_and_body(github: GithubServer) -> None:
     title = "Evil | Title](javascript:alert(1)) <img src=x onerror=alert(1)> `code` *bold*"
     hostile = Proposal(title=title, url="https://arxiv.org/abs/2403.00007", sections=(LABELING,),
-                       arxiv_id="2403.00007", date="2024-03", score=0.8, terms=("<b>x</b>",), venue="ACL|<i>")
+                       arxiv_id="2403.00007", date="2024-03", score=0.8, terms=("<b>x</b> y",), venue="ACL|<i>")
 
     publisher(github).publish([hostile], context())
 
@@ -240,8 +240,8 @@ def test_hostile_title_lands_escaped_in_readme_and_body(github: GithubServer) ->
     readme = github.repo(REPO).file(BRANCH, "README.md")
     body = github.repo(REPO).pulls[1].body
     assert f"| [**{escaped}**](https://arxiv.org/abs/2403.00007) |" in readme
-    assert f"| 1 | [{escaped}](https://arxiv.org/abs/2403.00007) | 0.80 |" in body
-    assert "| &lt;b&gt;x&lt;/b&gt; |" in body and "| ACL\\|&lt;i&gt; |" in body
+    assert f"- [x] [{escaped}](https://arxiv.org/abs/2403.00007) · arXiv:2403.00007 · ACL\\|&lt;i&gt; · " in body
+    assert "why: “&lt;b&gt;x&lt;/b&gt; y”" in body
     for text in (readme, body.split("<!-- kd-tracker-metadata")[0]):
         assert "<img" not in text and "](javascript:" not in text and "<b>" not in text
     assert parse_pr_metadata(body).papers[0].title == title

@@ -65,16 +65,37 @@ def test_proposal_fields_sections_and_alternatives():
                   venue="ACL", code=("https://github.com/a/b",))
     (proposal,) = select([item], DOC, model).proposals
     assert proposal.sections == (FEEDBACK, LABELING)
-    assert [(a.section, a.score) for a in proposal.alternatives] == [(TOOLS, 0.05)]
+    assert proposal.alternatives == ()  # TOOLS at 0.05 is no close call next to 0.5
     assert proposal.url == "https://arxiv.org/abs/2403.1"
     assert (proposal.venue, proposal.date, proposal.score) == ("ACL", "2024-03", 0.9123)
     assert proposal.code == ("https://github.com/a/b",)
-    assert proposal.terms == ("distill", "teacher")
+    assert proposal.terms == ()  # single words are no "why"
+
+
+def test_alternatives_only_within_the_margin_of_the_best_and_at_most_the_setting():
+    model = ModelConfig(threshold=0.5, max_sections=1, alternatives=1)
+    close = scored("2403.1", 0.9, sections=((LABELING, 0.6), (FEEDBACK, 0.31), (TOOLS, 0.3)))
+    clear = scored("2403.2", 0.9, sections=((LABELING, 0.6), (FEEDBACK, 0.29)))
+    first, second = select([close, clear], DOC, model).proposals
+    assert [(a.section, a.score) for a in first.alternatives] == [(FEEDBACK, 0.31)]  # TOOLS: past the setting
+    assert second.alternatives == ()  # 0.29 < half of 0.6
+
+
+def test_proposal_carries_abstract_authors_phrases_and_only_a_real_venue():
+    paper = Paper(arxiv_id="2403.1", title="T", abstract="One. Two.", authors=("A", "B"), published="2024-03-12")
+    item = ScoredPaper(paper, 0.9, (SectionScore(LABELING, 0.8),), ("distill",),
+                       ("knowledge distillation loss",))
+    (proposal,) = select([item], DOC, ModelConfig(threshold=0.5)).proposals
+    assert (proposal.abstract, proposal.authors, proposal.terms) == ("One. Two.", ("A", "B"),
+                                                                     ("knowledge distillation loss",))
+    assert proposal.venue == ""  # no venue hint: the README row still says arXiv, the PR body says nothing
+    with_bigrams = ScoredPaper(paper, 0.9, (SectionScore(LABELING, 0.8),), ("distill", "teacher model", "a + b"))
+    assert select([with_bigrams], DOC, ModelConfig(threshold=0.5)).proposals[0].terms == ("teacher model",)
 
 
 def test_second_section_needs_min_score():
     model = ModelConfig(threshold=0.5, max_sections=2, section_min_score=0.35)
-    (proposal,) = select([scored("2403.1", 0.9, sections=((LABELING, 0.6), (FEEDBACK, 0.2)))], DOC, model).proposals
+    (proposal,) = select([scored("2403.1", 0.9, sections=((LABELING, 0.6), (FEEDBACK, 0.3)))], DOC, model).proposals
     assert proposal.sections == (LABELING,)
     assert proposal.alternatives[0].section == FEEDBACK
 
@@ -82,7 +103,7 @@ def test_second_section_needs_min_score():
 def test_rolled_up_parent_maps_to_its_table_and_unknown_sections_are_dropped():
     model = ModelConfig(threshold=0.5, max_sections=1)
     item = scored("2403.1", 0.9, sections=(("Nowhere > Else", 0.7), ("Skill Distillation > Agent", 0.6),
-                                            (LABELING, 0.1)))
+                                            (LABELING, 0.4)))
     (proposal,) = select([item], DOC, model).proposals
     assert proposal.sections == (TOOLS,)
     assert [a.section for a in proposal.alternatives] == [LABELING]

@@ -173,11 +173,15 @@ class Proposal:
     alternatives: tuple[SectionScore, ...] = ()
     """Other sections with their probabilities, best first."""
     terms: tuple[str, ...] = ()
-    """Top terms that pushed the score up."""
+    """Top terms that pushed the score up (the PR body shows the multi-word ones: the "why" phrases)."""
+    abstract: str = ""
+    """The paper's abstract (untrusted text: the PR body shows its first sentences, escaped)."""
+    authors: tuple[str, ...] = ()
+    """Author names in order (the PR body shows the first three)."""
 
     def to_json(self) -> str:
         obj = asdict(self)
-        for key in ("sections", "code", "data", "terms"):
+        for key in ("sections", "code", "data", "terms", "authors"):
             obj[key] = list(obj[key])
         obj["alternatives"] = [{"section": a.section, "score": a.score} for a in self.alternatives]
         return json.dumps(obj, ensure_ascii=False)
@@ -206,6 +210,8 @@ class Proposal:
             score=None if obj.get("score") is None else float(obj["score"]),
             alternatives=tuple(alternatives),
             terms=tuple(str(t) for t in obj.get("terms") or ()),
+            abstract=str(obj.get("abstract") or ""),
+            authors=tuple(str(a) for a in obj.get("authors") or ()),
         )
 
 
@@ -221,6 +227,8 @@ class ScoredPaper:
     """Sections ranked best first."""
     terms: tuple[str, ...] = ()
     """Top terms that pushed the score up."""
+    phrases: tuple[str, ...] = ()
+    """The "why": phrases of the paper's own text (bi- and tri-grams, never one word) that pushed the score up most."""
 
     def to_json(self) -> str:
         return json.dumps(

@@ -2,8 +2,8 @@
 
 Each line is a :class:`~tracker.records.Proposal`: the list document's fields
 (``title``, ``url``, ``sections``, ``arxiv_id``, ``venue``, ``date``, ``code``,
-``data``; ``date`` is ``YYYY-MM``) plus the optional ``score``, ``alternatives`` and ``terms`` the PR body
-shows. Blank lines are skipped. This is the one reader of the format: ``list apply``
+``data``; ``date`` is ``YYYY-MM``) plus the optional ``score``, ``alternatives``, ``terms``, ``abstract`` and
+``authors`` the PR body shows. Blank lines are skipped. This is the one reader of the format: ``list apply``
 and ``publish`` (its proposals and near-misses) check every line by the same rules. A bad line (not a
 JSON object, nested JSON, an unknown or repeated key, a value of the wrong type such as a list as
 ``venue``, a score that is not a probability, NaN included, a paper proposed twice) is a
@@ -31,7 +31,8 @@ from tracker.records import Proposal, SectionScore
 from tracker.textfile import read_utf8
 
 REQUIRED = ("title", "url", "sections")
-KEYS = (*REQUIRED, "arxiv_id", "venue", "date", "code", "data", "score", "alternatives", "terms")
+KEYS = (*REQUIRED, "arxiv_id", "venue", "date", "code", "data", "score", "alternatives", "terms", "abstract",
+        "authors")
 """Every key a proposal line may have."""
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -139,6 +140,8 @@ def _parse_line(line: str, where: str) -> Proposal:
         score=_probability(obj.get("score"), "'score'", where),
         alternatives=_alternatives(obj.get("alternatives"), where),
         terms=_strings(obj, "terms", where),
+        abstract=_text(obj, "abstract", where),
+        authors=_strings(obj, "authors", where),
     )
 
 

@@ -1,9 +1,12 @@
 """The pull request a maintainer reads: title, body, and the metadata hidden in it for the learning step.
 
-The body is built to be decided on in a minute: a summary line, one table row
-per proposed paper (linked title, score, section, alternatives, top terms,
-code/data links, venue hint), the near-misses folded in a ``<details>`` block,
-the coverage of the window and the thresholds in force. Every piece of text
+The body is built to be decided on in a minute: a summary line, one GitHub
+task-list item per paper grouped under its section (ticked: keep; unticked:
+drop; a ticked ``move to`` under it: move), each with a closed fold of its
+abstract's first sentences, authors and the phrases that drove its score
+(:mod:`tracker.publish.body_items`); the papers above the threshold past the
+cap in a fold of ``add`` items; the near-misses folded in a ``<details>``
+block; the coverage of the window and the thresholds in force. Every piece of text
 that came from arXiv or a person goes through
 :func:`~tracker.markdown_safe.escape_cell` and every link through
 :func:`~tracker.markdown_safe.safe_url`, as in the README itself.
@@ -36,10 +39,18 @@ import logging
 import re
 from collections.abc import Sequence
 
-from tracker.errors import ProposalError
 from tracker.github import PaperMetadata, PrMetadata, format_pr_metadata
-from tracker.markdown_safe import escape_cell, safe_url
-from tracker.paper_ids import normalise_arxiv_id
+from tracker.markdown_safe import escape_cell
+from tracker.publish.body_items import (
+    Item,
+    arrange,
+    arxiv_id_of,
+    link,
+    overflow_metadata,
+    render_overflow,
+    render_papers,
+    threshold_of,
+)
 from tracker.publish.context import PublishContext
 from tracker.records import Proposal, format_score
 
@@ -58,10 +69,7 @@ def render_title(template: str, count: int, window: str) -> str:
 
 
 def _link(text: str, url: str) -> str:
-    try:
-        return f"[{escape_cell(text)}]({safe_url(url)})"
-    except ProposalError:
-        return escape_cell(text)
+    return link(text, url)
 
 
 def _code(text: str) -> str:
@@ -73,34 +81,15 @@ def _score(score: float | None) -> str:
     return "–" if score is None else format_score(score)
 
 
-def _links(proposal: Proposal) -> str:
-    out = []
-    for kind, urls in (("code", proposal.code), ("data", proposal.data)):
-        for i, url in enumerate(urls):
-            out.append(_link(kind if i == 0 else f"{kind} {i + 1}", url))
-    return " ".join(out) or "–"
-
-
-def _proposal_row(number: int, proposal: Proposal, sections: Sequence[str]) -> str:
-    alternatives = "<br>".join(f"{escape_cell(a.section)} ({a.score:.2f})" for a in proposal.alternatives) or "–"
-    cells = [
-        str(number),
-        _link(proposal.title, proposal.url),
-        _score(proposal.score),
-        "<br>".join(escape_cell(s) for s in sections) or "–",
-        alternatives,
-        ", ".join(escape_cell(t) for t in proposal.terms) or "–",
-        _links(proposal),
-        escape_cell(proposal.venue) or "–",
-    ]
-    return "| " + " | ".join(cells) + " |"
-
-
-def _near_miss_rows(near_misses: Sequence[Proposal]) -> list[str]:
-    rows = ["| Paper | Score | Best section |", "|---|--:|---|"]
-    for p in near_misses:
-        rows.append(f"| {_link(p.title, p.url)} | {_score(p.score)} | {escape_cell(p.sections[0]) if p.sections else '–'} |")
-    return rows
+def _near_misses(near: Sequence[Proposal], total: int) -> list[str]:
+    if not near:
+        return [f"Near misses: {total} papers, not shown (the body would be too long).", ""] if total else []
+    lines = ["<details>", f"<summary>Near misses: {len(near)} best paper{'' if len(near) == 1 else 's'} under the "
+             "threshold</summary>", ""]
+    for p in near:
+        section = f" · {escape_cell(p.sections[0])}" if p.sections else ""
+        lines.append(f"- {_link(p.title, p.url)} · {_score(p.score)}{section}")
+    return lines + ["", "</details>", ""]
 
 
 def _coverage(context: PublishContext) -> str:
@@ -122,22 +111,27 @@ def _thresholds(context: PublishContext) -> str:
 
 
 def _paper_metadata(p: Proposal, sections: Sequence[str]) -> PaperMetadata:
-    return PaperMetadata(arxiv_id=p.arxiv_id or normalise_arxiv_id(p.url) or "", title=p.title, url=p.url,
-                         sections=tuple(sections), score=p.score)
+    return PaperMetadata(arxiv_id=arxiv_id_of(p), title=p.title, url=p.url, sections=tuple(sections), score=p.score)
 
 
-def _metadata_block(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext,
-                    near_misses: Sequence[Proposal]) -> str:
+def _metadata_block(groups: Sequence[Sequence[Item]], context: PublishContext, near_misses: Sequence[Proposal]) -> str:
+    items = [item for group in groups for item in group]  # in body order: the next update keeps each place
     return format_pr_metadata(PrMetadata(
-        papers=tuple(_paper_metadata(p, s) for p, s in papers),
+        papers=tuple(i.metadata() for i in items if not i.dropped),
         model_version=context.model_version,
         as_of=context.as_of.isoformat(),
         since=context.since.isoformat() if context.since else None,
         until=context.until.isoformat() if context.until else None,
         near_misses=tuple(_paper_metadata(p, p.sections[:1]) for p in near_misses),
         thresholds=dict(context.thresholds),
-        overflow=tuple(_paper_metadata(p, p.sections) for p in context.overflow),
+        overflow=overflow_metadata(context),
+        dropped=tuple(i.metadata() for i in items if i.dropped),
+        moves={i.arxiv_id: i.chosen for i in items if i.chosen and i.arxiv_id},
     ))
+
+
+TITLE_CUT = 80
+"""The last resort of a body too long: titles cut to this many characters (their links stay)."""
 
 
 def render_body(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext, *,
@@ -145,74 +139,50 @@ def render_body(papers: Sequence[tuple[Proposal, Sequence[str]]], context: Publi
     """The PR body for ``papers`` (each with the sections it was inserted into), in markdown.
 
     ``skipped`` counts proposals already in the list (mentioned, not shown).
-    Near-misses come from ``context.near_misses``; they are cut when the body
-    would exceed ``limit`` characters (GitHub's limit, less what is appended:
-    the footer and a maintainer's notes), then the papers table's last rows
-    (the metadata block still names every paper, and the diff shows every row).
-    ``context.overflow`` (papers past ``proposals_per_pr``) is listed after the
-    table as not included, cut last; the metadata names every one.
+    ``context.dropped`` papers are shown unticked, ``context.moves`` as ticked
+    ``move to`` items, ``context.overflow`` in its fold (see
+    :mod:`tracker.publish.body_items`). When the body would exceed ``limit``
+    characters (GitHub's limit, less the footer and a maintainer's notes), the
+    near-misses are cut first, then the papers' folds (from the last paper
+    up), then the overflow items, then long titles; never an item line or
+    its arXiv link, and the metadata block always names every paper.
     """
+    groups = arrange(papers, context)
+    count = sum(len(g) for g in groups)
     near = list(context.near_misses)
-    shown = len(papers)
-    over = len(context.overflow)
+    folds, over, cut = count, len(context.overflow), None
     while True:
-        body = _render(papers, context, near, skipped, takeover_label, shown, over)
-        if len(body) <= limit or (not near and not shown and not over):
+        body = _render(groups, context, near, skipped, takeover_label, folds, over, cut, len(papers))
+        if len(body) <= limit or cut is not None:
             return body
         if near:
             near = near[: len(near) // 2]
-        elif shown:
-            shown //= 2
-        else:
+        elif folds:
+            folds //= 2
+        elif over:
             over //= 2
+        else:
+            cut = TITLE_CUT
 
 
-def _overflow(context: PublishContext, shown: int) -> list[str]:
-    """The papers past ``proposals_per_pr``: named, not inserted (the metadata names every one)."""
-    count = len(context.overflow)
-    if not count:
-        return []
-    limit = context.thresholds.get("papers per PR")
-    cap = f" of {limit:g} papers per PR" if limit is not None else ""
-    lines = [f"**Not included:** {count} more paper{'' if count == 1 else 's'} over the limit{cap}, "
-             f"not in this pull request:", ""]
-    lines += [f"- {_link(p.title, p.url)} ({_score(p.score)})" for p in context.overflow[:shown]]
-    if shown < count:
-        lines.append(f"- and {count - shown} more (the body would be too long)")
-    return lines + [""]
-
-
-def _render(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishContext,
-            near: Sequence[Proposal], skipped: int, takeover_label: str, shown: int, over: int) -> str:
-    count = len(papers)
+def _render(groups: Sequence[Sequence[Item]], context: PublishContext, near: Sequence[Proposal], skipped: int,
+            takeover_label: str, folds: int, over: int, cut: int | None, count: int) -> str:
     summary = (f"**kd-tracker proposes {count} paper{'' if count == 1 else 's'}** from arXiv "
                f"{escape_cell(context.window)} · model {escape_cell(context.model_version)} · "
                f"as of {context.as_of.isoformat()}")
     if skipped:
         summary += f" · {skipped} already in the list, skipped"
     lines = [summary + ".", ""]
-    if papers:
-        lines += ["| # | Paper | Score | Section | Alternatives | Top terms | Code / data | Venue |",
-                  "|--:|---|--:|---|---|---|---|---|"]
-        lines += [_proposal_row(i, p, s) for i, (p, s) in enumerate(papers[:shown], 1)]
-        lines.append("")
-        if shown < count:
-            lines += [f"{count - shown} more paper{'' if count - shown == 1 else 's'} not shown here (the body would "
-                      f"be too long); the diff has every row.", ""]
-    lines += _overflow(context, over)
-    if near:
-        lines += ["<details>",
-                  f"<summary>Near misses: {len(near)} best paper{'' if len(near) == 1 else 's'} under the threshold"
-                  "</summary>", ""]
-        lines += _near_miss_rows(near)
-        lines += ["", "</details>", ""]
-    elif context.near_misses:
-        lines += [f"Near misses: {len(context.near_misses)} papers, not shown (the body would be too long).", ""]
+    if groups:
+        lines += ["Untick a paper to drop it, tick a *move to* to move it: kd-tracker rebuilds the branch and "
+                  "learns from each tick. Merge to accept.", ""]
+        lines += render_papers(groups, threshold_of(context), folds=folds, cut=cut)
+    lines += render_overflow(context, over)
+    lines += _near_misses(near, len(context.near_misses))
     lines += [_coverage(context), "", _thresholds(context), ""]
-    lines += [f"Merge to accept. To drop or move a row, edit this branch: kd-tracker then leaves it alone "
-              f"and only comments, until the label {_code(takeover_label)} lets it rebuild the branch. "
-              f"What you merge is what kd-tracker learns from.", ""]
-    lines.append(_metadata_block(papers, context, near))
+    lines += [f"Edit this branch yourself and kd-tracker leaves it alone and only comments, until the label "
+              f"{_code(takeover_label)} lets it rebuild the branch. What you merge is what kd-tracker learns from.", ""]
+    lines.append(_metadata_block(groups, context, near))
     return "\n".join(lines) + "\n"
 
 

@@ -88,24 +88,37 @@ def select(
     )
 
 
+ALTERNATIVE_MARGIN = 0.5
+"""A section is offered as a ``move to`` alternative only when its probability is at least this share of the
+best section's: a close call. A paper whose best section is clear (the next one under half of it) gets none."""
+
+
 def to_proposal(item: ScoredPaper, tables: Sequence[str], model: ModelConfig) -> Proposal:
-    """A proposal for ``item``: its best sections that are tables of the list, with alternatives."""
+    """A proposal for ``item``: its best sections that are tables of the list, with the close alternatives.
+
+    Alternatives are the other placeable sections within :data:`ALTERNATIVE_MARGIN` of the best, at most
+    ``model.alternatives``. The venue is the paper's venue hint only (empty when arXiv gave none); the "why"
+    (``terms``) is the paper's phrases, else its multi-word top terms.
+    """
     ranked = list(_placeable(item.sections, tables))
     chosen = ranked[:1] + [s for s in ranked[1 : model.max_sections] if s.score >= model.section_min_score]
-    alternatives = [s for s in ranked if s not in chosen][: model.alternatives]
+    best = ranked[0].score if ranked else 0.0
+    alternatives = [s for s in ranked if s not in chosen and s.score >= best * ALTERNATIVE_MARGIN][: model.alternatives]
     paper = item.paper
     return Proposal(
         title=paper.title,
         url=paper.url,
         sections=tuple(s.section for s in chosen),
         arxiv_id=paper.arxiv_id,
-        venue=paper.venue or "arXiv",
+        venue=paper.venue,
         date=_month(paper),
         code=tuple(filter(is_web_link, paper.code)),  # a store written before links were checked may hold others
         data=tuple(filter(is_web_link, paper.data)),
         score=round(item.score, 4),
         alternatives=tuple(SectionScore(s.section, round(s.score, 4)) for s in alternatives),
-        terms=item.terms,
+        terms=item.phrases or tuple(t for t in item.terms if " " in t and " + " not in t),
+        abstract=paper.abstract,
+        authors=paper.authors,
     )
 
 
