@@ -92,9 +92,19 @@ class Explainer:
 
         With ``phrases``, only word n-grams of two words or more count (the "why" of the PR body).
         """
+        return self._top_ids(self._pushes(X), n, phrases=phrases)
+
+    def top_term_and_phrase_ids(self, X: sp.spmatrix, n: int, n_phrases: int) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`top_term_ids` without and with ``phrases``, from one product of ``X`` and the coefficients."""
+        pushes = self._pushes(X)
+        return self._top_ids(pushes, n), self._top_ids(pushes, n_phrases, phrases=True)
+
+    def _pushes(self, X: sp.spmatrix) -> sp.csr_matrix:
+        """Each row's push (coefficient x value, > 0 or not) per display name."""
         merged = self._merge()
-        pushes = sp.csr_matrix(sp.csr_matrix(X, dtype=np.float64).multiply(self.coef[None, :])) @ merged
-        pushes = sp.csr_matrix(pushes)
+        return sp.csr_matrix(sp.csr_matrix(sp.csr_matrix(X, dtype=np.float64).multiply(self.coef[None, :])) @ merged)
+
+    def _top_ids(self, pushes: sp.csr_matrix, n: int, *, phrases: bool = False) -> np.ndarray:
         rows = np.repeat(np.arange(pushes.shape[0]), np.diff(pushes.indptr))
         keep = pushes.data > 0
         if phrases:
@@ -153,7 +163,11 @@ PHRASE_WORDS = 6
 """A phrase shown as the text writes it spans at most this many words (stop words the n-gram skipped included)."""
 
 
-def why_phrases(text: str, ngrams: Sequence[str], n: int = 3) -> tuple[str, ...]:
+WHY_PHRASES = 3
+"""A proposal's "why" shows at most this many phrases."""
+
+
+def why_phrases(text: str, ngrams: Sequence[str], n: int = WHY_PHRASES) -> tuple[str, ...]:
     """The ``n`` strongest of ``ngrams`` (multi-word terms, strongest first) as ``text`` writes them.
 
     Single words are never shown. Each n-gram is looked for in ``text`` (case

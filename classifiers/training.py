@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from classifiers.explain import Explainer, why_phrases
+from classifiers.explain import Explainer
 from classifiers.headings import heading_features
 from classifiers.models import (
     RELEVANCE_DEFAULTS,
@@ -112,8 +112,8 @@ class TrainedModel:
         features, words = self.features(papers)
         clf = self.relevance[-1]
         proba = clf.predict_proba(features)[:, list(clf.classes_).index(1)]
-        terms = self.explainer.top_term_ids(features, int(self.metadata.get("top_terms", 5)))
-        phrases = self.explainer.top_term_ids(features, WHY_NGRAMS, phrases=True)
+        terms, phrases = self.explainer.top_term_and_phrase_ids(features, int(self.metadata.get("top_terms", 5)),
+                                                                WHY_NGRAMS)
         if self.sections is not None:
             sections, section_scores = self.sections.rank_indices(words, int(self.metadata.get("sections_shown", 4)))
         else:
@@ -129,10 +129,8 @@ class TrainedModel:
         ]
         terms = self.explainer.term_names(scores.terms)
         ngrams = self.explainer.term_names(scores.phrases)
-        return [
-            ScoredPaper(paper, p, s, t, why_phrases(f"{paper.title}. {paper.abstract}", g, WHY_PHRASES))
-            for paper, p, s, t, g in zip(papers, scores.proba.tolist(), sections, terms, ngrams, strict=True)
-        ]
+        return [ScoredPaper(paper, p, s, t, g)
+                for paper, p, s, t, g in zip(papers, scores.proba.tolist(), sections, terms, ngrams, strict=True)]
 
     def save(self, directory: str | Path) -> Path:
         """Write ``model.joblib`` and ``model.json`` (with the joblib file's sha256) into ``directory`` (created if
@@ -143,9 +141,7 @@ class TrainedModel:
 
 
 WHY_NGRAMS = 6
-"""Word n-grams with the highest push looked for in a paper's text for its "why" ..."""
-WHY_PHRASES = 3
-"""... of which at most this many phrases are kept (:func:`classifiers.explain.why_phrases`)."""
+"""Word n-grams with the highest push kept with each scored paper (:attr:`ScoredPaper.ngrams`) for its "why"."""
 
 PARALLEL_MIN = 20000
 """Score at least this many papers at once and the feature extraction runs in one process per CPU."""

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import sklearn
 
+from classifiers.explain import why_phrases
 from classifiers.headings import heading_documents
 from classifiers.persistence import META_FILE, MODEL_FILE, MODEL_FORMAT
 from classifiers.sections import SectionClassifier
@@ -127,9 +128,11 @@ def test_score_ranks_list_like_papers_first_with_sections_and_terms(model, corpu
     assert first.sections[0].section == "KD Algorithms > Knowledge Elicitation > Labeling"
     assert len(first.sections) == 2 and abs(sum(s.score for s in first.sections) - 1) < 1e-6
     assert len(first.terms) == 5 and "distil" in first.terms
-    assert first.phrases and all(len(p.split()) >= 2 for p in first.phrases)  # the "why": never one word
+    assert first.ngrams and all(len(g.split()) >= 2 for g in first.ngrams)  # the "why": never one word
     text = f"{first.paper.title}. {first.paper.abstract}"
-    assert all(p in text for p in first.phrases)  # as the paper's own text writes them
+    phrases = why_phrases(text, first.ngrams)
+    assert phrases and all(len(p.split()) >= 2 for p in phrases)
+    assert all(p in text for p in phrases)  # as the paper's own text writes them
     assert model.score([]) == []
 
 

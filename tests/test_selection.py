@@ -82,12 +82,13 @@ def test_alternatives_only_within_the_margin_of_the_best_and_at_most_the_setting
 
 
 def test_proposal_carries_abstract_authors_phrases_and_only_a_real_venue():
-    paper = Paper(arxiv_id="2403.1", title="T", abstract="One. Two.", authors=("A", "B"), published="2024-03-12")
+    paper = Paper(arxiv_id="2403.1", title="T", abstract="One. A knowledge distillation loss. Two.", authors=("A", "B"),
+                  published="2024-03-12")
     item = ScoredPaper(paper, 0.9, (SectionScore(LABELING, 0.8),), ("distill",),
-                       ("knowledge distillation loss",))
+                       ("knowledge distillation", "distillation loss"))
     (proposal,) = select([item], DOC, ModelConfig(threshold=0.5)).proposals
-    assert (proposal.abstract, proposal.authors, proposal.terms) == ("One. Two.", ("A", "B"),
-                                                                     ("knowledge distillation loss",))
+    assert (proposal.abstract, proposal.authors) == ("One. A knowledge distillation loss. Two.", ("A", "B"))
+    assert proposal.terms == ("knowledge distillation loss",)  # the n-grams as the text writes them, joined
     assert proposal.venue == ""  # no venue hint: the README row still says arXiv, the PR body says nothing
     with_bigrams = ScoredPaper(paper, 0.9, (SectionScore(LABELING, 0.8),), ("distill", "teacher model", "a + b"))
     assert select([with_bigrams], DOC, ModelConfig(threshold=0.5)).proposals[0].terms == ("teacher model",)

@@ -227,8 +227,9 @@ class ScoredPaper:
     """Sections ranked best first."""
     terms: tuple[str, ...] = ()
     """Top terms that pushed the score up."""
-    phrases: tuple[str, ...] = ()
-    """The "why": phrases of the paper's own text (bi- and tri-grams, never one word) that pushed the score up most."""
+    ngrams: tuple[str, ...] = ()
+    """The word n-grams of two words or more that pushed the score up most, strongest first: the PR body's "why",
+    shown as the paper's own text writes them (:func:`classifiers.explain.why_phrases`, for proposals only)."""
 
     def to_json(self) -> str:
         return json.dumps(

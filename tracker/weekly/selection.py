@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from classifiers.explain import WHY_PHRASES, why_phrases
 from tracker.config import ModelConfig
 from tracker.listdoc import ListDocument
 from tracker.markdown_safe import is_web_link
@@ -116,7 +117,8 @@ def to_proposal(item: ScoredPaper, tables: Sequence[str], model: ModelConfig) ->
         data=tuple(filter(is_web_link, paper.data)),
         score=round(item.score, 4),
         alternatives=tuple(SectionScore(s.section, round(s.score, 4)) for s in alternatives),
-        terms=item.phrases or tuple(t for t in item.terms if " " in t and " + " not in t),
+        terms=why_phrases(f"{paper.title}. {paper.abstract}", item.ngrams, WHY_PHRASES)
+        or tuple(t for t in item.terms if " " in t and " + " not in t),
         abstract=paper.abstract,
         authors=paper.authors,
     )
