@@ -114,11 +114,16 @@ def write_config(setup: Path, **model: object) -> Path:
     return setup
 
 
-def test_ticks_in_the_rendered_body_are_applied_by_review_and_kept_by_the_next_run(setup, github):
-    write_config(setup, threshold=0.05)
+def first_week(setup: Path, github: GithubServer, threshold: float) -> str:
+    """The run of the week of 2024-03-18 with ``model.threshold`` at ``threshold``: the body of the PR it opens."""
+    write_config(setup, threshold=threshold)
     first = run(setup, "--as-of", "2024-03-18")
     assert first.exit_code in (0, 2), first.output
-    body = body_of(github)
+    return body_of(github)
+
+
+def test_ticks_in_the_rendered_body_are_applied_by_review_and_kept_by_the_next_run(setup, github):
+    body = first_week(setup, github, 0.05)
     items = paper_items(body)
     meta = parse_pr_metadata(body)
     assert set(items) == set(meta.arxiv_ids) and all(ticked for ticked, _ in items.values())
@@ -167,10 +172,7 @@ def test_ticks_in_the_rendered_body_are_applied_by_review_and_kept_by_the_next_r
 
 
 def test_ticked_overflow_paper_is_added_and_carried_papers_stay_when_30_new_pass(setup, github):
-    write_config(setup, threshold=0.0043)  # 40 papers of the real week over it
-    first = run(setup, "--as-of", "2024-03-18")
-    assert first.exit_code in (0, 2), first.output
-    body = body_of(github)
+    body = first_week(setup, github, 0.0043)  # 40 papers of the real week over it
     meta = parse_pr_metadata(body)
     assert (len(meta.papers), len(meta.overflow)) == (15, 25)
     offered = overflow_items(body)
@@ -208,10 +210,7 @@ def test_ticked_overflow_paper_is_added_and_carried_papers_stay_when_30_new_pass
 
 
 def test_ticks_with_the_markers_deleted_apply_nothing(setup, github):
-    write_config(setup, threshold=0.05)
-    first = run(setup, "--as-of", "2024-03-18")
-    assert first.exit_code in (0, 2), first.output
-    body = body_of(github)
+    body = first_week(setup, github, 0.05)
     ids = list(paper_items(body))
     edited = tick_edit(body, untick=tuple(ids[:2]))
     edited = edited.replace("<!-- kd-tracker:papers -->\n", "").replace("<!-- kd-tracker:papers-end -->\n", "")
@@ -234,10 +233,7 @@ def test_ticks_with_the_markers_deleted_apply_nothing(setup, github):
 
 
 def test_a_dropped_paper_stays_shown_unticked_and_re_ticking_brings_it_back(setup, github):
-    write_config(setup, threshold=0.05)
-    first = run(setup, "--as-of", "2024-03-18")
-    assert first.exit_code in (0, 2), first.output
-    body = body_of(github)
+    body = first_week(setup, github, 0.05)
     ids = list(paper_items(body))
     gone, other = ids[0], ids[1]
     pull_of(github).edit(body=tick_edit(body, untick=(gone,)))
@@ -275,3 +271,24 @@ def test_a_dropped_paper_stays_shown_unticked_and_re_ticking_brings_it_back(setu
     assert third.exit_code in (0, 2), third.output
     assert gone in parse_pr_metadata(body_of(github)).arxiv_ids, "the next run keeps the re-ticked paper"
     assert paper_items(body_of(github))[other][0] is False
+
+
+def test_a_moved_paper_can_be_moved_back_to_the_section_the_model_chose(setup, github):
+    body = first_week(setup, github, 0.05)
+    items = paper_items(body)
+    mover = next(pid for pid, (_, moves) in items.items() if moves)
+    target = next(iter(items[mover][1]))
+    origin = parse_pr_metadata(body).sections[mover][0]
+    pull_of(github).edit(body=tick_edit(body, move=(mover, target)))
+    assert review(setup).stdout.startswith("PR #1: 0 dropped, 1 moved, 0 added; updated PR #1")
+    assert sections_in(branch_readme(github))[mover] == [html.unescape(target)]
+    offered = paper_items(body_of(github))[mover][1]
+    shown_origin = next((s for s in offered if html.unescape(s) == origin), None)
+    assert shown_origin is not None, f"the section it left is offered as a move: {offered}"
+
+    pull_of(github).edit(body=tick_edit(body_of(github), move=(mover, shown_origin)))
+    result = review(setup)
+    assert result.stdout.startswith("PR #1: 0 dropped, 1 moved, 0 added; updated PR #1"), result.output
+    assert sections_in(branch_readme(github))[mover] == [origin]
+    shown = paper_items(body_of(github))[mover][1]
+    assert shown[shown_origin] is True and shown[target] is False
