@@ -157,7 +157,8 @@ def test_dropped_papers_stay_unticked_in_place_and_moves_keep_their_tick() -> No
     meta = parse_pr_metadata(second)
     assert [p.arxiv_id for p in meta.dropped] == [dropped.arxiv_id] and dropped.arxiv_id not in meta.arxiv_ids
     assert meta.moves == {moved.arxiv_id: target}
-    assert {p.arxiv_id: p.alternatives for p in meta.papers}[moved.arxiv_id] == (target,)
+    # the section it left is offered too: the reviewer can move it back
+    assert {p.arxiv_id: p.alternatives for p in meta.papers}[moved.arxiv_id] == (target, *moved.sections)
 
 
 def test_metadata_round_trips_alternatives_and_first_seen() -> None:

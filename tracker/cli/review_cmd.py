@@ -14,7 +14,7 @@ from tracker.errors import PublishError
 from tracker.github import build_github
 from tracker.publish import Publisher
 from tracker.store import LabelStore, Store
-from tracker.weekly import applied, read_open_review, rebuild, record, run_lock
+from tracker.weekly import Applied, OpenReview, applied, read_open_review, rebuild, record, run_lock
 
 EXIT_BLOCKED = 3
 """Exit code when the branch has commits by someone else and the bot only commented."""
@@ -65,8 +65,7 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
             click.echo(f"nothing to apply: the ticks of PR #{review.pr_number} are applied already")
             return
         proposals, context = rebuild(review, ticks, store)
-    counts = (f"{len(ticks.dropped)} dropped, {sum(1 for k, v in ticks.moves.items() if review.metadata.moves.get(k) != v)} moved, "
-              f"{len(ticks.added)} added")
+    counts = _counts(review, ticks)
     if outdir is not None:
         outcome = publisher.preview(proposals, context, outdir)
         files = ", ".join(str(outdir / name) for name in ("README.md", "README.diff", "PR_BODY.md"))
@@ -76,3 +75,12 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
         click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}")
     if outcome.status == "blocked":
         raise click.exceptions.Exit(EXIT_BLOCKED)
+
+
+def _counts(review: OpenReview, ticks: Applied) -> str:
+    """What this review changes: papers newly dropped, newly moved, added, and ticked again after a drop."""
+    before = {p.arxiv_id for p in review.metadata.dropped}
+    moved = sum(1 for k, v in ticks.moves.items() if review.metadata.moves.get(k) != v)
+    back = len(before - ticks.dropped)
+    return (f"{len(ticks.dropped - before)} dropped, {moved} moved, {len(ticks.added)} added"
+            + (f", {back} ticked again" if back else ""))

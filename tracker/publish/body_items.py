@@ -27,7 +27,7 @@ adds come after the ones waiting, by score, marked **new** (none is marked in
 a new PR). A paper dropped in this update keeps its place; from the next update
 on, it sits after the kept papers of its run (the metadata lists dropped papers
 apart). Its ``move to`` items are the ones the previous body offered, so they
-keep their places too.
+keep their places too; a moved paper is also offered the sections it left.
 
 **Confidence** is a word for the score against the relevance threshold, on the
 odds scale (scores are calibrated probabilities at a base rate of 1 in 500):
@@ -144,6 +144,8 @@ def arrange(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishCo
             moves = tuple(a.section for a in proposal.alternatives if a.section not in sections)
         if chosen and chosen not in moves:
             moves += (chosen,)
+        if old is not None:  # a moved paper: the sections it left are offered, so the reviewer can move it back
+            moves += tuple(s for s in old.sections if s not in sections and s not in moves)
         items.append(Item(proposal, arxiv_id, sections, moves, chosen, dropped,
                           new=context.previous is not None and arxiv_id not in listed,
                           first_seen=first_seen(arxiv_id, context)))
