@@ -84,9 +84,7 @@ def apply(readme: str, proposals: str, output: str | None, log_date: datetime.da
         day = log_date.date() if log_date is not None else utc_today()
     result = doc.apply([p for _, p in numbered], log_date=day, log_template=config.list.update_log_template)
     if output is None:
-        stdout = click.get_binary_stream("stdout")
-        stdout.write(result.text.encode("utf-8"))
-        stdout.flush()
+        click.echo(result.text.encode("utf-8"), nl=False)  # bytes: CRLF and every other byte kept as they are
     else:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(result.text)
