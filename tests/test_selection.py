@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from tracker.config import ModelConfig
 from tracker.listdoc.document import ListDocument
-from tracker.records import Paper, ScoredPaper, SectionScore
-from tracker.weekly.selection import select
+from tracker.records import Paper, ScoredPaper, SectionScore, iso_week
+from tracker.weekly.selection import proposed_by_week, select, threshold_and_cap
 
 README = """# List
 
@@ -33,7 +33,8 @@ TOOLS = "Skill Distillation > Agent > Tool Using"
 
 
 def scored(arxiv_id, score, sections=((LABELING, 0.8), (FEEDBACK, 0.1)), title=None, **paper):
-    p = Paper(arxiv_id=arxiv_id, title=title or f"Paper {arxiv_id}", published="2024-03-12", **paper)
+    paper.setdefault("published", "2024-03-12")
+    p = Paper(arxiv_id=arxiv_id, title=title or f"Paper {arxiv_id}", **paper)
     return ScoredPaper(p, score, tuple(SectionScore(s, v) for s, v in sections), ("distill", "teacher"))
 
 
@@ -141,3 +142,27 @@ def test_papers_waiting_in_the_open_pr_stay_proposed_and_the_cap_names_the_overf
     assert [p.arxiv_id for p in sel.overflow] == ["2403.2", "2403.4"]
     assert sel.over_limit == 2 and sel.near_misses == ()
     assert (sel.in_list, sel.rejected) == (1, 1)
+
+
+def test_threshold_and_cap_is_the_rule_select_applies():
+    model = ModelConfig(threshold=0.5, proposals_per_pr=2)
+    items = [scored("2403.1", 0.6), scored("2403.2", 0.9), scored("2403.3", 0.7), scored("2403.4", 0.4),
+             scored("2403.5", 0.45)]
+    cut = threshold_and_cap(items, model, carried={"2403.4"}, added={"2403.1"})
+    assert [s.paper.arxiv_id for s in cut.chosen] == ["2403.2", "2403.3", "2403.1"]
+    assert [s.paper.arxiv_id for s in cut.overflow] == ["2403.4"]
+    assert [s.paper.arxiv_id for s in cut.below] == ["2403.5"]
+    sel = select(items, DOC, model, carried={"2403.4"}, added={"2403.1"})
+    assert [p.arxiv_id for p in sel.proposals] == [s.paper.arxiv_id for s in cut.chosen]
+    assert [p.arxiv_id for p in sel.overflow] == ["2403.4"]
+
+
+def test_proposed_by_week_caps_each_iso_week_alone():
+    model = ModelConfig(threshold=0.5, proposals_per_pr=2)
+    week1 = [scored(f"2403.1{i}", s, published="2024-03-11") for i, s in enumerate((0.9, 0.8, 0.7, 0.1))]
+    week2 = [scored("2403.20", 0.6, published="2024-03-18"), scored("2403.21", 0.4, published="2024-03-24")]
+    late = ScoredPaper(Paper("2403.30", "Late", published="2024-03-15", announced="2024-03-18"), 0.95)
+    assert proposed_by_week(week1 + week2 + [late], model) == {"2403.10", "2403.11", "2403.20", "2403.30"}
+    # with another notion of week, the late paper counts in its submission week and takes room there
+    by_submission = proposed_by_week(week1 + week2 + [late], model, week=lambda p: iso_week(p.published))
+    assert by_submission == {"2403.30", "2403.10", "2403.20"}

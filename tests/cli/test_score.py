@@ -1,15 +1,18 @@
-"""``kd-tracker score``: one JSON line per paper from a saved model, nothing refitted; errors."""
+"""``kd-tracker score``: one JSON line per paper from a saved model, nothing refitted; ``--select``; errors."""
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 from click.testing import CliRunner
 
 from classifiers.training import load_model
 from tests.cli.test_train import setup
 from tracker.cli.main import cli
+from tracker.records import iso_week
 from tracker.sources.corpus import write_corpus
 
 
@@ -43,3 +46,39 @@ def test_score_without_a_model_is_an_error(tmp_path: Path):
     assert result.exit_code == 1
     assert result.stderr == (f"Error: no model in {tmp_path / 'none'} (model.json and model.joblib expected); "
                              "train one with `kd-tracker train`\n")
+
+
+def test_score_select_marks_the_weekly_rule_within_each_iso_week(tmp_path: Path):
+    readme, corpus, papers = setup(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["train", "--list", readme, "--papers", corpus, "--model", str(tmp_path / "m"),
+                               "--offline"]).exit_code == 0
+    write_corpus(papers, tmp_path / "all.jsonl")
+    scored = load_model(tmp_path / "m").score(papers)
+    by_week = defaultdict(list)
+    for item in scored:
+        by_week[iso_week(item.paper.day)].append(item)
+    # a threshold that leaves some weeks with more papers above it than the cap, and others with fewer
+    threshold = float(np.median([s.score for s in scored if s.paper.arxiv_id < "2401.00030"]))
+    cap = 2
+    (tmp_path / "c.yaml").write_text(f"model:\n  threshold: {threshold}\n  proposals_per_pr: {cap}\n")
+    out = tmp_path / "scores.jsonl"
+    result = runner.invoke(cli, ["score", "--model", str(tmp_path / "m"), "--papers", str(tmp_path / "all.jsonl"),
+                                 "--out", str(out), "--select", "--config", str(tmp_path / "c.yaml")])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert all(set(line) == {"id", "score", "sections", "terms", "proposed"} for line in lines)
+    assert all(isinstance(line["proposed"], bool) for line in lines)
+    # every existing field as without --select
+    assert [{k: v for k, v in line.items() if k != "proposed"} for line in lines] == [json.loads(s.to_json()) for s in scored]
+    proposed = {line["id"] for line in lines if line["proposed"]}
+    assert result.stdout == f"scored {len(papers)} papers -> {out} ({len(proposed)} proposed)\n"
+    over_cap = under_cap = 0
+    for items in by_week.values():
+        above = sorted((s for s in items if s.score >= threshold), key=lambda s: (-s.score, s.paper.arxiv_id))
+        assert {s.paper.arxiv_id for s in items} & proposed == {s.paper.arxiv_id for s in above[:cap]}
+        over_cap += len(above) > cap
+        under_cap += 0 < len(above) < cap
+    assert over_cap and under_cap
+    assert "Example:" in runner.invoke(cli, ["score", "--help"]).output
+    assert "--select" in runner.invoke(cli, ["score", "--help"]).output

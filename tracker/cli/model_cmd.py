@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from tracker.config import Config
 from tracker.errors import ListFormatError, StoreError
 from tracker.records import Paper
 from tracker.sources import read_corpus
-from tracker.weekly import look_up_list_papers
+from tracker.weekly import look_up_list_papers, proposed_by_week
 
 log = logging.getLogger(__name__)
 
@@ -100,28 +101,43 @@ def train_cmd(config: Config, list_path: str, papers_path: str | None, model_dir
 @papers_option("Corpus file (JSONL or JSONL.gz) of the papers to score.", required=True)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
               help="JSONL file to write: one line per paper (id, score, sections, terms).")
+@click.option("--select", "select_", is_flag=True,
+              help="Add \"proposed\": true|false to each line: the weekly run's rule (model.threshold, at most "
+                   "model.proposals_per_pr) within each ISO week of the papers' day.")
 @config_option
-def score_cmd(config: Config, model_dir: str | None, papers_path: str, out_path: str) -> None:
+def score_cmd(config: Config, model_dir: str | None, papers_path: str, out_path: str, select_: bool) -> None:
     """Score papers with a trained model: relevance probability, ranked sections and the terms behind the score.
 
-    The saved pipeline is applied as is (nothing is refitted).
+    The saved pipeline is applied as is (nothing is refitted). With --select,
+    each line also says whether the weekly run would propose the paper: within
+    each ISO week of the papers' day (announced, else published), those at or
+    above model.threshold, best first, at most model.proposals_per_pr. Which
+    papers the list holds already is not known here: every scored paper is
+    eligible.
 
     \b
     Example:
         kd-tracker score --model .kd-tracker/model --papers week.jsonl.gz --out scores.jsonl
+        kd-tracker score --papers week.jsonl.gz --out scores.jsonl --select
     """
     from classifiers.training import load_model
 
     model = load_model(model_dir or config.model.path)
     papers = list(read_corpus(papers_path))
     scored = model.score(papers)
+    proposed = proposed_by_week(scored, config.model) if select_ else None
     try:
         with open(out_path, "w", encoding="utf-8") as handle:
             for item in scored:
-                handle.write(item.to_json() + "\n")
+                line = item.to_json()
+                if proposed is not None:
+                    line = json.dumps({**json.loads(line), "proposed": item.paper.arxiv_id in proposed},
+                                      ensure_ascii=False)
+                handle.write(line + "\n")
     except OSError as e:
         raise StoreError(f"{out_path}: cannot write the scores ({e.strerror or e})") from e
-    click.echo(f"scored {len(scored)} papers -> {out_path}")
+    click.echo(f"scored {len(scored)} papers -> {out_path}"
+               + (f" ({len(proposed)} proposed)" if proposed is not None else ""))
 
 
 @click.command(name="evaluate")

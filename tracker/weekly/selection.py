@@ -14,14 +14,15 @@ the near-misses shown in the PR body.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from classifiers.explain import WHY_PHRASES, why_phrases
 from tracker.config import ModelConfig
 from tracker.listdoc import ListDocument
 from tracker.markdown_safe import is_web_link
-from tracker.records import Paper, Proposal, ScoredPaper, SectionScore
+from tracker.records import Paper, Proposal, ScoredPaper, SectionScore, iso_week
 
 
 @dataclass(frozen=True)
@@ -55,38 +56,91 @@ def select(
     """Split ``scored`` into proposals and near-misses by ``model.threshold``; ``carried`` ids count as above it.
 
     ``first``: ids already inserted by the open PR (they take the cap first and all stay); ``added``: overflow ids
-    the reviewer ticked (they join whatever the cap).
+    the reviewer ticked (they join whatever the cap). Papers in ``document`` or ``rejected`` are skipped, then
+    :func:`threshold_and_cap` decides.
     """
     known = document.papers()
     tables = [section.path for section in document.sections()]
-    ranked = sorted(scored, key=lambda s: (-s.score, s.paper.arxiv_id))
-    above: list[Proposal] = []
-    below: list[Proposal] = []
+    candidates: list[ScoredPaper] = []
     in_list = rejected_count = 0
-    for item in ranked:
+    for item in scored:
         paper = item.paper
         if known.has(paper.arxiv_id, paper.title):
             in_list += 1
-            continue
-        if paper.arxiv_id in rejected:
+        elif paper.arxiv_id in rejected:
             rejected_count += 1
-            continue
-        keep = item.score >= model.threshold or paper.arxiv_id in carried or paper.arxiv_id in added
-        (above if keep else below).append(to_proposal(item, tables, model))
-    in_pr = [p for p in above if p.arxiv_id in first]
-    new = [p for p in above if p.arxiv_id not in first]
-    room = max(model.proposals_per_pr - len(in_pr), 0)
-    chosen = {id(p) for p in in_pr + new[:room]} | {id(p) for p in new[room:] if p.arxiv_id in added}
-    proposals = [p for p in above if id(p) in chosen]
-    overflow = [p for p in above if id(p) not in chosen]
+        else:
+            candidates.append(item)
+    cut = threshold_and_cap(candidates, model, carried=carried, first=first, added=added)
+    overflow = tuple(to_proposal(item, tables, model) for item in cut.overflow)
     return Selection(
-        proposals=tuple(proposals),
-        near_misses=tuple(below[: model.near_misses]),
+        proposals=tuple(to_proposal(item, tables, model) for item in cut.chosen),
+        near_misses=tuple(to_proposal(item, tables, model) for item in cut.below[: model.near_misses]),
         in_list=in_list,
         rejected=rejected_count,
         over_limit=len(overflow),
-        overflow=tuple(overflow),
+        overflow=overflow,
     )
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Scored papers split by the threshold and the cap, each part best first."""
+
+    chosen: tuple[ScoredPaper, ...]
+    """Proposed: at or above the threshold (or carried, or added), within ``proposals_per_pr``."""
+    overflow: tuple[ScoredPaper, ...]
+    """Above the threshold but past the cap."""
+    below: tuple[ScoredPaper, ...]
+    """Under the threshold."""
+
+
+def threshold_and_cap(
+    scored: Iterable[ScoredPaper],
+    model: ModelConfig,
+    *,
+    carried: Collection[str] = (),
+    first: Collection[str] = (),
+    added: Collection[str] = (),
+) -> Cut:
+    """The selection rule itself, on papers already eligible: ``model.threshold``, then ``model.proposals_per_pr``.
+
+    Papers are ranked by score (ties by arXiv id). ``carried`` and ``added`` ids count as above the threshold;
+    ``first`` ids take the cap first and all stay; new papers fill the room left, best first; ``added`` ids join
+    above the cap. :func:`select` uses it after skipping known and rejected papers; ``kd-tracker score --select``
+    uses it on each week's papers alone.
+    """
+    ranked = sorted(scored, key=lambda s: (-s.score, s.paper.arxiv_id))
+    above: list[ScoredPaper] = []
+    below: list[ScoredPaper] = []
+    for item in ranked:
+        pid = item.paper.arxiv_id
+        keep = item.score >= model.threshold or pid in carried or pid in added
+        (above if keep else below).append(item)
+    in_pr = [i for i, item in enumerate(above) if item.paper.arxiv_id in first]
+    new = [i for i, item in enumerate(above) if item.paper.arxiv_id not in first]
+    room = max(model.proposals_per_pr - len(in_pr), 0)
+    chosen = set(in_pr + new[:room]) | {i for i in new[room:] if above[i].paper.arxiv_id in added}
+    return Cut(
+        chosen=tuple(item for i, item in enumerate(above) if i in chosen),
+        overflow=tuple(item for i, item in enumerate(above) if i not in chosen),
+        below=tuple(below),
+    )
+
+
+def proposed_by_week(
+    scored: Iterable[ScoredPaper], model: ModelConfig, week: Callable[[Paper], str] | None = None
+) -> set[str]:
+    """The arXiv ids :func:`threshold_and_cap` proposes within each week of ``scored`` taken alone.
+
+    ``week`` names a paper's week (default: the ISO week of :attr:`Paper.day`, as a weekly run sees it).
+    Papers in the list or rejected are not known here: every scored paper is eligible.
+    """
+    week = week or (lambda paper: iso_week(paper.day))
+    weeks: dict[str, list[ScoredPaper]] = defaultdict(list)
+    for item in scored:
+        weeks[week(item.paper)].append(item)
+    return {item.paper.arxiv_id for items in weeks.values() for item in threshold_and_cap(items, model).chosen}
 
 
 ALTERNATIVE_MARGIN = 0.5

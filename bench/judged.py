@@ -1,0 +1,98 @@
+"""Proposal quality against the judged weeks of ../shared/data/judged_dev.jsonl: model beside the keyword ranking.
+
+    python -m bench.judged                          # train until the first judged week, the list's newest README
+    python -m bench.judged --train-until 2024-03-01 --config my.yaml
+
+Trains as the product does (``classifiers.training.train`` on the list and the corpus papers before
+``--train-until``), ranks every corpus paper of each judged week, and measures top 10, top 15 and the weekly
+run's own rule (``model.threshold`` and ``model.proposals_per_pr`` of the config, ``tracker.weekly``'s
+``threshold_and_cap`` within each week) with ``classifiers.judged``. The keyword ranking is the pools' own:
+"distil" in the title x3 + in the abstract.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import sklearn
+
+from classifiers import judged
+from classifiers.training import train
+from devservers.paths import SHARED
+from tracker.config import load_config
+from tracker.listdoc import ListDocument
+from tracker.records import ScoredPaper
+from tracker.sources.corpus import read_corpus
+from tracker.weekly import proposed_by_week
+
+KS = (10, 15)
+
+
+def newest_list(shared: Path) -> Path:
+    """The list's newest README in ../shared (``README.YYYY-MM-DD.*.md``, the latest date)."""
+    found = sorted((m.group(1), path) for path in (shared / "fixtures" / "kd-list").glob("README.*.md")
+                   if (m := re.match(r"README\.(\d{4}-\d{2}-\d{2})\.", path.name)))
+    return found[-1][1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--list", dest="list_path", type=Path, default=None,
+                        help="the list's README (default: the newest in ../shared)")
+    parser.add_argument("--train-until", type=datetime.date.fromisoformat, default=None,
+                        help="negatives dated before this day (default: the Monday of the first judged week)")
+    parser.add_argument("--config", default=None, help="config file (default: ./config.yaml, else the defaults)")
+    args = parser.parse_args()
+    config = load_config(args.config).model
+    t0 = time.perf_counter()
+    grades = judged.read_judged(args.shared / "data" / "judged_dev.jsonl")
+    weeks = sorted({j.week for j in grades.values()})
+    until = args.train_until or datetime.date.fromisocalendar(int(weeks[0][:4]), int(weeks[0][6:]), 1)
+    list_path = args.list_path or newest_list(args.shared)
+    text = list_path.read_text(encoding="utf-8")
+    document = ListDocument.parse(text, name=str(list_path))
+    rows = document.rows()
+    papers = list(read_corpus(args.shared / "data" / "arxiv_corpus.jsonl.gz"))
+    in_weeks = [p for p in papers if judged.judged_week(p) in set(weeks)]  # every paper of the weeks, judged or not
+    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, seed {config.random_state}; "
+          f"corpus {len(papers)} papers; list {list_path.name} ({len(rows)} rows); train until {until}")
+    print(f"{len(grades)} judged papers in {len(weeks)} weeks ({weeks[0]} .. {weeks[-1]}), {len(in_weeks)} corpus papers "
+          f"in those weeks (week of the listing/submission day); threshold {config.threshold:g}, "
+          f"cap {config.proposals_per_pr}")
+    model = train(rows, papers, config=config, train_until=until, list_file=str(list_path), list_text=text)
+    scores = model.relevance_scores(in_weeks)
+    known = document.papers()
+    positives = [p for p in in_weeks if known.has(p.arxiv_id, p.title)]
+    print(f"trained on {model.metadata['positives']} list papers and {model.metadata['negatives']} others "
+          f"in {time.perf_counter() - t0:.0f} s (loading included)"
+          + (f"; {len(positives)} list papers sit in the judged weeks (trained as positives, ranked)"
+             if positives else ""))
+    print()
+    rankings = {"model": judged.rank_weeks(in_weeks, scores, weeks),
+                "keyword": judged.rank_weeks(in_weeks, judged.keyword_scores(in_weeks), weeks)}
+    proposed = proposed_by_week([ScoredPaper(p, float(s)) for p, s in zip(in_weeks, scores, strict=True)], config,
+                                week=judged.judged_week)
+    at_threshold = judged.measure({w: [pid for pid in ids if pid in proposed] for w, ids in rankings["model"].items()},
+                                  grades)
+    table = []
+    for name, ranking in rankings.items():
+        table += [(name, f"top {k}", judged.measure(judged.top(ranking, k), grades)) for k in KS]
+        if name == "model":
+            table.append((name, f">= {config.threshold:g}, cap {config.proposals_per_pr}", at_threshold))
+    print(judged.format_judged(table))
+    print("\nP(2), P(>=1): precision among the judged selected papers, per week, averaged over the weeks; R(2): share "
+          "of the week's grade-2 papers selected, averaged over the weeks; R(2) all: of all weeks' grade-2 papers "
+          "together; unjudged: selected papers not graded (neither hit nor miss)")
+    print(f"\nmodel at threshold {config.threshold:g} and cap {config.proposals_per_pr}, per week:")
+    sizes = {w: len(ids) for w, ids in rankings["model"].items()}
+    print(judged.format_weeks(at_threshold, sizes))
+
+
+if __name__ == "__main__":
+    main()
