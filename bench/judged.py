@@ -48,7 +48,11 @@ def main() -> None:
     parser.add_argument("--train-until", type=datetime.date.fromisoformat, default=None,
                         help="negatives dated before this day (default: the Monday of the first judged week)")
     parser.add_argument("--config", default=None, help="config file (default: ./config.yaml, else the defaults)")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="a relevance hyper-parameter to try (classifiers.models.RELEVANCE_DEFAULTS), repeatable")
     args = parser.parse_args()
+    params = {key: int(value) if value.lstrip("-").isdigit() else float(value)
+              for key, _, value in (p.partition("=") for p in args.param)}
     config = load_config(args.config).model
     t0 = time.perf_counter()
     grades = judged.read_judged(args.shared / "data" / "judged_dev.jsonl")
@@ -65,7 +69,10 @@ def main() -> None:
     print(f"{len(grades)} judged papers in {len(weeks)} weeks ({weeks[0]} .. {weeks[-1]}), {len(in_weeks)} corpus papers "
           f"in those weeks (week of the listing/submission day); threshold {config.threshold:g}, "
           f"cap {config.proposals_per_pr}")
-    model = train(rows, papers, config=config, train_until=until, list_file=str(list_path), list_text=text)
+    model = train(rows, papers, config=config, train_until=until, list_file=str(list_path), list_text=text,
+                  params=params or None)
+    if params:
+        print(f"relevance parameters tried: {params}")
     scores = model.relevance_scores(in_weeks)
     known = document.papers()
     positives = [p for p in in_weeks if known.has(p.arxiv_id, p.title)]
