@@ -4,7 +4,10 @@ Positives are the list's rows matched to papers by arXiv id or normalised
 title; a paper in several sections counts for each. Negatives are the other
 papers (all of them, or a seeded sample of ``negatives``), dated before
 ``train_until`` when one is given. Maintainers' review labels
-(:class:`ExtraLabel`) add positives, negatives and section corrections.
+(:class:`ExtraLabel`) add positives, negatives and section corrections: a 1 is a positive
+that counts like a list paper (weight 1, in its section when it names one); a whole-paper 0 is a hard negative
+(weight 1, kept whatever its date and whatever the sample of negatives) that beats the labels' 1s for the same
+paper, but not the list (a paper in the list now is a positive); a 0 in a section only takes that section away.
 
 Positive-unlabeled learning: the "negatives" are really unlabeled, and some of
 them are papers the list would take. Unlabeled papers that look like
@@ -147,20 +150,22 @@ def build_training_set(
         target = sections.setdefault(pid, [])
         target.extend(s for s in lp.sections if s not in target)
 
-    rejected: set[str] = set()
+    # a whole-paper 0 is a current rejection (the caller left out those a later hand-add lifted, see
+    # tracker.store.training_labels_of): it beats the review's 1s for the paper, whatever their order, but not the
+    # list itself (a paper in the list now was put back)
+    rejected = {e.arxiv_id for e in extras if e.label == 0 and not e.section and e.arxiv_id in pool} - set(sections)
     for extra in extras:
         if extra.arxiv_id not in pool:
             log.debug("review label for %s: paper not among the training papers, skipped", extra.arxiv_id)
+            continue
+        if extra.arxiv_id in rejected:
             continue
         if extra.label == 1:
             target = sections.setdefault(extra.arxiv_id, [])
             if extra.section and extra.section not in target:
                 target.append(extra.section)
-        elif extra.section:
-            if extra.arxiv_id in sections and extra.section in sections[extra.arxiv_id]:
-                sections[extra.arxiv_id].remove(extra.section)
-        elif extra.arxiv_id not in sections:
-            rejected.add(extra.arxiv_id)
+        elif extra.section and extra.arxiv_id in sections and extra.section in sections[extra.arxiv_id]:
+            sections[extra.arxiv_id].remove(extra.section)
 
     cut = train_until.isoformat() if train_until else None
     negative_ids = [
