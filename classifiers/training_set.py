@@ -14,6 +14,9 @@ them are papers the list would take. Unlabeled papers that look like
 distillation of LLMs (see :data:`LIKELY_POSITIVE`) get ``unlabeled_weight``
 instead of 1, so they pull the model down less; explicit rejections keep weight 1.
 
+:func:`training_key` names what a model is trained for (the list and the labels), so a saved model is
+retrained only when they change.
+
 The list's section headings (:mod:`classifiers.headings`) join the relevance
 fit as positive documents of weight ``heading_weight`` (:meth:`TrainingSet.fit_data`);
 they are not papers, so counts, sections and evaluations leave them out.
@@ -22,6 +25,7 @@ they are not papers, so counts, sections and evaluations leave them out.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -194,6 +198,22 @@ def build_training_set(
     named = [s for lp in wanted for s in lp.sections] + [s for found in sections.values() for s in found]
     headings = heading_documents(named) if heading_weight > 0 else []
     return TrainingSet(chosen, y, weight, labels, unmatched, headings, heading_weight)
+
+
+def training_key(list_text: str, rows: Iterable[RowLike], labels: Iterable[Any]) -> str:
+    """What a model is trained for: the list's text, its rows as read (paper and section) and the review labels
+    (in any order; :class:`ExtraLabel`\\ s or what :meth:`ExtraLabel.coerce` accepts).
+
+    The rows as read change when kd-tracker reads the same text differently (a heading it now names otherwise),
+    which makes a saved model's sections stale. The weekly run and ``kd-tracker train`` record it in
+    ``model.json`` as ``training_key``.
+    """
+    digest = hashlib.sha256(list_text.encode("utf-8"))
+    for row in rows:
+        digest.update(f"\n{row.arxiv_id or row.title}\t{row.section}".encode())
+    for label in sorted(repr(ExtraLabel.coerce(label)) for label in labels):
+        digest.update(label.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def sections_of(training: TrainingSet) -> Sequence[tuple[str, ...]]:
