@@ -4,12 +4,18 @@ Positives are the list's rows matched to papers by arXiv id or normalised
 title; a paper in several sections counts for each. Negatives are the other
 papers (all of them, or a seeded sample of ``negatives``), dated before
 ``train_until`` when one is given. Maintainers' review labels
-(:class:`ExtraLabel`) add positives, negatives and section corrections.
+(:class:`ExtraLabel`) add positives, negatives and section corrections: a 1 is a positive
+that counts like a list paper (weight 1, in its section when it names one); a whole-paper 0 is a hard negative
+(weight 1, kept whatever its date and whatever the sample of negatives) that beats the labels' 1s for the same
+paper, but not the list (a paper in the list now is a positive); a 0 in a section only takes that section away.
 
 Positive-unlabeled learning: the "negatives" are really unlabeled, and some of
 them are papers the list would take. Unlabeled papers that look like
 distillation of LLMs (see :data:`LIKELY_POSITIVE`) get ``unlabeled_weight``
 instead of 1, so they pull the model down less; explicit rejections keep weight 1.
+
+:func:`training_key` names what a model is trained for (the list and the labels), so a saved model is
+retrained only when they change.
 
 The list's section headings (:mod:`classifiers.headings`) join the relevance
 fit as positive documents of weight ``heading_weight`` (:meth:`TrainingSet.fit_data`);
@@ -19,6 +25,7 @@ they are not papers, so counts, sections and evaluations leave them out.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -147,20 +154,22 @@ def build_training_set(
         target = sections.setdefault(pid, [])
         target.extend(s for s in lp.sections if s not in target)
 
-    rejected: set[str] = set()
+    # a whole-paper 0 is a current rejection (the caller left out those a later hand-add lifted, see
+    # tracker.store.training_labels_of): it beats the review's 1s for the paper, whatever their order, but not the
+    # list itself (a paper in the list now was put back)
+    rejected = {e.arxiv_id for e in extras if e.label == 0 and not e.section and e.arxiv_id in pool} - set(sections)
     for extra in extras:
         if extra.arxiv_id not in pool:
             log.debug("review label for %s: paper not among the training papers, skipped", extra.arxiv_id)
+            continue
+        if extra.arxiv_id in rejected:
             continue
         if extra.label == 1:
             target = sections.setdefault(extra.arxiv_id, [])
             if extra.section and extra.section not in target:
                 target.append(extra.section)
-        elif extra.section:
-            if extra.arxiv_id in sections and extra.section in sections[extra.arxiv_id]:
-                sections[extra.arxiv_id].remove(extra.section)
-        elif extra.arxiv_id not in sections:
-            rejected.add(extra.arxiv_id)
+        elif extra.section and extra.arxiv_id in sections and extra.section in sections[extra.arxiv_id]:
+            sections[extra.arxiv_id].remove(extra.section)
 
     cut = train_until.isoformat() if train_until else None
     negative_ids = [
@@ -189,6 +198,22 @@ def build_training_set(
     named = [s for lp in wanted for s in lp.sections] + [s for found in sections.values() for s in found]
     headings = heading_documents(named) if heading_weight > 0 else []
     return TrainingSet(chosen, y, weight, labels, unmatched, headings, heading_weight)
+
+
+def training_key(list_text: str, rows: Iterable[RowLike], labels: Iterable[Any]) -> str:
+    """What a model is trained for: the list's text, its rows as read (paper and section) and the review labels
+    (in any order; :class:`ExtraLabel`\\ s or what :meth:`ExtraLabel.coerce` accepts).
+
+    The rows as read change when kd-tracker reads the same text differently (a heading it now names otherwise),
+    which makes a saved model's sections stale. The weekly run and ``kd-tracker train`` record it in
+    ``model.json`` as ``training_key``.
+    """
+    digest = hashlib.sha256(list_text.encode("utf-8"))
+    for row in rows:
+        digest.update(f"\n{row.arxiv_id or row.title}\t{row.section}".encode())
+    for label in sorted(repr(ExtraLabel.coerce(label)) for label in labels):
+        digest.update(label.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def sections_of(training: TrainingSet) -> Sequence[tuple[str, ...]]:

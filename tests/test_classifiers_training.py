@@ -57,6 +57,43 @@ def test_training_set_extra_labels_add_reject_and_correct_sections(corpus):
     assert ts.negatives == 21  # 20 sampled + the rejected one, always kept
 
 
+def test_a_rejection_is_a_hard_negative_and_an_acceptance_counts_like_a_list_paper(corpus):
+    papers, rows = corpus
+    section = "KD Algorithms > Knowledge Elicitation > Feature"
+    unlisted = [r for r in rows if r.arxiv_id != "2401.00001"]  # a distillation paper the list lacks: likely positive
+    plain = build_training_set(unlisted, papers, unlabeled_weight=0.5)
+    index = {p.arxiv_id: i for i, p in enumerate(plain.papers)}
+    assert (plain.y[index["2401.00001"]], plain.sample_weight[index["2401.00001"]]) == (0, 0.5)
+    # kept in a section, then removed (a current rejection): a negative of full weight, whatever the labels' order
+    for extras in ([("2401.00001", 1, section), ("2401.00001", 0)], [("2401.00001", 0), ("2401.00001", 1, section)]):
+        ts = build_training_set(unlisted, papers, extra_labels=extras, unlabeled_weight=0.5)
+        index = {p.arxiv_id: i for i, p in enumerate(ts.papers)}
+        assert [p.arxiv_id for p in ts.papers].count("2401.00001") == 1
+        assert (ts.y[index["2401.00001"]], ts.sample_weight[index["2401.00001"]]) == (0, 1.0)
+        assert ts.positives == 29
+    # accepted: a positive like the list's papers (weight 1, in its section)
+    ts = build_training_set(unlisted, papers, extra_labels=[("2401.00001", 1, section)], unlabeled_weight=0.5)
+    index = {p.arxiv_id: i for i, p in enumerate(ts.papers)}
+    listed = build_training_set(rows, papers, unlabeled_weight=0.5)
+    assert (ts.y[index["2401.00001"]], ts.sample_weight[index["2401.00001"]]) == (1, 1.0)
+    assert ts.sections[index["2401.00001"]] == (section,)
+    assert (ts.positives, ts.negatives, ts.sample_weight.sum()) == (listed.positives, listed.negatives,
+                                                                    listed.sample_weight.sum())
+    # the list itself beats a rejection: a paper in the list now is a positive
+    ts = build_training_set(rows, papers, extra_labels=[("2401.00001", 0)])
+    assert ts.y[[p.arxiv_id for p in ts.papers].index("2401.00001")] == 1
+
+
+def test_a_rejected_paper_scores_lower_after_retraining_with_its_label(corpus):
+    papers, rows = corpus
+    unlisted = [r for r in rows if r.arxiv_id != "2401.00001"]
+    paper = next(p for p in papers if p.arxiv_id == "2401.00001")
+    config = ModelConfig(min_section_papers=2)
+    before = train(unlisted, papers, config=config).relevance_scores([paper])[0]
+    after = train(unlisted, papers, config=config, extra_labels=[ExtraLabel("2401.00001", 0)]).relevance_scores([paper])[0]
+    assert after < before
+
+
 def test_heading_documents_one_per_distinct_path_leaf_as_title():
     docs = heading_documents(["KD Algorithms > Knowledge Elicitation > Self-Knowledge", "",
                               "KD Algorithms >Knowledge Elicitation> Self-Knowledge", "Verticalization Distillation > Law"])

@@ -41,6 +41,10 @@ class StoreError(TrackerError):
     """The SQLite paper store can't be opened, read or written."""
 
 
+class LabelFileError(TrackerError):
+    """A review-labels file (JSONL) can't be read or written: a bad line, an unknown key, an unknown label."""
+
+
 class ModelError(TrackerError):
     """A model is missing, was made by an incompatible version, or can't be trained."""
 

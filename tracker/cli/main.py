@@ -104,6 +104,9 @@ def _register() -> None:
 
     cli.add_command(learn_command)
     cli.add_command(report_command)
+    from tracker.cli.labels_cmd import labels_group
+
+    cli.add_command(labels_group)
     from tracker.cli.run_cmd import run_command, schedule_command
 
     cli.add_command(run_command)

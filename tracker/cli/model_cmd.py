@@ -67,31 +67,44 @@ def _look_up_missing(config: Config, rows: list, papers: list[Paper]) -> list[Pa
 @model_option("Folder to write the model to (default: model.path).")
 @train_until_option("Use only papers dated before this day as negatives (YYYY-MM-DD).")
 @click.option("--offline", is_flag=True, help="Do not look up list papers missing from the papers on the arXiv API.")
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False), default=None,
+              help="Review-labels JSONL (arxiv_id, label accepted/rejected/moved, section, week; what "
+                   "`kd-tracker labels export` writes) to train with, as the weekly run does with the store's.")
 @config_option
 def train_cmd(config: Config, list_path: str, papers_path: str | None, model_dir: str | None,
-              train_until: date | None, offline: bool) -> None:
+              train_until: date | None, offline: bool, labels_path: str | None) -> None:
     """Train the relevance and section models on a list and a corpus (or the store).
 
     The list's papers are the positives (matched by arXiv id or title), every
     other paper a negative. List papers missing from the papers are looked up
-    on the arXiv API by id, unless --offline.
+    on the arXiv API by id, unless --offline. With --labels, the maintainers'
+    review labels join the training as the weekly run's stored labels do: an
+    accepted or moved paper is a positive like a list paper, a rejected one a
+    hard negative.
 
     \b
     Example:
         kd-tracker train --list README.md --papers corpus.jsonl.gz --model .kd-tracker/model
+        kd-tracker train --list README.md --labels labels.jsonl
     """
     from classifiers.training import train
+    from classifiers.training_set import training_key
+    from tracker.store import read_label_file, training_labels_of
 
     text, rows = _read_list(list_path)
+    labels = training_labels_of(read_label_file(labels_path)) if labels_path is not None else []
     papers = _papers(config, papers_path)
     if not offline:
         papers += _look_up_missing(config, rows, papers)
-    model = train(rows, papers, config=config.model, train_until=train_until, list_file=list_path, list_text=text)
+    model = train(rows, papers, config=config.model, train_until=train_until, extra_labels=labels,
+                  list_file=list_path, list_text=text)
+    model.metadata["training_key"] = training_key(text, rows, labels)
     directory = model.save(model_dir or config.model.path)
     meta = model.metadata
     missing = len(meta["unmatched_list_papers"])
     click.echo(f"trained on {meta['positives']} list papers and {meta['negatives']} other papers"
-               + (f" ({missing} list papers not found)" if missing else ""))
+               + (f" ({missing} list papers not found)" if missing else "")
+               + (f", with {len(labels)} review labels from {labels_path}" if labels_path is not None else ""))
     click.echo(f"sections: {len(meta['sections'])}, vocabulary: {meta['vocabulary']} terms, {meta['seconds']:.1f} s")
     click.echo(f"model {model.version} saved to {directory}")
 

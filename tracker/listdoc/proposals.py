@@ -16,8 +16,6 @@ JSON object, nested JSON, an unknown or repeated key, a value of the wrong type 
 
 from __future__ import annotations
 
-import difflib
-import json
 import math
 import re
 from collections.abc import Iterable
@@ -28,7 +26,7 @@ from urllib.parse import urlsplit
 from tracker.errors import ProposalError
 from tracker.paper_ids import arxiv_id_of, normalise_arxiv_id
 from tracker.records import Proposal, SectionScore
-from tracker.textfile import read_utf8
+from tracker.textfile import json_object_line, read_utf8, refuse_unknown_keys, shown
 
 REQUIRED = ("title", "url", "sections")
 KEYS = (*REQUIRED, "arxiv_id", "venue", "date", "code", "data", "score", "alternatives", "terms", "abstract",
@@ -70,42 +68,9 @@ def parse_numbered_proposals(text: str, name: str = "PROPOSALS.jsonl") -> list[t
     return proposals
 
 
-class _RepeatedKey(Exception):
-    """A JSON object sets one key twice (``json`` would silently keep the last)."""
-
-
-def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise _RepeatedKey(key)
-        obj[key] = value
-    return obj
-
-
-def _json_object(line: str, where: str) -> dict[str, Any]:
-    try:
-        obj = json.loads(line, object_pairs_hook=_object_pairs)
-    except json.JSONDecodeError as e:
-        raise ProposalError(f"{where}: invalid JSON ({e.msg} at column {e.colno}); write one JSON object per line") from e
-    except _RepeatedKey as e:
-        raise ProposalError(f"{where}: key {e.args[0]!r} is set twice; keep one") from e
-    except RecursionError as e:
-        raise ProposalError(f"{where}: the JSON is nested too deeply; a proposal is one flat object") from e
-    except ValueError as e:  # an integer of thousands of digits
-        raise ProposalError(f"{where}: invalid JSON ({e}); write one JSON object per line") from e
-    if not isinstance(obj, dict):
-        raise ProposalError(f"{where}: expected a JSON object, got {type(obj).__name__}")
-    return obj
-
-
 def _parse_line(line: str, where: str) -> Proposal:
-    obj = _json_object(line, where)
-    unknown = [key for key in obj if key not in KEYS]
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], KEYS, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; a proposal has {', '.join(KEYS)}"
-        raise ProposalError(f"{where}: unknown key {unknown[0]!r}{hint}")
+    obj = json_object_line(line, where, ProposalError, "a proposal")
+    refuse_unknown_keys(obj, KEYS, where, ProposalError, "a proposal")
     missing = [key for key in REQUIRED if key not in obj]
     if missing:
         raise ProposalError(f"{where}: missing {', '.join(repr(k) for k in missing)}; "
@@ -115,10 +80,10 @@ def _parse_line(line: str, where: str) -> Proposal:
         raise ProposalError(f"{where}: 'sections' must be a non-empty list of section paths (\"A > B\")")
     title = obj["title"]
     if not isinstance(title, str) or not title.strip():
-        raise ProposalError(f"{where}: 'title' must be a non-empty string, got {_shown(title)}")
+        raise ProposalError(f"{where}: 'title' must be a non-empty string, got {shown(title)}")
     url = obj["url"]
     if not isinstance(url, str) or urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
-        raise ProposalError(f"{where}: 'url' must be an http(s) link, got {_shown(url)}")
+        raise ProposalError(f"{where}: 'url' must be an http(s) link, got {shown(url)}")
     date = _text(obj, "date", where)
     if not _MONTH.fullmatch(date):
         raise ProposalError(f"{where}: 'date' must be YYYY-MM (the month the paper appeared), got {date!r}")
@@ -145,19 +110,13 @@ def _parse_line(line: str, where: str) -> Proposal:
     )
 
 
-def _shown(value: Any) -> str:
-    """``repr(value)`` cut to 80 characters: one line whatever it holds (repr escapes line breaks and controls)."""
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _text(obj: dict[str, Any], key: str, where: str) -> str:
     """The optional string ``obj[key]`` (``""`` when absent or null)."""
     value = obj.get(key)
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ProposalError(f"{where}: '{key}' must be a string, got {_shown(value)}")
+        raise ProposalError(f"{where}: '{key}' must be a string, got {shown(value)}")
     return value
 
 
@@ -167,7 +126,7 @@ def _strings(obj: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ProposalError(f"{where}: '{key}' must be a list of strings, got {_shown(value)}")
+        raise ProposalError(f"{where}: '{key}' must be a list of strings, got {shown(value)}")
     return tuple(value)
 
 
@@ -176,7 +135,7 @@ def _probability(value: Any, what: str, where: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ProposalError(f"{where}: {what} must be a probability in [0, 1], got {_shown(value)}")
+        raise ProposalError(f"{where}: {what} must be a probability in [0, 1], got {shown(value)}")
     if not (math.isfinite(value) and 0.0 <= value <= 1.0):
         raise ProposalError(f"{where}: {what} must be a probability in [0, 1], got {value}")
     return float(value)
@@ -188,7 +147,7 @@ def _alternatives(value: Any, where: str) -> tuple[SectionScore, ...]:
         return ()
     form = "a list of {\"section\": \"A > B\", \"score\": 0.4} (or [\"A > B\", 0.4])"
     if not isinstance(value, list):
-        raise ProposalError(f"{where}: 'alternatives' must be {form}, got {_shown(value)}")
+        raise ProposalError(f"{where}: 'alternatives' must be {form}, got {shown(value)}")
     alternatives = []
     for number, item in enumerate(value, 1):
         if isinstance(item, dict) and set(item) == {"section", "score"}:
@@ -197,10 +156,10 @@ def _alternatives(value: Any, where: str) -> tuple[SectionScore, ...]:
             section, score = item
         else:
             raise ProposalError(f"{where}: 'alternatives' item {number} must be {{\"section\": \"A > B\", "
-                                f"\"score\": 0.4}} or [\"A > B\", 0.4], got {_shown(item)}")
+                                f"\"score\": 0.4}} or [\"A > B\", 0.4], got {shown(item)}")
         if not isinstance(section, str) or not section.strip():
             raise ProposalError(f"{where}: 'alternatives' item {number}: the section must be a section path "
-                                f"(\"A > B\"), got {_shown(section)}")
+                                f"(\"A > B\"), got {shown(section)}")
         probability = _probability(score, f"'alternatives' item {number}: the score", where)
         if probability is None:
             raise ProposalError(f"{where}: 'alternatives' item {number}: the score must be a probability in [0, 1], "

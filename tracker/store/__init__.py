@@ -1,11 +1,14 @@
-"""The SQLite store: papers, the fetch log, runs and their scores, review labels, learn state.
+"""The SQLite store: papers, the fetch log, runs and their scores, review labels (and their JSONL file, :mod:`.label_file`),
+learn state.
 
 All SQL lives in this package; the schema and its migrations are in :mod:`.schema`.
 """
 
 from tracker.store.days import WEEKDAYS, CoverageReport, coverage, is_listing_day
-from tracker.store.labels import Label, LabelStore, StoredReview, rejected_among
+from tracker.store.label_file import read_label_file, write_label_file
+from tracker.store.labels import Label, LabelStore, StoredReview, rejected_among, training_labels_of
 from tracker.store.papers import Store
 from tracker.store.runs import RunLog, RunRecord
 
-__all__ = ["CoverageReport", "Label", "LabelStore", "RunLog", "RunRecord", "Store", "StoredReview", "WEEKDAYS", "coverage", "is_listing_day", "rejected_among"]
+__all__ = ["CoverageReport", "Label", "LabelStore", "RunLog", "RunRecord", "Store", "StoredReview", "WEEKDAYS", "coverage", "is_listing_day", "read_label_file",
+           "rejected_among", "training_labels_of", "write_label_file"]

@@ -37,9 +37,10 @@ KINDS = {
     "dropped": "a paper of the open bot PR the reviewer unticked (label 0 for the paper)",
 }
 """Label kinds and what each means."""
-SOURCES = ("pr", "commit", "history", "list", "tick", "takeover")
+SOURCES = ("pr", "commit", "history", "list", "tick", "takeover", "file")
 """Where a label was read: a bot PR, a commit of the list file, a list-history file, the list at head, a tick in
-the open bot PR's body, the maintainers' edits on a branch the bot took over (before it rebuilt the branch)."""
+the open bot PR's body, the maintainers' edits on a branch the bot took over (before it rebuilt the branch), a
+labels file replayed by ``kd-tracker train --labels`` (:mod:`.label_file`; such labels are not stored)."""
 POSITIVE_WHOLE = ("kept", "added", "miss")
 """Kinds that say the paper belongs in the list (they lift an earlier rejection)."""
 
@@ -154,14 +155,7 @@ class LabelStore:
 
         A rejection lifted by a later hand-added label is left out.
         """
-        stored = self.all()
-        rejected = rejected_among(stored)
-        out: dict[tuple[str, int, str], ExtraLabel] = {}
-        for label in stored:
-            if label.label == 0 and not label.section and label.arxiv_id not in rejected:
-                continue
-            out.setdefault((label.arxiv_id, label.label, label.section), label.to_extra())
-        return list(out.values())
+        return training_labels_of(self.all())
 
     # reviews -----------------------------------------------------------------------------------------------
     def save_review(self, review: StoredReview) -> bool:
@@ -199,6 +193,22 @@ def rejected_among(labels: Iterable[Label]) -> set[str]:
         if label.kind in POSITIVE_WHOLE or (label.label == 0 and not label.section):
             latest[label.arxiv_id] = label
     return {pid for pid, label in latest.items() if label.label == 0}
+
+
+def training_labels_of(labels: Iterable[Label]) -> list[ExtraLabel]:
+    """``labels`` (oldest first) as :class:`~tracker.records.ExtraLabel`\\ s, one per (paper, label, section).
+
+    The one rule for the store's labels and a replayed labels file alike: a whole-paper 0 whose paper is not
+    rejected any more (a later hand-add lifted it, see :func:`rejected_among`) is left out.
+    """
+    labels = list(labels)
+    rejected = rejected_among(labels)
+    out: dict[tuple[str, int, str], ExtraLabel] = {}
+    for label in labels:
+        if label.label == 0 and not label.section and label.arxiv_id not in rejected:
+            continue
+        out.setdefault((label.arxiv_id, label.label, label.section), label.to_extra())
+    return list(out.values())
 
 
 def _values(label: Label) -> tuple[str, int, str, str, str, str, str, str]:

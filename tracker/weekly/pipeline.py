@@ -7,7 +7,6 @@ log records it) before anything is published, and a re-run completes the job.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -190,10 +189,11 @@ class Pipeline:
 
     def _model(self, document: ListDocument, text: str, report: RunReport) -> Any:
         from classifiers.training import load_model, train
+        from classifiers.training_set import training_key
 
         path = Path(self.config.model.path)
         labels = self.labels.training_labels() if self.labels is not None else []
-        key = _training_key(text, labels, document)
+        key = training_key(text, document.rows(), labels)
         try:
             model = load_model(path)
         except ModelError as e:
@@ -315,20 +315,6 @@ def _as_recorded(paper: PaperMetadata) -> ScoredPaper:
     month = f"20{yymm[:2]}-{yymm[2:]}-01" if len(yymm) == 4 and yymm.isdigit() else ""
     record = Paper(arxiv_id=paper.arxiv_id, title=paper.title, published=month, source="pr")
     return ScoredPaper(record, score, tuple(SectionScore(s, score) for s in paper.sections))
-
-
-def _training_key(list_text: str, labels: list, document: ListDocument) -> str:
-    """What the model was trained for: the list's text, its rows as read (paper and section) and the review labels.
-
-    The rows as read change when kd-tracker reads the same text differently (a
-    heading it now names otherwise), which makes the saved model's sections stale.
-    """
-    digest = hashlib.sha256(list_text.encode("utf-8"))
-    for row in document.rows():
-        digest.update(f"\n{row.arxiv_id or row.title}\t{row.section}".encode())
-    for label in sorted(repr(label) for label in labels):
-        digest.update(label.encode("utf-8"))
-    return digest.hexdigest()
 
 
 def run_weekly(
