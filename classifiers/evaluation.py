@@ -58,23 +58,60 @@ def recall_at(ranks: np.ndarray, ks: Sequence[int] = KS) -> dict[int, float]:
     return {k: float(np.mean(ranks <= k)) if len(ranks) else 0.0 for k in ks}
 
 
-def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.ndarray, limit: int) -> ThresholdAdvice:
-    """The threshold with the best recall of ``positive`` whose median week has at most ``limit`` papers at or above it.
+STREAM_WEEK_SHARE = 0.25
+"""A week counts in the proposal load if it holds at least this share of the typical week (see :func:`stream_weeks`)."""
 
-    Among thresholds with the same recall, the highest one (fewest proposals) wins.
+
+def stream_weeks(weeks: Sequence[str], limit: int, share: float = STREAM_WEEK_SHARE) -> set[str]:
+    """The weeks that look like weeks of the real stream: those the proposals per week are counted in.
+
+    A week counts if it holds at least ``limit`` papers (a smaller week proposes all of its papers at any
+    threshold, so it bounds nothing) and at least ``share`` of the typical week: the week the median paper sits
+    in (a paper-weighted median, so a few hundred list papers looked up by id, alone in their old weeks, do not
+    drag it down to 1). On a store this keeps the window's weeks (hundreds of papers each) and drops the list
+    papers' own weeks (1-2 papers each) and the window's cut edges.
     """
-    week_ids = sorted({w for w in weeks if w})
+    sizes = Counter(w for w in weeks if w)
+    if not sizes:
+        return set()
+    typical = float(np.median([sizes[w] for w in weeks if w]))
+    floor = max(limit, share * typical)
+    return {w for w, n in sizes.items() if n >= floor}
+
+
+def proposal_curve(scores: np.ndarray, weeks: Sequence[str], positive: np.ndarray, candidates: np.ndarray,
+                   counted: set[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Recall of ``positive`` (all of them) and median papers per week of ``counted`` at or above each candidate."""
+    week_ids = sorted(counted)
     column = {w: j for j, w in enumerate(week_ids)}
-    dated = np.asarray([bool(w) for w in weeks])
-    cols = np.asarray([column[w] for w in weeks if w])
-    candidates = np.unique(np.r_[scores[positive & dated], np.linspace(0.0, 1.0, 101)])
-    medians, recalls = [], []
-    for t in candidates:
-        above = scores[dated] >= t
-        per_week = np.bincount(cols[above], minlength=len(week_ids))
-        medians.append(float(np.median(per_week)))
-        recalls.append(float(np.mean(scores[positive] >= t)))
-    medians_a, recalls_a = np.asarray(medians), np.asarray(recalls)
+    inside = np.asarray([w in column for w in weeks], dtype=bool)
+    cols = np.asarray([column[w] for w in weeks if w in column], dtype=np.int64)
+    recalls = np.asarray([float(np.mean(scores[positive] >= t)) if positive.any() else 0.0 for t in candidates])
+    if not week_ids:
+        return recalls, np.full(len(candidates), np.nan)
+    medians = np.asarray([float(np.median(np.bincount(cols[scores[inside] >= t], minlength=len(week_ids))))
+                          for t in candidates])
+    return recalls, medians
+
+
+def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.ndarray, limit: int,
+                        configured: float | None = None) -> ThresholdAdvice:
+    """The threshold with the best recall of ``positive`` whose median stream week has at most ``limit`` papers at or above it.
+
+    Recall counts every positive; the proposals per week count only the weeks of :func:`stream_weeks`. Among
+    thresholds with the same recall, the highest one (fewest proposals) wins. With no stream week among the
+    papers (only looked-up papers, alone in their weeks) there is nothing to count proposals in: the advice
+    keeps ``configured`` (1.0 if not given), with ``stream_weeks`` 0 and no median, and a warning is logged.
+    """
+    counted = stream_weeks(weeks, limit)
+    candidates = np.unique(np.r_[scores[positive], np.linspace(0.0, 1.0, 101)])
+    recalls_a, medians_a = proposal_curve(scores, weeks, positive, candidates, counted)
+    if not counted:
+        kept = 1.0 if configured is None else float(configured)
+        log.warning("no week of the real stream among the papers (every week holds fewer than %d papers): "
+                    "cannot count proposals per week; keep the threshold %.3g", limit, kept)
+        recall = float(np.mean(scores[positive] >= kept)) if positive.any() else 0.0
+        return ThresholdAdvice(kept, recall, float("nan"), limit, candidates, recalls_a, medians_a, stream_weeks=0)
     ok = np.flatnonzero(medians_a <= limit)
     if len(ok):
         # best recall within the limit; among equal recalls the highest threshold (the lightest review)
@@ -82,7 +119,8 @@ def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.n
         best = int(ok[recalls_a[ok] == best_recall][-1])
     else:
         best = len(candidates) - 1
-    return ThresholdAdvice(float(candidates[best]), recalls[best], medians[best], limit, candidates, recalls_a, medians_a)
+    return ThresholdAdvice(float(candidates[best]), float(recalls_a[best]), float(medians_a[best]), limit, candidates,
+                           recalls_a, medians_a, stream_weeks=len(counted))
 
 
 def cross_validate(
@@ -130,14 +168,18 @@ def cross_validate(
     vectorizer = features.named_transformers["words"]
     words, labels, headings = section_inputs(training, vectorizer)
     sec = section_accuracy(words, labels, config, folds, vectorizer[-1].idf_, headings=headings)
-    advice = recommend_threshold(oof, weeks, y == 1, config.proposals_per_pr)
+    advice = recommend_threshold(oof, weeks, y == 1, config.proposals_per_pr, configured=config.threshold)
+    keyword_grid = np.unique(np.r_[keyword, keyword.max() + 1])
+    keyword_curve = (keyword_grid, *proposal_curve(keyword, weeks, y == 1, keyword_grid,
+                                                   stream_weeks(weeks, config.proposals_per_pr)))
     return CVReport(
         folds=folds, positives=training.positives, negatives=training.negatives,
         average_precision=float(average_precision_score(y, oof)), roc_auc=float(roc_auc_score(y, oof)),
         recall=recall_at(ranks), keyword_average_precision=float(average_precision_score(y, keyword)),
         keyword_roc_auc=float(roc_auc_score(y, keyword)), keyword_recall=recall_at(keyword_ranks),
         dummy_average_precision=float(average_precision_score(y, dummy)), **sec,
-        advice=advice, scores=oof, labels=y, weeks=weeks,
+        advice=advice, scores=oof, labels=y, weeks=weeks, configured_threshold=config.threshold,
+        keyword_scores=keyword, keyword_curve=keyword_curve,
     )
 
 

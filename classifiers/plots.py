@@ -17,16 +17,34 @@ PLOTS = ("precision_recall.png", "score_histogram.png", "recall_vs_proposals.png
 """The files :func:`write_plots` writes."""
 
 
-def write_plots(report: CVReport, directory: str | Path, threshold: float) -> list[Path]:
-    """Precision-recall curve, score histogram with the threshold, recall against proposals per week."""
+def threshold_marks(report: CVReport, configured: float) -> list[tuple[str, float, str]]:
+    """The vertical lines the score plots draw: (label, threshold, colour), the configured one first."""
+    marks = [(f"configured {configured:.3g}", float(configured), "black")]
+    advice = report.advice
+    if advice is not None and advice.recommended:
+        marks.append((f"recommended {advice.threshold:.3g}", float(advice.threshold), "red"))
+    return marks
+
+
+def write_plots(report: CVReport, directory: str | Path, configured: float) -> list[Path]:
+    """Precision-recall curves, score histogram, recall against proposals per week: the model beside the keyword.
+
+    The histogram marks the ``configured`` threshold and the recommended one (when there is one); the load
+    curve marks both as points on the model's curve.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     y, scores = report.labels, report.scores
+    keyword = report.keyword_scores
+    marks = threshold_marks(report, configured)
     paths = []
 
     fig, ax = plt.subplots(figsize=(6, 4.5))
     precision, recall, _ = precision_recall_curve(y, scores)
     ax.plot(recall, precision, label=f"model (AP {report.average_precision:.3f})")
+    if len(keyword) == len(y):
+        precision, recall, _ = precision_recall_curve(y, keyword)
+        ax.plot(recall, precision, label=f"keyword \"distil\" (AP {report.keyword_average_precision:.3f})")
     ax.axhline(y.mean(), color="grey", linestyle=":", label=f"prior ({y.mean():.4f})")
     ax.set(xlabel="recall", ylabel="precision", title="Precision-recall, out of fold", xlim=(0, 1), ylim=(0, 1.02))
     ax.legend()
@@ -39,7 +57,8 @@ def write_plots(report: CVReport, directory: str | Path, threshold: float) -> li
     clipped = np.clip(scores, floor, 1.0)
     ax.hist(clipped[y == 0], bins=bins, alpha=0.6, label="other papers", log=True)
     ax.hist(clipped[y == 1], bins=bins, alpha=0.8, label="list papers", log=True)
-    ax.axvline(threshold, color="red", linestyle="--", label=f"threshold {threshold:.3g}")
+    for label, value, colour in marks:
+        ax.axvline(max(value, floor), color=colour, linestyle="--", label=label)
     ax.set_xscale("log")
     ax.set(xlabel="relevance probability (log)", ylabel="papers (log)", title="Scores, out of fold")
     ax.legend()
@@ -47,15 +66,22 @@ def write_plots(report: CVReport, directory: str | Path, threshold: float) -> li
 
     fig, ax = plt.subplots(figsize=(6, 4.5))
     advice = report.advice
-    if advice is not None and len(advice.thresholds):
-        ax.plot(advice.medians, advice.recalls, marker=".", markersize=3)
+    if advice is not None and advice.recommended and len(advice.thresholds):
+        ax.plot(advice.medians, advice.recalls, marker=".", markersize=3, label="model")
+        if report.keyword_curve is not None:
+            _, kw_recalls, kw_medians = report.keyword_curve
+            ax.plot(kw_medians, kw_recalls, marker=".", markersize=3, label="keyword \"distil\" (count)")
         ax.axvline(advice.limit, color="grey", linestyle=":", label=f"proposals per PR ({advice.limit})")
-        ax.scatter([advice.median_per_week], [advice.recall], color="red", zorder=3,
-                   label=f"recommended {advice.threshold:.3g}")
+        for label, value, colour in marks:
+            at = min(int(np.searchsorted(advice.thresholds, value)), len(advice.thresholds) - 1)
+            ax.scatter([advice.medians[at]], [advice.recalls[at]], color=colour, zorder=3, label=label)
         ax.set_xscale("symlog")
         ax.legend()
-    ax.set(xlabel="median proposals per week", ylabel="recall of list papers", title="Recall against reviewer load",
-           ylim=(0, 1.02))
+    else:
+        ax.text(0.5, 0.5, "no week of the real stream:\nno proposals per week to count", ha="center", va="center",
+                transform=ax.transAxes)
+    ax.set(xlabel=f"median proposals per week ({advice.stream_weeks if advice else 0} stream weeks)",
+           ylabel="recall of list papers", title="Recall against reviewer load", ylim=(0, 1.02))
     paths.append(_save(fig, directory / PLOTS[2]))
     return paths
 

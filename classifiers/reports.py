@@ -16,16 +16,24 @@ class ThresholdAdvice:
     """The recommended threshold and the curve it was chosen from."""
 
     threshold: float
-    """Best recall whose median week proposes at most ``limit`` papers; the highest such threshold."""
+    """Best recall whose median stream week proposes at most ``limit`` papers; the highest such threshold.
+    With no stream week, the configured threshold, kept."""
     recall: float
     """Share of the evaluated list papers at or above it."""
     median_per_week: float
-    """Median proposals per week at it."""
+    """Median proposals per stream week at it (NaN with no stream week)."""
     limit: int
     """The configured proposals per PR."""
     thresholds: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     recalls: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     medians: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    stream_weeks: int = 0
+    """Weeks the proposals were counted in (weeks of the real stream, not the lone weeks of looked-up list
+    papers); 0: none, so ``threshold`` is the configured one, not a recommendation."""
+
+    @property
+    def recommended(self) -> bool:
+        return self.stream_weeks > 0
 
 
 @dataclass
@@ -99,6 +107,12 @@ class CVReport:
     """Out-of-fold relevance probability of every paper."""
     labels: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     weeks: list[str] = field(repr=False, default_factory=list)
+    configured_threshold: float | None = None
+    """``model.threshold`` of the configuration evaluated."""
+    keyword_scores: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    """The keyword baseline's score ("distil" count) of every paper."""
+    keyword_curve: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(repr=False, default=None)
+    """The keyword's (thresholds, recalls, median proposals per stream week), like the advice's curve."""
 
 
 def evaluation_summary(cv: CVReport, replay: ReplayReport | None = None) -> dict[str, object]:
@@ -113,9 +127,11 @@ def evaluation_summary(cv: CVReport, replay: ReplayReport | None = None) -> dict
         },
     }
     if cv.advice is not None:
+        a = cv.advice
         out["recommended_threshold"] = {
-            "threshold": round(cv.advice.threshold, 4), "recall": round(cv.advice.recall, 4),
-            "median_per_week": cv.advice.median_per_week, "limit": cv.advice.limit,
+            "threshold": round(a.threshold, 4), "recall": round(a.recall, 4),
+            "median_per_week": a.median_per_week if a.recommended else None, "limit": a.limit,
+            "stream_weeks": a.stream_weeks,
         }
     if replay is not None:
         out["replay"] = {
@@ -156,8 +172,12 @@ def format_cv(report: CVReport) -> str:
     text = head + "\n" + _table(["measure", "model", "keyword", "baseline"], rows)
     if report.advice is not None:
         a = report.advice
-        text += (f"\nrecommended threshold: {a.threshold:.3g} (recall {a.recall:.2f}, median {a.median_per_week:.0f} "
-                 f"proposals per week, limit {a.limit})")
+        if a.recommended:
+            text += (f"\nrecommended threshold: {a.threshold:.3g} (recall {a.recall:.2f}, median {a.median_per_week:.0f} "
+                     f"proposals per week over {a.stream_weeks} stream weeks, limit {a.limit})")
+        else:
+            text += (f"\nno recommended threshold: no week of the real stream among the papers (each holds fewer than "
+                     f"{a.limit}); keep {a.threshold:.3g} (recall {a.recall:.2f})")
     if report.positives < SMALL_LIST:
         text += (f"\nnote: {report.positives} list papers: one paper moves a recall by {1 / report.positives:.2f}; "
                  "read these figures as rough")

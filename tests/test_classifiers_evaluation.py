@@ -13,15 +13,17 @@ from classifiers import evaluation
 from classifiers.evaluation import (
     cross_validate,
     list_date,
+    proposal_curve,
     recall_at,
     recommend_threshold,
+    stream_weeks,
     temporal_replay,
     truth_from_history,
     week_of,
     within_week_ranks,
 )
-from classifiers.plots import PLOTS, write_plots
-from classifiers.reports import format_cv, format_replay
+from classifiers.plots import PLOTS, threshold_marks, write_plots
+from classifiers.reports import ThresholdAdvice, evaluation_summary, format_cv, format_replay
 from tests.training_sample import make_papers, make_readme
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
@@ -53,6 +55,72 @@ def test_recommend_threshold_keeps_the_median_week_under_the_limit():
     assert (strict.threshold, strict.recall, strict.median_per_week) == (0.9, 0.5, 0.5)
     none = recommend_threshold(scores, weeks, positive, limit=0)
     assert (none.threshold, none.recall, none.median_per_week) == (1.0, 0.0, 0.0)
+
+
+def test_stream_weeks_are_full_weeks_not_the_lone_weeks_of_looked_up_papers():
+    # three real weeks of 300, a cut edge of 60, and 100 list papers alone in their old weeks
+    weeks = ["W1"] * 300 + ["W2"] * 300 + ["W3"] * 300 + ["edge"] * 60 + [f"old{i}" for i in range(100)]
+    # the typical week (of the median paper) holds 300: a week counts from 75 papers (and from the limit)
+    assert stream_weeks(weeks, limit=15) == {"W1", "W2", "W3"}
+    assert stream_weeks(weeks, limit=15, share=0.1) == {"W1", "W2", "W3", "edge"}
+    assert stream_weeks([f"old{i}" for i in range(100)] + [""], limit=15) == set()
+    assert stream_weeks(["a"] * 4 + ["b"] * 4, limit=2) == {"a", "b"}
+
+
+def lone_positives_and_big_negative_weeks() -> tuple[np.ndarray, list[str], np.ndarray]:
+    """What evaluate sees on a store: 40 list papers looked up by id, each alone in its old week, and
+    4 real weeks of 200 other papers each, scored 0 to 0.1."""
+    positives = np.linspace(0.002, 0.5, 40)
+    negatives = np.tile(np.linspace(0.0, 0.1, 200), 4)
+    scores = np.r_[positives, negatives]
+    weeks = [f"2020-W{i:02d}" for i in range(40)] + [w for w in ("2024-W10", "2024-W11", "2024-W12", "2024-W13")
+                                                      for _ in range(200)]
+    return scores, weeks, np.arange(len(scores)) < 40
+
+
+def test_recommend_threshold_counts_proposals_in_stream_weeks_only():
+    scores, weeks, positive = lone_positives_and_big_negative_weeks()
+    # the collapse: counted over every week, the median week is a lone list paper's, which proposes at most 1,
+    # so the lowest list paper's score (0.002) looks within the limit while each real week would propose 196 of 200
+    at_lowest = np.array([0.002])
+    assert proposal_curve(scores, weeks, positive, at_lowest, set(weeks))[1].tolist() == [1.0]
+    assert proposal_curve(scores, weeks, positive, at_lowest, {"2024-W10"})[1].tolist() == [196.0]
+    advice = recommend_threshold(scores, weeks, positive, limit=5)
+    assert advice.stream_weeks == 4 and advice.recommended
+    # the highest threshold of the best recall within 5 proposals per real week: the 9th list paper's score
+    assert advice.threshold == pytest.approx(0.002 + 0.498 * 8 / 39)
+    assert (advice.recall, advice.median_per_week) == (0.8, 0.0)
+    # recall is still over all 40 list papers, whatever week they sit in
+    assert advice.recalls[0] == 1.0
+
+
+def test_recommend_threshold_without_a_stream_week_keeps_the_configured_one(caplog):
+    scores = np.array([0.9, 0.4, 0.01, 0.2])
+    weeks = ["2020-W01", "2020-W02", "2020-W03", "2020-W03"]
+    positive = np.array([True, True, False, False])
+    with caplog.at_level("WARNING", logger="classifiers.evaluation"):
+        advice = recommend_threshold(scores, weeks, positive, limit=15, configured=0.5)
+    assert (advice.threshold, advice.recall, advice.stream_weeks, advice.recommended) == (0.5, 0.5, 0, False)
+    assert np.isnan(advice.median_per_week)
+    assert [r.getMessage() for r in caplog.records] == [
+        "no week of the real stream among the papers (every week holds fewer than 15 papers): "
+        "cannot count proposals per week; keep the threshold 0.5"]
+
+
+def test_threshold_marks_are_the_configured_and_the_recommended_threshold():
+    from classifiers.reports import CVReport
+
+    base = dict(folds=3, positives=2, negatives=2, average_precision=1.0, roc_auc=1.0, recall=dict.fromkeys((5, 10, 20), 1.0), keyword_average_precision=1.0,
+                keyword_roc_auc=1.0, keyword_recall=dict.fromkeys((5, 10, 20), 1.0), dummy_average_precision=0.5, section_papers=0, sections=0,
+                section_top1=0.0, section_top3=0.0, majority_top1=0.0, majority_top3=0.0)
+    advised = CVReport(**base, advice=ThresholdAdvice(0.02, 0.9, 12.0, 15, stream_weeks=8))
+    assert threshold_marks(advised, 0.005) == [("configured 0.005", 0.005, "black"), ("recommended 0.02", 0.02, "red")]
+    kept = CVReport(**base, advice=ThresholdAdvice(0.005, 0.9, float("nan"), 15, stream_weeks=0))
+    assert threshold_marks(kept, 0.005) == [("configured 0.005", 0.005, "black")]
+    summary = evaluation_summary(kept)["recommended_threshold"]
+    assert (summary["median_per_week"], summary["stream_weeks"]) == (None, 0)
+    assert format_cv(kept).splitlines()[-2] == ("no recommended threshold: no week of the real stream among the papers "
+                                                "(each holds fewer than 15); keep 0.005 (recall 0.90)")
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +224,15 @@ def test_truth_file_errors_name_the_line(tmp_path: Path):
 def test_plots_are_written_as_png(small, tmp_path: Path):
     papers, rows = small
     report = cross_validate(rows, papers, config=ModelConfig(min_section_papers=2), folds=3)
+    # 15 papers a week, limit 15: every week counts; the keyword's curve is drawn beside the model's
+    assert report.advice.stream_weeks == 12 and report.advice.recommended
+    thresholds, recalls, medians = report.keyword_curve
+    assert len(thresholds) == len(recalls) == len(medians) and recalls[0] == 1.0 and recalls[-1] == 0.0
+    assert report.keyword_scores.shape == report.scores.shape
     paths = write_plots(report, tmp_path / "plots", 0.5)
     assert [p.name for p in paths] == list(PLOTS)
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
+    # with no stream week (a limit above every week's size) the plots are still written
+    lone = cross_validate(rows, papers, config=ModelConfig(min_section_papers=2, proposals_per_pr=100), folds=3)
+    assert not lone.advice.recommended and lone.advice.threshold == ModelConfig().threshold
+    assert [p.name for p in write_plots(lone, tmp_path / "lone", 0.005)] == list(PLOTS)

@@ -168,8 +168,10 @@ def evaluate_cmd(config: Config, list_path: str, papers_path: str | None, truth_
     """Cross-validate on the list's papers and, with --truth, replay the weeks after the list's date.
 
     Prints the model beside the keyword baseline ("distil" match count) and
-    recommends a threshold: the best recall whose median week stays within
-    model.proposals_per_pr.
+    recommends a threshold: the best recall of the list papers whose median
+    week of the real stream (weeks of at least model.proposals_per_pr papers
+    and a quarter of the typical week, not the lone weeks of looked-up list
+    papers) stays within model.proposals_per_pr.
 
     \b
     Example:
@@ -192,8 +194,7 @@ def evaluate_cmd(config: Config, list_path: str, papers_path: str | None, truth_
     if plots_dir is not None:
         from classifiers.plots import write_plots
 
-        threshold = report.advice.threshold if report.advice else config.model.threshold
-        for path in write_plots(report, plots_dir, threshold):
+        for path in write_plots(report, plots_dir, config.model.threshold):
             click.echo(f"wrote {path}")
     if model_dir is not None:
         from classifiers.training import record_evaluation
