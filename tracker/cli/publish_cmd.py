@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import click
 
-from tracker.config import Config, token_from_env
-from tracker.errors import PublishError
-from tracker.github import build_github
+from tracker.config import Config
 from tracker.listdoc import read_proposals
-from tracker.publish import PublishContext, Publisher, thresholds_in_force
+from tracker.publish import PublishContext, thresholds_in_force
 from tracker.store import LabelStore, Store
 from tracker.weekly import run_lock, takeover_recorder
 
 from .dates import utc_today
 from .options import as_of_option, checked_repo, config_option, dry_run_option, repo_option
-
-EXIT_BLOCKED = 3
-"""Exit code when the branch has commits by someone else and the bot only commented."""
+from .publishing import exit_if_blocked, preview_files, publisher_for
 
 
 def _window(text: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -79,15 +74,11 @@ def publish_command(config: Config, proposals_file: Path, outdir: Path | None, a
         near_misses=read_proposals(near_misses) if near_misses else (),
     )
     repo_name = checked_repo(config, repo)
-    token = token_from_env(config, os.environ)
-    if token is None and outdir is None:
-        raise PublishError(f"{config.github.token_env} is not set: publishing to {repo_name} needs a GitHub token "
-                           f"with contents and pull-request write access; --dry-run OUTDIR previews without one")
-    publisher = Publisher(build_github(config, token), repo_name, config)
+    publisher = publisher_for(config, repo_name, outdir, needs=f"publishing to {repo_name} needs a GitHub token "
+                              "with contents and pull-request write access")
     if outdir is not None:
         outcome = publisher.preview(proposals, context, outdir)
-        files = ", ".join(str(outdir / name) for name in ("README.md", "README.diff", "PR_BODY.md"))
-        click.echo(f"{outcome.summary()}; wrote {files}")
+        click.echo(f"{outcome.summary()}; wrote {preview_files(outdir)}")
     elif Path(config.store.path).is_file():  # a take-over first keeps the maintainers' edits as review labels
         with run_lock(config.store.path, "publish"), Store(config.store.path) as store:
             outcome = publisher.publish(proposals, context,
@@ -96,5 +87,4 @@ def publish_command(config: Config, proposals_file: Path, outdir: Path | None, a
     else:
         outcome = publisher.publish(proposals, context)
         click.echo(outcome.summary())
-    if outcome.status == "blocked":
-        raise click.exceptions.Exit(EXIT_BLOCKED)
+    exit_if_blocked(outcome)

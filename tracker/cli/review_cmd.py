@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from tracker.cli.dates import utc_today
 from tracker.cli.options import checked_repo, config_option, dry_run_option, repo_option
-from tracker.config import Config, token_from_env
-from tracker.errors import PublishError
-from tracker.github import build_github
-from tracker.publish import Publisher
+from tracker.cli.publishing import exit_if_blocked, preview_files, publisher_for
+from tracker.config import Config
 from tracker.store import LabelStore, Store
 from tracker.weekly import Applied, OpenReview, applied, read_open_review, rebuild, record, run_lock
-
-EXIT_BLOCKED = 3
-"""Exit code when the branch has commits by someone else and the bot only commented."""
 
 
 @click.command(name="review")
@@ -45,11 +39,8 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
         kd-tracker review --repo Tebmer/Awesome-KD --dry-run preview/
     """
     repo_name = checked_repo(config, repo)
-    token = token_from_env(config, os.environ)
-    if token is None and outdir is None:
-        raise PublishError(f"{config.github.token_env} is not set: applying the ticks of the PR in {repo_name} "
-                           f"needs a GitHub token; --dry-run OUTDIR previews without one")
-    publisher = Publisher(build_github(config, token), repo_name, config)
+    publisher = publisher_for(config, repo_name, outdir,
+                              needs=f"applying the ticks of the PR in {repo_name} needs a GitHub token")
     review = read_open_review(publisher)
     if review is None:
         click.echo(f"nothing to apply: no open kd-tracker PR with metadata in {repo_name}")
@@ -68,13 +59,11 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
     counts = _counts(review, ticks)
     if outdir is not None:
         outcome = publisher.preview(proposals, context, outdir)
-        files = ", ".join(str(outdir / name) for name in ("README.md", "README.diff", "PR_BODY.md"))
-        click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {files}")
+        click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {preview_files(outdir)}")
     else:
         outcome = publisher.publish(proposals, context)
         click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}")
-    if outcome.status == "blocked":
-        raise click.exceptions.Exit(EXIT_BLOCKED)
+    exit_if_blocked(outcome)
 
 
 def _counts(review: OpenReview, ticks: Applied) -> str:

@@ -2,6 +2,7 @@
 """
 
 from tracker.publish.context import thresholds_in_force
+from tracker.publish.preview import PREVIEW_FILES
 from tracker.publish.publisher import PublishContext, Publisher, PublishOutcome, TakeOver, TakeOverHook
 
-__all__ = ["PublishContext", "PublishOutcome", "Publisher", "TakeOver", "TakeOverHook", "thresholds_in_force"]
+__all__ = ["PREVIEW_FILES", "PublishContext", "PublishOutcome", "Publisher", "TakeOver", "TakeOverHook", "thresholds_in_force"]

@@ -108,7 +108,9 @@ class Pipeline:
             report.seconds[name] = round(time.perf_counter() - started, 2)
 
     def run(self, options: RunOptions) -> RunReport:
-        days = run_days(self.config, self.runs.runs(), options.as_of, asked_since=options.since)
+        history = self.runs.runs()  # read once: the windows and the pending PR's first day both come from it
+        days = run_days(self.config, history, options.as_of, asked_since=options.since)
+        first = pending_since(history, days.score_since, self.config.arxiv.window_days)
         since, until = days.since, days.until
         report = RunReport(options.as_of, since, until, score_since=days.score_since, given_up_gaps=list(days.given_up))
         dry = options.dry_run_dir is not None
@@ -122,7 +124,7 @@ class Pipeline:
                                         score_since=report.score_since)
         log.info("run %d as of %s: window %s..%s%s", report.run_id, options.as_of, since, until, " (dry run)" if dry else "")
         try:
-            self._run(options, report)
+            self._run(options, report, first)
         except BaseException as e:
             error = str(e) if isinstance(e, TrackerError) else f"{type(e).__name__}: {e}"
             self.runs.finish(report.run_id, status="failed", error=error, model_version=report.model_version)
@@ -141,7 +143,8 @@ class Pipeline:
         )
         return report
 
-    def _run(self, options: RunOptions, report: RunReport) -> None:
+    def _run(self, options: RunOptions, report: RunReport, first: date) -> None:
+        """The stages of one run; ``first``: the first day scored (back to the open PR's first day)."""
         with self._stage(report, "list"):
             text = self.publisher.read_list()
             document = ListDocument.parse(text, name=self.config.list.path)
@@ -154,7 +157,6 @@ class Pipeline:
         with self._stage(report, "train"):
             model = self._model(document, text, report)
         with self._stage(report, "score"):
-            first = pending_since(self.runs.runs(), report.score_since, self.config.arxiv.window_days)
             papers = self.store.papers(first, report.until)
             report.papers_in_window = len(papers)
             scored = model.score(papers)

@@ -156,7 +156,7 @@ def rebuild(review: OpenReview, applied_ticks: Applied, store: Store | None) -> 
         model_version=meta.model_version or "unknown",
         near_misses=proposals(meta.near_misses),
         overflow=proposals([p for p in meta.overflow if _id(p) not in applied_ticks.added]),
-        dropped=dropped_proposals(meta, applied_ticks.dropped, store),
+        dropped=tuple(proposals([p for p in (*meta.papers, *meta.dropped) if _id(p) in applied_ticks.dropped])),
         moves={k: v for k, v in applied_ticks.moves.items() if k in {p.arxiv_id for p in chosen}},
         previous=meta,
     )
