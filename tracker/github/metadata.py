@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.paper_ids import arxiv_id_of
+
 log = logging.getLogger(__name__)
 
 METADATA_START = "<!-- kd-tracker-metadata"
@@ -39,6 +41,11 @@ class PaperMetadata:
     """Sections offered to the reviewer as ``move to`` items, best first."""
     first_seen: str = ""
     """``as_of`` of the run that first put the paper in this PR (``YYYY-MM-DD``; empty when unknown)."""
+
+    @property
+    def paper_id(self) -> str:
+        """The versionless arXiv id of the record (its field, else its link; :func:`arxiv_id_of`); '' for none."""
+        return arxiv_id_of(self.arxiv_id, self.url) or ""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from tracker.github.metadata import PaperMetadata, PrMetadata
 from tracker.markdown_safe import unescape_cell
-from tracker.paper_ids import arxiv_id_of, normalise_arxiv_id
+from tracker.paper_ids import normalise_arxiv_id
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +80,6 @@ class _Item:
     move: str | None = None
 
 
-def _paper_id(paper: PaperMetadata) -> str:
-    return arxiv_id_of(paper.arxiv_id, paper.url) or ""
-
-
 def _ids_on(line: str) -> set[str]:
     return {i for i in (normalise_arxiv_id(m.group("id")) for m in _ABS.finditer(line)) if i}
 
@@ -116,8 +112,8 @@ def read_ticks(body: str | None, metadata: PrMetadata | None) -> Ticks:
 
 def _read(body: str, metadata: PrMetadata) -> Ticks:
     lines = body.splitlines()
-    papers = {pid: p for p in (*metadata.papers, *metadata.dropped) if (pid := _paper_id(p))}
-    overflow = {pid: p for p in metadata.overflow if (pid := _paper_id(p))}
+    papers = {pid: p for p in (*metadata.papers, *metadata.dropped) if (pid := p.paper_id)}
+    overflow = {pid: p for p in metadata.overflow if (pid := p.paper_id)}
     papers_part = _part(lines, PAPERS_START, PAPERS_END)
     if papers_part is None:
         raise _Nonsense(f"no {PAPERS_START} marker")

@@ -68,10 +68,6 @@ def render_title(template: str, count: int, window: str) -> str:
     return " ".join(template.format(count=count, window=window).split())
 
 
-def _link(text: str, url: str) -> str:
-    return link(text, url)
-
-
 def _code(text: str) -> str:
     """A config value (branch, label) as inline code; backticks can't end it early."""
     return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
@@ -88,7 +84,7 @@ def _near_misses(near: Sequence[Proposal], total: int) -> list[str]:
              "threshold</summary>", ""]
     for p in near:
         section = f" · {escape_cell(p.sections[0])}" if p.sections else ""
-        lines.append(f"- {_link(p.title, p.url)} · {_score(p.score)}{section}")
+        lines.append(f"- {link(p.title, p.url)} · {_score(p.score)}{section}")
     return lines + ["", "</details>", ""]
 
 
@@ -221,7 +217,7 @@ def render_blocked_comment(papers: Sequence[tuple[Proposal, Sequence[str]]], *, 
                            foreign: Sequence[str], base_branch: str, base_sha: str, takeover_label: str) -> str:
     """The one comment on a PR whose branch has others' commits: what the bot would have done, and how to let it."""
     commits = "\n".join(f"- {escape_cell(c)}" for c in foreign)
-    rows = "\n".join(f"| {_link(p.title, p.url)} | {'<br>'.join(escape_cell(s) for s in sections)} |"
+    rows = "\n".join(f"| {link(p.title, p.url)} | {'<br>'.join(escape_cell(s) for s in sections)} |"
                      for p, sections in papers)
     count = len(papers)
     return (f"kd-tracker did not update this pull request: branch {_code(branch)} has commits it did not "

@@ -96,6 +96,11 @@ class Item:
 
 
 def arxiv_id_of(proposal: Proposal) -> str:
+    """The proposal's arXiv id field as given, else its link's id; '' for none.
+
+    Not :func:`tracker.paper_ids.arxiv_id_of`: that one re-normalises the field
+    and drops an id it cannot read, which would change the body's links.
+    """
     return proposal.arxiv_id or normalise_arxiv_id(proposal.url) or ""
 
 
@@ -118,9 +123,9 @@ def _previous_places(context: PublishContext) -> dict[str, int]:
     return {p.arxiv_id: k for k, p in reversed(list(enumerate(ordered))) if p.arxiv_id}
 
 
-def first_seen(arxiv_id: str, context: PublishContext) -> str:
-    """The day the paper first came into this PR: as the previous metadata records it, else this run's."""
-    before = _previous(context).get(arxiv_id)
+def _first_seen(arxiv_id: str, context: PublishContext, previous: dict[str, PaperMetadata]) -> str:
+    """The day the paper first came into this PR: as the ``previous`` metadata records it, else this run's."""
+    before = previous.get(arxiv_id)
     if before is not None:
         return before.first_seen or (context.previous.as_of if context.previous else "") or context.as_of.isoformat()
     return context.as_of.isoformat()
@@ -148,7 +153,7 @@ def arrange(papers: Sequence[tuple[Proposal, Sequence[str]]], context: PublishCo
             moves += tuple(s for s in old.sections if s not in sections and s not in moves)
         items.append(Item(proposal, arxiv_id, sections, moves, chosen, dropped,
                           new=context.previous is not None and arxiv_id not in listed,
-                          first_seen=first_seen(arxiv_id, context)))
+                          first_seen=_first_seen(arxiv_id, context, before)))
     places = _previous_places(context)
 
     def key(item: Item) -> tuple:
@@ -293,10 +298,11 @@ def render_overflow(context: PublishContext, shown: int) -> list[str]:
 
 def overflow_metadata(context: PublishContext) -> tuple[PaperMetadata, ...]:
     out = []
+    previous = _previous(context)
     for p in context.overflow:
         arxiv_id = arxiv_id_of(p)
         out.append(PaperMetadata(arxiv_id=arxiv_id, title=p.title, url=p.url, sections=tuple(p.sections),
-                                 score=p.score, first_seen=first_seen(arxiv_id, context)))
+                                 score=p.score, first_seen=_first_seen(arxiv_id, context, previous)))
     return tuple(out)
 
 

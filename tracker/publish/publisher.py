@@ -52,7 +52,6 @@ from github import Github
 
 from tracker.config import Config
 from tracker.errors import PublishError
-from tracker.github import PrMetadata, parse_pr_metadata
 from tracker.publish.context import PublishContext, PublishOutcome
 from tracker.publish.execute import Executor
 from tracker.publish.plan import PublishPlan, needs_branch_list, plan, propose
@@ -103,12 +102,6 @@ class Publisher:
         if text is None:
             raise PublishError(f"{self.config.list.path} not found in {self.repo_name}; check list.path in the config")
         return text
-
-    def open_pr_metadata(self) -> PrMetadata | None:
-        """What waits in the bot's open PR, from its metadata (None: no open PR, or none readable); reads only."""
-        with self._steps.errors():
-            pr = self._reader.open_pr()
-        return parse_pr_metadata(pr.body) if pr is not None else None
 
     def open_pr_body(self) -> tuple[int, str] | None:
         """The bot's open PR as ``(number, body)`` (None: there is none); reads only. The review step reads its ticks."""

@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import ListFormatError
-from tracker.github import PaperMetadata, PrMetadata
+from tracker.github import PrMetadata
 from tracker.listdoc import ListDocument
-from tracker.paper_ids import KnownPapers, arxiv_id_of, normalise_arxiv_id
+from tracker.paper_ids import KnownPapers, normalise_arxiv_id
 from tracker.store import Label, StoredReview
 
 log = logging.getLogger(__name__)
@@ -136,10 +136,6 @@ class PaperIndex:
         return self.papers.find(normalise_arxiv_id(arxiv_id) if arxiv_id else None, title)
 
 
-def _paper_id(paper: PaperMetadata) -> str:
-    return arxiv_id_of(paper.arxiv_id, paper.url) or ""
-
-
 def review_pull(number: int, state: str, date: str, metadata: PrMetadata, current: ListDocument | PaperIndex) -> PrReview:
     """Compare the rows a bot PR proposed with the list ``current`` (now, on the default branch)."""
     if state not in ("merged", "closed"):
@@ -147,7 +143,7 @@ def review_pull(number: int, state: str, date: str, metadata: PrMetadata, curren
     index = PaperIndex.of(current)
     rows: list[RowOutcome] = []
     for paper in metadata.papers:
-        pid = _paper_id(paper) or index.find("", paper.title) or ""
+        pid = paper.paper_id or index.find("", paper.title) or ""
         if not pid:
             log.debug("PR #%d: %r has no arXiv id; not labelled", number, paper.title)
             continue
@@ -266,7 +262,7 @@ def index_of(text: str, name: str = "README.md") -> PaperIndex:
 
 def bot_papers(metadata: Iterable[PrMetadata]) -> set[str]:
     """arXiv ids of every paper any of these bot PRs proposed."""
-    return {pid for m in metadata for pid in (_paper_id(p) for p in m.papers) if pid}
+    return {pid for m in metadata for pid in (p.paper_id for p in m.papers) if pid}
 
 
 def changes_over(versions: Sequence[tuple[str, str, str]]) -> list[Label]:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from tracker.github import PaperMetadata, PrMetadata, Ticks
-from tracker.paper_ids import arxiv_id_of
+from tracker.github import PrMetadata, Ticks
 from tracker.store import Label, LabelStore
 
 log = logging.getLogger(__name__)
@@ -37,16 +36,12 @@ class TickLabels:
     """Papers ticked again after a drop."""
 
 
-def _id(paper: PaperMetadata) -> str:
-    return arxiv_id_of(paper.arxiv_id, paper.url) or ""
-
-
 def tick_labels(ticks: Ticks, metadata: PrMetadata, *, pr_number: int, date: str) -> list[Label]:
     """The labels the ticks give now (pure): drops, moves to a section the paper is not in, re-ticks after a drop."""
     ref = str(pr_number)
     out: list[Label] = []
     for paper in metadata.papers:
-        pid = _id(paper)
+        pid = paper.paper_id
         if pid in ticks.dropped:
             out.append(Label(pid, 0, "", "dropped", SOURCE, ref, date, paper.title))
             continue
@@ -57,7 +52,7 @@ def tick_labels(ticks: Ticks, metadata: PrMetadata, *, pr_number: int, date: str
                 out.append(Label(pid, 0, current, "moved", SOURCE, ref, date, paper.title))
             out.append(Label(pid, 1, chosen, "moved", SOURCE, ref, date, paper.title))
     for paper in metadata.dropped:
-        pid = _id(paper)
+        pid = paper.paper_id
         if pid in ticks.dropped:
             out.append(Label(pid, 0, "", "dropped", SOURCE, ref, date, paper.title))
         elif pid in ticks.ticked:
