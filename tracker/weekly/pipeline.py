@@ -176,7 +176,7 @@ class Pipeline:
             log.info("scored %d papers: %d proposals, %d near-misses", len(scored),
                      len(report.selection.proposals), len(report.selection.near_misses))
         with self._stage(report, "publish"):
-            report.outcome = self._publish(options, report, text, waiting)
+            report.outcome = self._publish(options, report, text)
 
     def _fetch(self, options: RunOptions, report: RunReport) -> HarvestReport:
         result = harvest(
@@ -261,9 +261,8 @@ class Pipeline:
         log.info("looked up %d list papers missing from the store: %d found (%d new)", len(lookup.ids),
                  len(lookup.found), counts.new)
 
-    def _publish(self, options: RunOptions, report: RunReport, text: str,
-                 previous: PrMetadata | None = None) -> PublishOutcome:
-        """Publish the selection; ``previous`` (the open PR's metadata) keeps each paper's place in the body."""
+    def _publish(self, options: RunOptions, report: RunReport, text: str) -> PublishOutcome:
+        """Publish the selection; the open PR's metadata (its review) keeps each paper's place in the body."""
         selection = report.selection
         assert selection is not None
         context = PublishContext(
@@ -276,7 +275,6 @@ class Pipeline:
             model_version=report.model_version,
             near_misses=selection.near_misses,
             overflow=selection.overflow,
-            previous=previous,
         )
         review, ticks = self._review
         proposals: tuple[Proposal, ...] = apply_moves(selection.proposals, ticks.moves)

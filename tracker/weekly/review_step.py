@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 
 from tracker.github import PaperMetadata, PrMetadata, Ticks, parse_pr_metadata, read_ticks
 from tracker.markdown_safe import is_web_link
-from tracker.paper_ids import arxiv_id_of
 from tracker.publish import PublishContext, Publisher
 from tracker.records import Paper, Proposal, SectionScore
 from tracker.review import TickLabels, record_ticks
@@ -51,10 +50,6 @@ class Applied:
     """Drops, re-ticks, moves and adds that differ from the PR as it was built: 0 means nothing to apply."""
 
 
-def _id(paper: PaperMetadata) -> str:
-    return arxiv_id_of(paper.arxiv_id, paper.url) or ""
-
-
 def read_open_review(publisher: Publisher) -> OpenReview | None:
     """The open bot PR with its metadata and ticks; None when there is none (or its metadata is unreadable)."""
     found = publisher.open_pr_body()
@@ -73,15 +68,15 @@ def applied(review: OpenReview | None) -> Applied:
     if review is None:
         return Applied()
     meta, ticks = review.metadata, review.ticks
-    inserted = [pid for p in meta.papers if (pid := _id(p))]
-    before = {pid for p in meta.dropped if (pid := _id(p))}
+    inserted = [pid for p in meta.papers if (pid := p.paper_id)]
+    before = {pid for p in meta.dropped if (pid := p.paper_id)}
     if not ticks.read:
         moves = {k: v for k, v in meta.moves.items() if k in inserted}
         return Applied(dropped=frozenset(before), kept=frozenset(inserted), moves=moves)
     dropped = {pid for pid in (*inserted, *before) if ticks.state(pid) is False or (pid in before
                                                                                        and ticks.state(pid) is None)}
     kept = frozenset(pid for pid in (*inserted, *before) if pid not in dropped)
-    sections = {pid: p.sections for p in (*meta.papers, *meta.dropped) if (pid := _id(p))}
+    sections = {pid: p.sections for p in (*meta.papers, *meta.dropped) if (pid := p.paper_id)}
     moves = {k: v for k, v in meta.moves.items() if k in kept}
     new_moves = {k: v for k, v in ticks.moves.items() if k in kept and v not in sections.get(k, ())}
     moves.update(new_moves)
@@ -113,7 +108,7 @@ def apply_moves(proposals: Iterable[Proposal], moves: Mapping[str, str]) -> tupl
 
 def proposal_of(paper: PaperMetadata, stored: Paper | None) -> Proposal:
     """A proposal for a paper the PR recorded: the store's record of it when there is one, else the PR's."""
-    pid = _id(paper)
+    pid = paper.paper_id
     score = paper.score
     alternatives = tuple(SectionScore(s, score or 0.0) for s in paper.alternatives)
     if stored is not None:
@@ -130,23 +125,23 @@ def proposal_of(paper: PaperMetadata, stored: Paper | None) -> Proposal:
 def dropped_proposals(meta: PrMetadata, dropped: Iterable[str], store: Store | None) -> tuple[Proposal, ...]:
     """The dropped papers as proposals, for the body to show them unticked."""
     wanted = set(dropped)
-    papers = [p for p in (*meta.papers, *meta.dropped) if _id(p) in wanted]
-    found = store.get(_id(p) for p in papers) if store is not None and papers else {}
-    return tuple(proposal_of(p, found.get(_id(p))) for p in papers)
+    papers = [p for p in (*meta.papers, *meta.dropped) if p.paper_id in wanted]
+    found = store.get(p.paper_id for p in papers) if store is not None and papers else {}
+    return tuple(proposal_of(p, found.get(p.paper_id)) for p in papers)
 
 
 def rebuild(review: OpenReview, applied_ticks: Applied, store: Store | None) -> tuple[tuple[Proposal, ...],
                                                                                      PublishContext]:
     """The proposals and context of ``review``'s PR with the ticks applied (no fetch, no scoring): for ``review``."""
     meta = review.metadata
-    every = [p for p in (*meta.papers, *meta.dropped, *meta.overflow, *meta.near_misses) if _id(p)]
-    found = store.get(_id(p) for p in every) if store is not None and every else {}
+    every = [p for p in (*meta.papers, *meta.dropped, *meta.overflow, *meta.near_misses) if p.paper_id]
+    found = store.get(p.paper_id for p in every) if store is not None and every else {}
 
     def proposals(papers: Sequence[PaperMetadata]) -> list[Proposal]:
-        return [proposal_of(p, found.get(_id(p))) for p in papers]
+        return [proposal_of(p, found.get(p.paper_id)) for p in papers]
 
-    staying = proposals([p for p in (*meta.papers, *meta.dropped) if _id(p) in applied_ticks.kept])
-    added = proposals([p for p in meta.overflow if _id(p) in applied_ticks.added])
+    staying = proposals([p for p in (*meta.papers, *meta.dropped) if p.paper_id in applied_ticks.kept])
+    added = proposals([p for p in meta.overflow if p.paper_id in applied_ticks.added])
     chosen = sorted(apply_moves(staying + added, applied_ticks.moves), key=lambda p: (-(p.score or 0.0), p.arxiv_id))
     context = PublishContext(
         as_of=_day(meta.as_of) or dt.date.today(),
@@ -155,8 +150,8 @@ def rebuild(review: OpenReview, applied_ticks: Applied, store: Store | None) -> 
         thresholds=meta.thresholds,
         model_version=meta.model_version or "unknown",
         near_misses=proposals(meta.near_misses),
-        overflow=proposals([p for p in meta.overflow if _id(p) not in applied_ticks.added]),
-        dropped=tuple(proposals([p for p in (*meta.papers, *meta.dropped) if _id(p) in applied_ticks.dropped])),
+        overflow=proposals([p for p in meta.overflow if p.paper_id not in applied_ticks.added]),
+        dropped=tuple(proposals([p for p in (*meta.papers, *meta.dropped) if p.paper_id in applied_ticks.dropped])),
         moves={k: v for k, v in applied_ticks.moves.items() if k in {p.arxiv_id for p in chosen}},
         previous=meta,
     )
