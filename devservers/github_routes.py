@@ -55,6 +55,11 @@ def ok(body: Any, status: int = 200, location: str | None = None) -> Result:
     return status, body, ({"Location": location} if location else {})
 
 
+def created(body: dict[str, Any]) -> Result:
+    """201 with ``Location`` set to the new object's API url."""
+    return ok(body, 201, body["url"])
+
+
 def unprocessable(message: str) -> Result:
     return 422, shapes.error(message), {}
 
@@ -90,8 +95,7 @@ def create_ref(server: GithubServer, r: Repo, req: Request) -> Result:
     if sha not in r.git.commits:
         return unprocessable("Object does not exist")
     r.refs[name] = sha
-    body = shapes.ref(server.url, r, name)
-    return ok(body, 201, body["url"])
+    return created(shapes.ref(server.url, r, name))
 
 
 @route("PATCH", r"/git/refs/(?P<ref>.+)")
@@ -137,8 +141,7 @@ def create_commit(server: GithubServer, r: Repo, req: Request) -> Result:
     author = _committer(server, req.body.get("author"), req.login)
     committer = _committer(server, req.body.get("committer"), None) if req.body.get("committer") else author
     sha = r.git.put_commit(tree, parents, str(req.body.get("message", "")), author, committer)
-    body = shapes.git_commit(server.url, r, r.git.commits[sha])
-    return ok(body, 201, body["url"])
+    return created(shapes.git_commit(server.url, r, r.git.commits[sha]))
 
 
 @route("GET", r"/git/trees/(?P<sha>[0-9a-f]{40})")
@@ -163,8 +166,7 @@ def create_tree(server: GithubServer, r: Repo, req: Request) -> Result:
         else:
             return unprocessable("Invalid tree info")
     sha = r.git.build_tree(files)
-    body = shapes.tree(server.url, r, sha)
-    return ok(body, 201, body["url"])
+    return created(shapes.tree(server.url, r, sha))
 
 
 @route("GET", r"/git/blobs/(?P<sha>[0-9a-f]{40})")
@@ -176,8 +178,7 @@ def get_blob(server: GithubServer, r: Repo, req: Request) -> Result:
 def create_blob(server: GithubServer, r: Repo, req: Request) -> Result:
     raw = str(req.body.get("content", ""))
     data = base64.b64decode(raw) if req.body.get("encoding") == "base64" else raw.encode("utf-8")
-    body = shapes.blob(server.url, r, r.git.put_blob(data), with_content=False)
-    return ok(body, 201, body["url"])
+    return created(shapes.blob(server.url, r, r.git.put_blob(data), with_content=False))
 
 
 @route("GET", r"/contents/(?P<path>.*)")
@@ -265,8 +266,7 @@ def create_pull(server: GithubServer, r: Repo, req: Request) -> Result:
                 req.login or "ghost", now, now, head_sha=r.branch_sha(head) or "")
     r.pulls[pull.number] = pull
     r.next_number += 1
-    body = shapes.pull(server.url, r, pull)
-    return ok(body, 201, body["url"])
+    return created(shapes.pull(server.url, r, pull))
 
 
 def _pull(r: Repo, req: Request) -> Pull | None:
@@ -400,8 +400,7 @@ def create_comment(server: GithubServer, r: Repo, req: Request) -> Result:
         return 422, shapes.validation_failed("IssueComment", field="body", code="missing_field"), {}
     comment = Comment(server.next_id(), str(req.body["body"]), req.login or "ghost", server.now_iso())
     pull.comments.append(comment)
-    body = shapes.comment(server.url, r, pull.number, comment)
-    return ok(body, 201, body["url"])
+    return created(shapes.comment(server.url, r, pull.number, comment))
 
 
 @route("GET", r"/commits")

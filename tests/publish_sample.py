@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from devservers.github_server import GithubServer
 from devservers.samples import README as README  # re-exported: the list the publish tests publish to
@@ -57,3 +60,14 @@ def publisher(server: GithubServer, token: str | None = TOKEN, **github_settings
     """A :class:`Publisher` for the sample repository on ``server``, as the bot (or with ``token``)."""
     config = config_for(server, **github_settings)
     return Publisher(build_github(config, token), REPO, config)
+
+
+def cli_workdir(folder: Path, server: GithubServer, monkeypatch: pytest.MonkeyPatch, settings: str, *,
+                token: str | None = TOKEN) -> Path:
+    """``folder`` as the working directory of a CLI run: a config.yaml for :data:`REPO` on ``server`` (``settings``:
+    the YAML after ``github.api_url``), and ``token`` (unless None) in ``GITHUB_TOKEN``."""
+    (folder / "config.yaml").write_text(f"list:\n  repo: {REPO}\ngithub:\n  api_url: {server.url}\n{settings}")
+    monkeypatch.chdir(folder)
+    if token is not None:
+        monkeypatch.setenv("GITHUB_TOKEN", token)
+    return folder

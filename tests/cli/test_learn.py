@@ -10,9 +10,7 @@ from click.testing import CliRunner
 from devservers.github_server import GithubServer
 from tests.conftest import requires_shared
 from tests.learn_sample import merged_pr_reviewed
-from tests.publish_sample import (
-    REPO,
-)
+from tests.publish_sample import cli_workdir
 from tracker.cli.main import cli
 
 TABLE = """\
@@ -37,11 +35,8 @@ week      PRs proposed kept moved removed rejected precision
 @pytest.fixture
 def workdir(github: GithubServer, tmp_path, monkeypatch):
     """A folder with config.yaml pointing at the local GitHub and a store under it; no token."""
-    (tmp_path / "config.yaml").write_text(
-        f"list:\n  repo: {REPO}\ngithub:\n  api_url: {github.url}\n  retries: 0\nmodel:\n  threshold: 0.6\n"
-        f"store:\n  path: {tmp_path / 'kd.db'}\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return cli_workdir(tmp_path, github, monkeypatch,
+                       f"  retries: 0\nmodel:\n  threshold: 0.6\nstore:\n  path: {tmp_path / 'kd.db'}\n", token=None)
 
 
 def run(*args: str):

@@ -13,6 +13,7 @@ from tests.publish_sample import (
     REPO,
     TOKEN,
     ZETA,
+    cli_workdir,
 )
 from tracker.cli.main import cli
 from tracker.github.metadata import parse_pr_metadata
@@ -22,14 +23,10 @@ from tracker.listdoc.proposals import write_proposals
 @pytest.fixture
 def workdir(github: GithubServer, tmp_path, monkeypatch):
     """A folder with config.yaml pointing at the local GitHub and PROPOSALS.jsonl; the token in the env."""
-    (tmp_path / "config.yaml").write_text(
-        f"list:\n  repo: {REPO}\ngithub:\n  api_url: {github.url}\n  write_delay_seconds: 0\n"
-        f"  rate_limit_max_wait_seconds: 2\nmodel:\n  threshold: 0.6\n")
     write_proposals([EPSILON], tmp_path / "PROPOSALS.jsonl")
     write_proposals([NEAR], tmp_path / "near.jsonl")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    return tmp_path
+    return cli_workdir(tmp_path, github, monkeypatch,
+                       "  write_delay_seconds: 0\n  rate_limit_max_wait_seconds: 2\nmodel:\n  threshold: 0.6\n")
 
 
 def run(*args: str):

@@ -8,7 +8,17 @@ import pytest
 from click.testing import CliRunner
 
 from devservers.github_server import GithubServer
-from tests.publish_sample import BRANCH, EPSILON, FEEDBACK, LABELING, REPO, TOKEN, ZETA, context, publisher
+from tests.publish_sample import (
+    BRANCH,
+    EPSILON,
+    FEEDBACK,
+    LABELING,
+    REPO,
+    ZETA,
+    cli_workdir,
+    context,
+    publisher,
+)
 from tests.ticks_sample import PAPERS_END, Item, contract_body
 from tracker.cli.main import cli
 from tracker.github import parse_pr_metadata
@@ -23,12 +33,8 @@ PROPOSALS = (EPSILON, ZETA, ETA, THETA)
 
 @pytest.fixture
 def workdir(github: GithubServer, tmp_path, monkeypatch):
-    (tmp_path / "config.yaml").write_text(
-        f"list:\n  repo: {REPO}\ngithub:\n  api_url: {github.url}\n  write_delay_seconds: 0\n"
-        f"  rate_limit_max_wait_seconds: 2\nstore:\n  path: {tmp_path / 'store.db'}\n")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    return tmp_path
+    return cli_workdir(tmp_path, github, monkeypatch,
+                       f"  write_delay_seconds: 0\n  rate_limit_max_wait_seconds: 2\nstore:\n  path: {tmp_path / 'store.db'}\n")
 
 
 def opened(github: GithubServer, unticked: tuple[str, ...], move: str | None, *, break_markers: bool = False) -> str:

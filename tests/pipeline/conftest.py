@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from devservers.arxiv_server import ArxivServer, corpus_slice
+from devservers.arxiv_server import CORPUS, ArxivServer, corpus_slice
 from devservers.github_server import GithubServer
-from devservers.paths import SHARED
 from tests.pipeline.weekly_sample import BEFORE, BOT, PER_PR, REPO, TOKEN
 from tracker.listdoc.document import ListDocument
 from tracker.sources.corpus import read_corpus
@@ -23,7 +22,7 @@ def served_papers() -> list:
     list_ids = {row.arxiv_id for row in document.rows() if row.arxiv_id}
     window = list(corpus_slice(date(2024, 1, 15), date(2024, 3, 31)))
     have = {p.arxiv_id for p in window}
-    extra = [p for p in read_corpus(SHARED / "data" / "arxiv_corpus.jsonl.gz")
+    extra = [p for p in read_corpus(CORPUS)
              if p.arxiv_id in list_ids and p.arxiv_id not in have]
     return window + extra
 
