@@ -52,8 +52,9 @@ class Explainer:
         features = pipeline[:-1]
         names = features.get_feature_names_out()
         self.names = [display_name(str(n)) for n in names]
-        self._phrase_names = frozenset(display_name(str(n)) for n in names if _is_word_ngram(str(n)))
         """Display name of each feature column."""
+        self._phrase_names = frozenset(name for n, name in zip(names, self.names, strict=True) if _is_word_ngram(str(n)))
+        """Display names of the word n-gram columns (two words or more): the "why" phrases."""
         self.coef = linear_coefficients(pipeline[-1]).astype(np.float64)
         """Coefficient of each feature column (positive: pushes the score up)."""
         self._merged: sp.csr_matrix | None = None
