@@ -273,6 +273,12 @@ def _pull(r: Repo, req: Request) -> Pull | None:
     return r.pulls.get(int(req.match["number"]))
 
 
+def _pull_or_issue(r: Repo, req: Request) -> Any:
+    """The pull request or the issue (:mod:`devservers.github_issues`) numbered in the path: both take labels and comments."""
+    number = int(req.match["number"])
+    return r.pulls.get(number) or r.issues.get(number)
+
+
 @route("GET", r"/pulls/(?P<number>\d+)")
 def get_pull(server: GithubServer, r: Repo, req: Request) -> Result:
     pull = _pull(r, req)
@@ -305,14 +311,14 @@ def _labels_result(server: GithubServer, r: Repo, pull: Pull) -> Result:
 
 @route("GET", r"/issues/(?P<number>\d+)/labels")
 def get_labels(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull(r, req)
+    pull = _pull_or_issue(r, req)
     return not_found() if pull is None else _labels_result(server, r, pull)
 
 
 @route("PUT", r"/issues/(?P<number>\d+)/labels")
 @route("POST", r"/issues/(?P<number>\d+)/labels")
 def set_labels(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull(r, req)
+    pull = _pull_or_issue(r, req)
     if pull is None:
         return not_found()
     names = _label_names(req.body)
@@ -324,7 +330,7 @@ def set_labels(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("DELETE", r"/issues/(?P<number>\d+)/labels/(?P<name>[^/]+)")
 def remove_label(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull(r, req)
+    pull = _pull_or_issue(r, req)
     name = unquote(req.match["name"])
     if pull is None or name not in pull.labels:
         return 404, shapes.error("Label does not exist"), {}
@@ -385,7 +391,7 @@ def update_branch(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("GET", r"/issues/(?P<number>\d+)/comments")
 def list_comments(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull(r, req)
+    pull = _pull_or_issue(r, req)
     if pull is None:
         return not_found()
     return ok([shapes.comment(server.url, r, pull.number, c) for c in pull.comments])
@@ -393,7 +399,7 @@ def list_comments(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("POST", r"/issues/(?P<number>\d+)/comments")
 def create_comment(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull(r, req)
+    pull = _pull_or_issue(r, req)
     if pull is None:
         return not_found()
     if not req.body.get("body"):

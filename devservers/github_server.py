@@ -38,6 +38,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from devservers import github_issues  # noqa: F401 - registers the issue routes
 from devservers import github_shapes as shapes
 from devservers.github_routes import ROUTES, Request
 from devservers.github_state import Identity, Repo

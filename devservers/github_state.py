@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 def _git_hash(kind: str, data: bytes) -> str:
@@ -170,6 +171,8 @@ class Repo:
     refs: dict[str, str] = field(default_factory=dict)
     """Full ref name (``refs/heads/main``) -> commit sha."""
     pulls: dict[int, Pull] = field(default_factory=dict)
+    issues: dict[int, Any] = field(default_factory=dict)
+    """Issue number -> :class:`devservers.github_issues.Issue` (issues and pulls share the numbers)."""
     labels: dict[str, int] = field(default_factory=dict)
     """Label name -> label id."""
     label_details: dict[str, tuple[str, str | None]] = field(default_factory=dict)

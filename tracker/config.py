@@ -164,6 +164,16 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class DashboardConfig:
+    enabled: bool = True
+    """Keep the dashboard issue of the list repository current on every run (false: never read nor write it)."""
+    title: str = "kd-tracker dashboard"
+    """Title of the dashboard issue; with ``label``, how a run finds it again."""
+    label: str = "kd-tracker"
+    """Label on the dashboard issue (the workflow answers ``run now`` on edits of issues with this label)."""
+
+
+@dataclass(frozen=True)
 class Config:
     list: ListConfig = field(default_factory=ListConfig)
     arxiv: ArxivConfig = field(default_factory=ArxivConfig)
@@ -171,6 +181,7 @@ class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    dashboard: DashboardConfig = field(default_factory=DashboardConfig)
     source: str = "<defaults>"
     """Where this config came from (a file path, or ``<defaults>``)."""
 

@@ -213,6 +213,11 @@ def _labels(value: Any) -> str | None:
     return "must not hold an empty label" if any(not v.strip() for v in value) else None
 
 
+def _one_label(value: Any) -> str | None:
+    """One label name: GitHub's issue search separates labels by commas, so a comma would find nothing."""
+    return "must be one label name, without a comma" if "," in str(value) else None
+
+
 def _branch(value: Any) -> str | None:
     bad = (not value.strip() or value.startswith(("-", "/")) or value.endswith(("/", ".", ".lock"))
            or ".." in value or "//" in value or "@{" in value
@@ -334,6 +339,8 @@ _CHECKS: dict[str, _Check] = {
     "schedule.timezone": _timezone,
     "schedule.jitter_seconds": _number(0),
     "schedule.misfire_grace_hours": _number(0, above=True),
+    "dashboard.title": _text,
+    "dashboard.label": _all(_text, _one_label),
 }
 
 

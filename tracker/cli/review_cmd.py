@@ -10,8 +10,22 @@ from tracker.cli.dates import utc_today
 from tracker.cli.options import checked_repo, config_option, dry_run_option, repo_option
 from tracker.cli.publishing import exit_if_blocked, preview_files, publisher_for
 from tracker.config import Config
+from tracker.publish import DashboardIssue, PublishContext, PublishOutcome
 from tracker.store import LabelStore, Store
-from tracker.weekly import Applied, OpenReview, applied, read_open_review, rebuild, record, run_lock
+from tracker.weekly import (
+    Applied,
+    OpenReview,
+    applied,
+    build_view,
+    read_dashboard,
+    read_open_review,
+    rebuild,
+    record,
+    record_requests,
+    run_lock,
+    with_requests,
+    write_dashboard,
+)
 
 
 @click.command(name="review")
@@ -24,7 +38,9 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
 
     An unticked paper is dropped (rejected: never proposed again), a ticked
     "move to" item moves the paper to that section (the last ticked one wins),
-    a ticked "add" item of the overflow fold adds that paper above the cap.
+    a ticked "add" item of the overflow fold adds that paper above the cap,
+    and so does a paper ticked "propose" or "propose again" on the dashboard
+    issue (which is then rewritten, or written to OUTDIR/DASHBOARD.md).
     Each tick is recorded as a review label at once; the branch is rebuilt as
     one commit on the default branch and the body keeps the ticks as they are.
     No arXiv fetch, no retraining. A body whose markers or items were edited
@@ -45,25 +61,43 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
     if review is None:
         click.echo(f"nothing to apply: no open kd-tracker PR with metadata in {repo_name}")
         return
-    ticks = applied(review)
-    if not review.ticks.read:
+    issue = DashboardIssue(publisher.github, repo_name, config) if config.dashboard.enabled else None
+    asked = read_dashboard(issue)
+    review, ticks = with_requests(review, applied(review), asked)
+    if not review.ticks.read and not ticks.added:
         click.echo(f"nothing to apply: PR #{review.pr_number} shows no ticks kd-tracker can read")
         return
     with run_lock(config.store.path, "review"), Store(config.store.path) as store:
         if outdir is None:
             record(LabelStore(store), review, utc_today())
+            record_requests(LabelStore(store), asked, utc_today())
         if not ticks.changes:
             click.echo(f"nothing to apply: the ticks of PR #{review.pr_number} are applied already")
             return
         proposals, context = rebuild(review, ticks, store)
+        if outdir is not None:
+            outcome = publisher.preview(proposals, context, outdir)
+        else:
+            outcome = publisher.publish(proposals, context)
+        dashboard = _dashboard(config, store, issue, review, ticks, outcome, len(proposals), context, outdir)
     counts = _counts(review, ticks)
-    if outdir is not None:
-        outcome = publisher.preview(proposals, context, outdir)
-        click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {preview_files(outdir)}")
-    else:
-        outcome = publisher.publish(proposals, context)
-        click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}")
+    wrote = f"; wrote {preview_files(outdir)}" if outdir is not None else ""
+    click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}{wrote}")
+    if dashboard:
+        click.echo(f"dashboard: {dashboard}")
     exit_if_blocked(outcome)
+
+
+def _dashboard(config: Config, store: Store, issue: DashboardIssue | None, review: OpenReview, ticks: Applied,
+               outcome: PublishOutcome, inserted: int, context: PublishContext, outdir: Path | None) -> str:
+    """Rewrite the dashboard (its applied ticks cleared) or write DASHBOARD.md; '' when it is off."""
+    if issue is None:
+        return ""
+    meta = review.metadata
+    view = build_view(config, store, issue.repo_name, utc_today(), outcome=outcome, inserted=inserted,
+                      overflow=context.overflow, ticks=ticks,
+                      in_pr={p.paper_id for p in (*meta.papers, *meta.dropped, *meta.overflow)})
+    return write_dashboard(issue, view, outdir)
 
 
 def _counts(review: OpenReview, ticks: Applied) -> str:

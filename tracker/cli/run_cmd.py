@@ -12,7 +12,15 @@ import click
 
 from tracker.cli.dates import utc_today
 from tracker.cli.fetch_cmd import PageBar
-from tracker.cli.options import as_of_option, config_option, dry_run_option, repo_option, since_option
+from tracker.cli.options import (
+    as_of_option,
+    checked_repo,
+    config_option,
+    dry_run_option,
+    repo_option,
+    since_option,
+)
+from tracker.cli.run_now import run_now_asked
 from tracker.config import Config, token_from_env
 from tracker.weekly import RunOptions, RunReport, run_weekly
 
@@ -66,8 +74,12 @@ def _run_once(config: Config, *, as_of: date | None, since: date | None, outdir:
 @dry_run_option("Write README.md, README.diff and PR_BODY.md to OUTDIR instead of publishing "
                 "(the default, to ./kd-tracker-preview, when no token is set).")
 @repo_option
+@click.option("--if-run-now", "if_run_now", is_flag=True,
+              help="Run only when the dashboard issue's 'run now' box is ticked (else say why not and exit 0); "
+                   "the workflow's answer to an edit of the dashboard.")
 @config_option
-def run_command(config: Config, as_of: date | None, since: date | None, outdir: Path | None, repo: str | None) -> None:
+def run_command(config: Config, as_of: date | None, since: date | None, outdir: Path | None, repo: str | None,
+                if_run_now: bool) -> None:
     """Run the weekly job once: learn, fetch, train if needed, score, publish.
 
     Reads the reviews of earlier PRs, fetches the window since the last
@@ -75,6 +87,8 @@ def run_command(config: Config, as_of: date | None, since: date | None, outdir: 
     arxiv.backfill_days), retrains when the list or the labels changed,
     scores the window, and opens or updates the one pull request, or writes
     its preview with --dry-run (also when the token variable is unset).
+    Then it rebuilds the dashboard issue (its "run now" box unticked), or
+    writes DASHBOARD.md beside the preview.
 
     Exit codes: 0 done; 1 failed (nothing published); 2 done with warnings
     (gap days in the window, or the branch was blocked by a human commit).
@@ -84,7 +98,13 @@ def run_command(config: Config, as_of: date | None, since: date | None, outdir: 
         kd-tracker run
         kd-tracker run --dry-run preview/
         kd-tracker run --as-of 2024-03-18 --dry-run preview/
+        kd-tracker run --if-run-now
     """
+    if if_run_now:
+        asked, line = run_now_asked(config, checked_repo(config, repo))
+        click.echo(line)
+        if not asked:
+            return
     report = _run_once(config, as_of=as_of, since=since, outdir=outdir, repo=repo)
     for line in report.summary():
         click.echo(line)

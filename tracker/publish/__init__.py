@@ -1,8 +1,26 @@
-"""The one weekly pull request: its body, and the publisher that brings GitHub to one state (or previews it).
+"""The one weekly pull request: its body, and the publisher that brings GitHub to one state (or previews it);
+the dashboard issue (:mod:`.dashboard_body`, :mod:`.dashboard_issue`).
 """
 
 from tracker.publish.context import thresholds_in_force
+from tracker.publish.dashboard_body import (
+    DashboardPr,
+    DashboardRun,
+    DashboardView,
+    DashboardWeek,
+    Rejection,
+    render_dashboard,
+)
+from tracker.publish.dashboard_issue import (
+    DASHBOARD_FILE,
+    DashboardIssue,
+    DashboardWrite,
+    FoundDashboard,
+    write_dashboard_preview,
+)
 from tracker.publish.preview import PREVIEW_FILES
 from tracker.publish.publisher import PublishContext, Publisher, PublishOutcome, TakeOver, TakeOverHook
 
-__all__ = ["PREVIEW_FILES", "PublishContext", "PublishOutcome", "Publisher", "TakeOver", "TakeOverHook", "thresholds_in_force"]
+__all__ = ["DASHBOARD_FILE", "DashboardIssue", "DashboardPr", "DashboardRun", "DashboardView", "DashboardWeek",
+           "DashboardWrite", "FoundDashboard", "Rejection", "render_dashboard", "write_dashboard_preview",
+           "PREVIEW_FILES", "PublishContext", "PublishOutcome", "Publisher", "TakeOver", "TakeOverHook", "thresholds_in_force"]

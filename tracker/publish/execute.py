@@ -160,27 +160,16 @@ class Executor:
                                lambda: not pr_edits(OpenPr.of(repo.get_pull(pr.number)), change))
 
     def checked_write(self, write: Callable[[], object], landed: Callable[[], bool]) -> None:
-        """Send ``write``; after a 5xx or a lost answer, re-read with ``landed`` instead of failing or resending blindly.
-
-        The write had taken effect: done. It had not: it is sent once more
-        (the writes checked this way set a state, so sending one twice is harmless).
-        """
+        """:func:`checked_write` for the step the executor is at (``steps.now``)."""
         step = self.steps.now
-        try:
-            write()
-            return
-        except (GithubException, requests.RequestException) as e:
-            status = getattr(e, "status", 0)
-            if isinstance(e, GithubException) and status < 500:
-                raise
-            log.warning("%s: %s; re-reading what GitHub holds", step, status or type(e).__name__)
-        self.steps.now = f"re-read after trying to {step}"
-        if landed():
-            log.info("%s: GitHub had done it; only its answer was lost", step)
-            return
-        self.steps.now = step
-        log.info("%s: not done on GitHub; sending it once more", step)
-        write()
+
+        def reread() -> bool:
+            self.steps.now = f"re-read after trying to {step}"
+            found = landed()
+            self.steps.now = step
+            return found
+
+        checked_write(write, reread, step)
 
     def _write_labels(self, repo: Repository, pr: PullRequest, plan: PublishPlan) -> None:
         wanted = labels_for([label.name for label in pr.labels], plan.labels, plan.drop_label)
@@ -221,6 +210,28 @@ class Executor:
         self.steps.now = f"comment on PR #{pr.number}"
         self.checked_write(lambda: pr.create_issue_comment(f"{text}\n\n{marker}"),
                            lambda: any(marker in (c.body or "") for c in pr.get_issue_comments()))
+
+
+def checked_write(write: Callable[[], object], landed: Callable[[], bool], step: str) -> None:
+    """Send ``write``; after a 5xx or a lost answer, re-read with ``landed`` instead of failing or resending blindly.
+
+    The write had taken effect: done. It had not: it is sent once more
+    (the writes checked this way set a state, so sending one twice is harmless).
+    ``step`` names the write in the log.
+    """
+    try:
+        write()
+        return
+    except (GithubException, requests.RequestException) as e:
+        status = getattr(e, "status", 0)
+        if isinstance(e, GithubException) and status < 500:
+            raise
+        log.warning("%s: %s; re-reading what GitHub holds", step, status or type(e).__name__)
+    if landed():
+        log.info("%s: GitHub had done it; only its answer was lost", step)
+        return
+    log.info("%s: not done on GitHub; sending it once more", step)
+    write()
 
 
 def _create_label(repo: Repository, name: str, color: str, description: str) -> None:

@@ -35,13 +35,15 @@ KINDS = {
     "miss": "a paper a maintainer added by hand that the bot scored below the threshold",
     "added": "a paper added by hand after it was rejected (lifts the rejection)",
     "dropped": "a paper of the open bot PR the reviewer unticked (label 0 for the paper)",
+    "proposed_again": "a rejected paper a maintainer ticked `propose again` on the dashboard (lifts the rejection)",
 }
 """Label kinds and what each means."""
-SOURCES = ("pr", "commit", "history", "list", "tick", "takeover", "file")
+SOURCES = ("pr", "commit", "history", "list", "tick", "takeover", "file", "dashboard")
 """Where a label was read: a bot PR, a commit of the list file, a list-history file, the list at head, a tick in
 the open bot PR's body, the maintainers' edits on a branch the bot took over (before it rebuilt the branch), a
-labels file replayed by ``kd-tracker train --labels`` (:mod:`.label_file`; such labels are not stored)."""
-POSITIVE_WHOLE = ("kept", "added", "miss")
+labels file replayed by ``kd-tracker train --labels`` (:mod:`.label_file`; such labels are not stored), a tick on the
+dashboard issue (ref: the issue number and the day)."""
+POSITIVE_WHOLE = ("kept", "added", "miss", "proposed_again")
 """Kinds that say the paper belongs in the list (they lift an earlier rejection)."""
 
 

@@ -4,6 +4,15 @@ The run's days (window, scoring start, carried gap days) are pure functions in :
 :mod:`.pipeline` only wires the stages, and :mod:`.report` is what a run tells.
 """
 
+from tracker.weekly.dashboard_step import (
+    DashboardRead,
+    build_view,
+    read_dashboard,
+    record_requests,
+    requested_only,
+    with_requests,
+    write_dashboard,
+)
 from tracker.weekly.fetch import SOURCES, HarvestReport, harvest
 from tracker.weekly.lock import run_lock
 from tracker.weekly.lookup import ListLookUp, look_up_list_papers
@@ -12,7 +21,9 @@ from tracker.weekly.review_step import Applied, OpenReview, applied, read_open_r
 from tracker.weekly.schedule import next_fire_times, serve
 from tracker.weekly.selection import Cut, proposed_by_week, threshold_and_cap
 
-__all__ = ["Applied", "Cut", "HarvestReport", "ListLookUp", "OpenReview", "Pipeline", "RunOptions", "RunReport",
+__all__ = ["DashboardRead", "build_view", "read_dashboard", "record_requests", "requested_only", "with_requests",
+           "write_dashboard",
+           "Applied", "Cut", "HarvestReport", "ListLookUp", "OpenReview", "Pipeline", "RunOptions", "RunReport",
            "SOURCES", "applied", "harvest", "look_up_list_papers", "next_fire_times", "proposed_by_week",
            "read_open_review", "rebuild", "record", "run_lock", "run_weekly", "serve", "takeover_recorder",
            "threshold_and_cap"]

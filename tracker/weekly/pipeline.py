@@ -21,6 +21,7 @@ from tracker.errors import ModelError, SourceError, TrackerError
 from tracker.github import PaperMetadata, PrMetadata
 from tracker.listdoc import ListDocument
 from tracker.publish import (
+    DashboardIssue,
     PublishContext,
     Publisher,
     PublishOutcome,
@@ -32,6 +33,14 @@ from tracker.records import Paper, Proposal, ScoredPaper, SectionScore
 from tracker.review import record_takeover
 from tracker.sources import ArxivSource, PageEvent, RssSource
 from tracker.store import RunLog, Store
+from tracker.weekly.dashboard_step import (
+    build_view,
+    read_dashboard,
+    record_requests,
+    requested_only,
+    with_requests,
+    write_dashboard,
+)
 from tracker.weekly.fetch import HarvestReport, harvest
 from tracker.weekly.lookup import look_up_list_papers
 from tracker.weekly.report import RunReport
@@ -82,6 +91,7 @@ class Pipeline:
         learner: Callable[[str], Any] | None = None,
         labels: Any = None,
         on_stage: Callable[[str], None] | None = None,
+        dashboard: DashboardIssue | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -94,8 +104,11 @@ class Pipeline:
         self.labels = labels
         self.on_stage = on_stage
         """Called with each stage's name as it starts (the CLI's progress bar)."""
+        self.dashboard = dashboard
+        """The dashboard issue (None: off): its ticks are read before selection, its body rewritten after the run."""
         self.runs = RunLog(store)
         self._review: tuple[OpenReview | None, Applied] = (None, Applied())
+        self._in_pr: set[str] = set()
 
     @contextmanager
     def _stage(self, report: RunReport, name: str) -> Iterator[None]:
@@ -141,7 +154,21 @@ class Pipeline:
             gaps=report.gaps,
             model_version=report.model_version,
         )
+        self._dashboard(options, report)
         return report
+
+    def _dashboard(self, options: RunOptions, report: RunReport) -> None:
+        """Rewrite the dashboard after a finished run; a failure here is a warning. A failed run leaves the
+        dashboard as it was, its ticks (and a ticked ``run now``) waiting for the next run."""
+        if self.dashboard is None:
+            return
+        selection = report.selection
+        ticks = self._review[1]
+        view = build_view(self.config, self.store, self.dashboard.repo_name, options.as_of,
+                          outcome=report.outcome, inserted=len(selection.proposals) if selection else 0,
+                          overflow=selection.overflow if selection else (), ticks=ticks,
+                          in_pr=self._in_pr, given_up=report.given_up_gaps)
+        report.dashboard = write_dashboard(self.dashboard, view, options.dry_run_dir)
 
     def _run(self, options: RunOptions, report: RunReport, first: date) -> None:
         """The stages of one run; ``first``: the first day scored (back to the open PR's first day)."""
@@ -161,16 +188,22 @@ class Pipeline:
             report.papers_in_window = len(papers)
             scored = model.score(papers)
             review = read_open_review(self.publisher)
-            ticks = applied(review)
-            if review is not None and self.labels is not None and options.dry_run_dir is None:
-                record(self.labels, review, options.as_of)
-            waiting = _waiting(review, ticks)
+            asked = read_dashboard(self.dashboard)
+            review, ticks = with_requests(review, applied(review), asked)
+            if self.labels is not None and options.dry_run_dir is None:
+                if review is not None:
+                    record(self.labels, review, options.as_of)
+                record_requests(self.labels, asked, options.as_of)
+            waiting = _waiting(review, ticks) if review is not None else requested_only(asked)
+            added = ticks.added if review is not None else tuple(p.paper_id for p in waiting.overflow) if waiting else ()
             scored += self._carried(waiting, {p.arxiv_id for p in papers}, model, report.as_of)
             rejected = self.labels.rejected_ids() if self.labels is not None else set()
-            rejected = (set(rejected) - ticks.kept) | ticks.dropped
+            rejected = (set(rejected) - ticks.kept - (asked.revived if asked else frozenset())) | ticks.dropped
             report.selection = select(scored, document, self.config.model, rejected=rejected,
                                       carried={p.arxiv_id for p in waiting.waiting} if waiting else (),
-                                      first=ticks.kept, added=ticks.added)
+                                      first=ticks.kept, added=added)
+            if review is not None:
+                self._in_pr = {pid for p in (*review.metadata.papers, *review.metadata.dropped) if (pid := p.paper_id)}
             self._review = (review, ticks)
             self.runs.record_scores(report.run_id, scored, [p.arxiv_id for p in report.selection.proposals])
             log.info("scored %d papers: %d proposals, %d near-misses", len(scored),
@@ -340,8 +373,9 @@ def run_weekly(
         def learner(list_text: str) -> Any:
             return learn(publisher.github, repo_name, config, store, readme_text=list_text, max_commits=max_commits)
 
+        dashboard = DashboardIssue(publisher.github, repo_name, config) if config.dashboard.enabled else None
         pipeline = Pipeline(config, store, publisher, progress=progress, learner=learner, labels=LabelStore(store),
-                            on_stage=on_stage)
+                            on_stage=on_stage, dashboard=dashboard)
         return pipeline.run(options)
 
 

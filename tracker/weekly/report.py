@@ -34,6 +34,8 @@ class RunReport:
     """Earlier runs' gap days still missing that fall out of ``arxiv.gap_lookback_days`` with this run."""
     seconds: dict[str, float] = field(default_factory=dict)
     """Wall time of each stage."""
+    dashboard: str = ""
+    """What the run did to the dashboard issue, in one line ('' when it is off)."""
 
     @property
     def gaps(self) -> list[date]:
@@ -80,6 +82,8 @@ class RunReport:
             lines.append(f"  near-misses: {len(s.near_misses)} ({best_miss})")
         if self.outcome is not None:
             lines.append(f"  PR:         {self.outcome.summary()}")
+        if self.dashboard:
+            lines.append(f"  dashboard:  {self.dashboard}")
         timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
         lines.append(f"  time:       {timing}")
         return lines
