@@ -47,7 +47,7 @@ def test_weekly_workflow():
     inputs = data["on"]["workflow_dispatch"]["inputs"]
     assert inputs["dry_run"]["type"] == "boolean"
     assert inputs["since"]["type"] == "string"
-    assert data["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert data["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
     assert data["concurrency"]["cancel-in-progress"] is False
     steps = data["jobs"]["weekly"]["steps"]
     cached = [s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/cache@")]
@@ -94,7 +94,8 @@ def test_a_pr_edit_runs_review_on_the_bots_branch_only():
     job = data["jobs"]["weekly"]
     assert "github.event.pull_request.head.ref == 'kd-tracker/weekly'" in job["if"]
     (run,) = [s for s in job["steps"] if s.get("uses", "").startswith("kd-tracker/")]
-    assert run["with"]["command"] == "${{ github.event_name == 'pull_request' && 'review' || 'run' }}"
+    assert run["with"]["command"] == ("${{ github.event_name == 'pull_request' && 'review' || "
+                                      "github.event_name == 'issues' && 'run-now' || 'run' }}")
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     assert action["inputs"]["command"]["default"] == "run"
     script = next(s["run"] for s in action["runs"]["steps"] if s.get("id") == "run")

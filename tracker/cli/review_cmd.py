@@ -17,6 +17,7 @@ from tracker.weekly import (
     OpenReview,
     applied,
     build_view,
+    place_requested,
     read_dashboard,
     read_open_review,
     rebuild,
@@ -71,6 +72,8 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
         if outdir is None:
             record(LabelStore(store), review, utc_today())
             record_requests(LabelStore(store), asked, utc_today())
+        if asked is not None and asked.requested:
+            review, ticks = place_requested(review, ticks, store, config, publisher.read_list())
         if not ticks.changes:
             click.echo(f"nothing to apply: the ticks of PR #{review.pr_number} are applied already")
             return

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tracker.errors import ProposalError
 from tracker.github import (
     DASH_OVERFLOW_END,
     DASH_OVERFLOW_START,
@@ -34,7 +35,7 @@ from tracker.github import (
     PaperMetadata,
     format_dashboard_metadata,
 )
-from tracker.markdown_safe import escape_cell
+from tracker.markdown_safe import escape_cell, safe_url
 from tracker.publish.body import NOTES_MARKER
 from tracker.publish.body_items import abs_url, link
 from tracker.records import format_score
@@ -162,9 +163,17 @@ def _pr(pr: DashboardPr | None) -> list[str]:
     if pr is None:
         return lines + ["No open kd-tracker pull request.", ""]
     waiting = pr.inserted + pr.overflow
-    text = (f"{link(f'#{pr.number}', pr.url)}: {_plural(waiting, 'paper')} waiting ({pr.inserted} in its rows, "
+    text = (f"{_pr_link(pr)}: {_plural(waiting, 'paper')} waiting ({pr.inserted} in its rows, "
             f"{pr.overflow} past the cap); {pr.reviewed} reviewed by tick.")
     return lines + [text, ""]
+
+
+def _pr_link(pr: DashboardPr) -> str:
+    """``[#N](url)``: the number is the bot's own (not escaped into code), the URL only when it is http(s)."""
+    try:
+        return f"[#{pr.number}]({safe_url(pr.url)})"
+    except ProposalError:
+        return f"#{pr.number}"
 
 
 def _runs(runs: Sequence[DashboardRun]) -> list[str]:

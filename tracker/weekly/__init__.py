@@ -7,6 +7,7 @@ The run's days (window, scoring start, carried gap days) are pure functions in :
 from tracker.weekly.dashboard_step import (
     DashboardRead,
     build_view,
+    place_requested,
     read_dashboard,
     record_requests,
     requested_only,
@@ -21,7 +22,7 @@ from tracker.weekly.review_step import Applied, OpenReview, applied, read_open_r
 from tracker.weekly.schedule import next_fire_times, serve
 from tracker.weekly.selection import Cut, proposed_by_week, threshold_and_cap
 
-__all__ = ["DashboardRead", "build_view", "read_dashboard", "record_requests", "requested_only", "with_requests",
+__all__ = ["DashboardRead", "build_view", "place_requested", "read_dashboard", "record_requests", "requested_only", "with_requests",
            "write_dashboard",
            "Applied", "Cut", "HarvestReport", "ListLookUp", "OpenReview", "Pipeline", "RunOptions", "RunReport",
            "SOURCES", "applied", "harvest", "look_up_list_papers", "next_fire_times", "proposed_by_week",

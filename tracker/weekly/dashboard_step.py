@@ -141,6 +141,42 @@ def with_requests(review: OpenReview | None, ticks: Applied,
     return merged, replace(now, added=now.added + new, changes=now.changes + len(new))
 
 
+def place_requested(review: OpenReview, ticks: Applied, store: Store, config: Config,
+                    list_text: str) -> tuple[OpenReview, Applied]:
+    """Sections and scores for the added papers the dashboard named without them (``propose again`` ones), for
+    ``kd-tracker review``, which neither fetches nor trains: the saved model scores the store's record of each.
+
+    A paper the store lacks is left for the next run (which looks it up on arXiv): it is not added now.
+    """
+    meta = review.metadata
+    bare = [p for p in meta.overflow if p.paper_id in ticks.added and not p.sections]
+    if not bare:
+        return review, ticks
+    from classifiers.training import load_model
+    from tracker.listdoc import ListDocument
+    from tracker.weekly.selection import to_proposal
+
+    found = store.get(p.paper_id for p in bare)
+    placed: dict[str, PaperMetadata] = {}
+    if found:
+        model = load_model(Path(config.model.path))
+        tables = [section.path for section in ListDocument.parse(list_text, name=config.list.path).sections()]
+        for item in model.score(list(found.values())):
+            proposal = to_proposal(item, tables, config.model)
+            if proposal.sections:
+                placed[proposal.arxiv_id] = PaperMetadata(arxiv_id=proposal.arxiv_id, title=proposal.title,
+                                                          url=proposal.url, sections=proposal.sections,
+                                                          score=proposal.score)
+    left = [p.paper_id for p in bare if p.paper_id not in placed]
+    if left:
+        log.warning("not in the store, so not placed in a section yet (the next run looks them up): %s",
+                    ", ".join(left))
+    overflow = tuple(placed.get(p.paper_id, p) for p in meta.overflow)
+    added = tuple(pid for pid in ticks.added if pid not in left)
+    return (replace(review, metadata=replace(meta, overflow=overflow)),
+            replace(ticks, added=added, changes=ticks.changes - (len(ticks.added) - len(added))))
+
+
 def requested_only(dashboard: DashboardRead | None) -> PrMetadata | None:
     """With no open PR: the dashboard's requested papers as the metadata of what waits (all of them ``added``)."""
     if dashboard is None or not dashboard.requested:
