@@ -114,7 +114,7 @@ def test_dry_run_writes_preview_and_calls_no_write_endpoint(setup, github, tmp_p
     out = tmp_path / "preview"
     result = run(setup, "--as-of", "2024-03-18", "--dry-run", str(out))
     assert result.exit_code in (0, 2), result.output
-    assert sorted(p.name for p in out.iterdir()) == ["PR_BODY.md", "README.diff", "README.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["DASHBOARD.md", "PR_BODY.md", "README.diff", "README.md"]
     body = (out / "PR_BODY.md").read_text()
     meta = parse_pr_metadata(body)
     assert meta.arxiv_ids
