@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.config import Config
-from tracker.errors import ModelError, SourceError, TrackerError
+from tracker.errors import ModelError, ModelVersionError, SourceError, TrackerError
 from tracker.github import PaperMetadata, PrMetadata
 from tracker.listdoc import ListDocument
 from tracker.publish import (
@@ -190,21 +190,29 @@ class Pipeline:
         return result
 
     def _model(self, document: ListDocument, text: str, report: RunReport) -> Any:
+        from classifiers.persistence import has_model
         from classifiers.training import load_model, train
         from classifiers.training_set import training_key
 
         path = Path(self.config.model.path)
         labels = self.labels.training_labels() if self.labels is not None else []
         key = training_key(text, document.rows(), labels)
-        try:
-            model = load_model(path)
-        except ModelError as e:
-            log.info("training a model: %s", e)
-            model = None
+        model = None
+        if not has_model(path):
+            log.info("no model in %s yet: training one", path)
+        else:
+            try:
+                model = load_model(path)
+            except ModelVersionError as e:
+                log.info("retraining: the model in %s was made by %s, this run has %s", path, e.made_by, e.running)
+            except ModelError as e:
+                log.info("retraining: the model in %s cannot be used (%s)", path, e)
         if model is not None and model.metadata.get("training_key") == key:
             report.model_version = model.version
             log.info("model %s is current (list and labels unchanged)", model.version)
             return model
+        if model is not None:
+            log.info("retraining: the list or the review labels changed since model %s", model.version)
         rows = document.rows()
         self._look_up_list_papers(rows, report.as_of)
         papers = self.store.papers()
