@@ -59,12 +59,13 @@ def review_command(config: Config, outdir: Path | None, repo: str | None, result
         kd-tracker review --repo Tebmer/Awesome-KD --dry-run preview/
     """
     with failure_recorded(result_file, "review"):
-        line, outcome = _review(config, outdir, repo)
+        line, outcome, counts = _review(config, outdir, repo)
     click.echo(line)
     code = EXIT_BLOCKED if outcome is not None and outcome.status == "blocked" else 0
     markdown = f"### kd-tracker review\n\n{escape_cell(line)}\n"
     if outcome is not None:
-        markdown += f"\n**Pull request:** {outcome_markdown(outcome)}\n"
+        markdown = (f"### kd-tracker review\n\nTicks applied: {counts}.\n\n"
+                    f"**Pull request:** {outcome_markdown(outcome)}\n")
     write_result(result_file, RunResult(
         "review", code, pr_number=outcome.pr_number if outcome else None,
         pr_url=(outcome.pr_url or "") if outcome else "", pr_status=outcome.status if outcome else "",
@@ -73,29 +74,30 @@ def review_command(config: Config, outdir: Path | None, repo: str | None, result
         raise click.exceptions.Exit(code)
 
 
-def _review(config: Config, outdir: Path | None, repo: str | None) -> tuple[str, PublishOutcome | None]:
-    """Apply the ticks: the line the command prints, and what was published (None when nothing was to apply)."""
+def _review(config: Config, outdir: Path | None, repo: str | None) -> tuple[str, PublishOutcome | None, str]:
+    """Apply the ticks: the line the command prints, what was published (None when nothing was to apply)
+    and what the ticks changed."""
     repo_name = checked_repo(config, repo)
     publisher = publisher_for(config, repo_name, outdir,
                               needs=f"applying the ticks of the PR in {repo_name} needs a GitHub token")
     review = read_open_review(publisher)
     if review is None:
-        return f"nothing to apply: no open kd-tracker PR with metadata in {repo_name}", None
+        return f"nothing to apply: no open kd-tracker PR with metadata in {repo_name}", None, ""
     ticks = applied(review)
     if not review.ticks.read:
-        return f"nothing to apply: PR #{review.pr_number} shows no ticks kd-tracker can read", None
+        return f"nothing to apply: PR #{review.pr_number} shows no ticks kd-tracker can read", None, ""
     with run_lock(config.store.path, "review"), Store(config.store.path) as store:
         if outdir is None:
             record(LabelStore(store), review, utc_today())
         if not ticks.changes:
-            return f"nothing to apply: the ticks of PR #{review.pr_number} are applied already", None
+            return f"nothing to apply: the ticks of PR #{review.pr_number} are applied already", None, ""
         proposals, context = rebuild(review, ticks, store)
     counts = _counts(review, ticks)
     if outdir is not None:
         outcome = publisher.preview(proposals, context, outdir)
-        return f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {preview_files(outdir)}", outcome
+        return f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {preview_files(outdir)}", outcome, counts
     outcome = publisher.publish(proposals, context)
-    return f"PR #{review.pr_number}: {counts}; {outcome.summary()}", outcome
+    return f"PR #{review.pr_number}: {counts}; {outcome.summary()}", outcome, counts
 
 
 def _counts(review: OpenReview, ticks: Applied) -> str:
