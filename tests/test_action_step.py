@@ -7,6 +7,7 @@ is taken verbatim from ``action.yml``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -171,3 +172,22 @@ def test_the_step_reads_only_fields_the_result_file_has():
     read = set(re.findall(r"result\.get\(['\"](\w+)['\"]", SCRIPT))
     assert read == {"pr_number", "pr_url", "gaps", "given_up_gaps", "takeover_label", "error", "proposals", "markdown"}
     assert read <= {f.name for f in fields(RunResult)}
+
+
+def test_the_pip_cache_key_step_hashes_the_constraints_file(tmp_path):
+    """The cache key's parts come from the shipped constraints file and the Python that runs kd-tracker."""
+    script = tmp_path / "pins.sh"
+    script.write_text(next(s["run"] for s in ACTION["runs"]["steps"] if s.get("id") == "pins"))
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "python").symlink_to(sys.executable)
+    output = tmp_path / "output"
+    env = {"PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}", "HOME": str(tmp_path),
+           "GITHUB_ACTION_PATH": str(ROOT), "GITHUB_OUTPUT": str(output)}
+    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    assert set(outputs) == {"constraints", "python", "dir"}
+    assert outputs["constraints"] == hashlib.sha256((ROOT / "tracker" / "constraints.txt").read_bytes()).hexdigest()
+    assert outputs["python"] == f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert outputs["dir"]
