@@ -118,7 +118,7 @@ class GithubConfig:
 class ModelConfig:
     path: str = ".kd-tracker/model"
     """Folder of the trained model (joblib + JSON metadata)."""
-    threshold: float = 0.005
+    threshold: float = 0.012
     """Relevance probability at or above which a paper is proposed (probabilities at the base rate of
     :data:`classifiers.base_rate.BASE_RATE`, 1 list paper in 500 arXiv papers)."""
     proposals_per_pr: int = 15
