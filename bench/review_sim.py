@@ -3,6 +3,7 @@ does not.
 
     python -m bench.review_sim                      # a maintainer who drops grade-1 papers
     python -m bench.review_sim --grade1 keep --weeks 6 --config my.yaml
+    python -m bench.review_sim --retrained          # and a bot that retrains weekly without labels
 
 Walks the judged weeks of ``../shared/data/judged_dev.jsonl`` in time order, with the list's newest README and the
 corpus of ``../shared`` (as ``bench/judged.py``). Each week:
@@ -23,8 +24,10 @@ corpus of ``../shared`` (as ``bench/judged.py``). Each week:
    the corpus papers before that week's Monday and the store's ``training_labels()`` (as the weekly run passes
    them). The other bot keeps the first model (the same initial training, no labels).
 
-Both bots go through the same steps; only retraining differs. Precision and recall are measured with
-``classifiers.judged`` (grade 2 among the judged proposals; recall over the week's grade-2 papers).
+Both bots go through the same steps; only retraining differs. ``--retrained`` adds a third bot that retrains
+every week on the first list without labels (what time alone gives: the newer papers as negatives). Precision and
+recall are measured with ``classifiers.judged`` (grade 2 among the judged proposals; recall over the week's grade-2
+papers).
 """
 
 from __future__ import annotations
@@ -307,6 +310,9 @@ def main() -> None:
                         help="what the simulated maintainer does with grade-1 (borderline) papers (default: drop)")
     parser.add_argument("--config", default=None, help="config file (default: ./config.yaml, else the defaults)")
     parser.add_argument("--weeks", type=int, default=None, help="walk only the first N judged weeks")
+    parser.add_argument("--retrained", action="store_true",
+                        help="a third bot: retrains every week like the learner, on the first list and no labels "
+                             "(what time alone gives: newer papers as negatives)")
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--list", dest="list_path", type=Path, default=None,
                         help="the list's README (default: the newest in ../shared)")
@@ -337,6 +343,10 @@ def main() -> None:
         return train(rows, papers, config=model_config, train_until=monday(next_week),
                      extra_labels=labels.training_labels(), list_file=str(list_path), list_text=readme_text)
 
+    def retrain_without_labels(readme_text: str, next_week: str, labels: LabelStore) -> TrainedModel:
+        return train(document.rows(), papers, config=model_config, train_until=monday(next_week),
+                     list_file=str(list_path), list_text=text)
+
     started = time.perf_counter()
     first = train(document.rows(), papers, config=model_config, train_until=monday(weeks[0]),
                   list_file=str(list_path), list_text=text)
@@ -345,7 +355,8 @@ def main() -> None:
     maintainer = Maintainer(grades, keep_grade1=args.grade1 == "keep")
     with tempfile.TemporaryDirectory(prefix="review-sim-") as tmp:
         arms = [walk(name, weeks, papers_by_week, text, config, first, maintainer, Path(tmp), fn)
-                for name, fn in (("learning", retrain), ("static", None))]
+                for name, fn in (("learning", retrain), ("static", None),
+                                 *((("retrained", retrain_without_labels),) if args.retrained else ()))]
     results = {arm.name: judged.measure(arm.proposed, grades) for arm in arms}
     labels = [label for review in arms[0].reviews.values() for label in review.labels]
     print(f"learning bot's labels: {sum(lb.kind == 'dropped' for lb in labels)} dropped (tick, 0), "
