@@ -1,5 +1,4 @@
-"""Learning from review, simulated on the judged weeks: a bot that learns from a maintainer's ticks beside one that
-does not.
+"""Learning from review, simulated on the judged weeks: a bot that learns from a maintainer's ticks, beside one that doesn't.
 
     python -m bench.review_sim                      # a maintainer who drops grade-1 papers
     python -m bench.review_sim --grade1 keep --weeks 6 --config my.yaml
