@@ -20,7 +20,9 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from tracker.errors import ProposalError
+from tracker.listdoc.cells import Link
 from tracker.listdoc.dates import DateFormat, compare_keys, date_key, format_date, learn_format
+from tracker.listdoc.items import ITEM, Item, definitions, is_code_link, links_of
 from tracker.listdoc.itemstyle import ItemStyle, NewItem, format_item, items_in, learn_item_style
 from tracker.listdoc.layout import Layout
 from tracker.listdoc.rows import PaperTable
@@ -201,10 +203,25 @@ def _start_work(
 
 def _start_items(doc: Layout, section: str, crlf: bool) -> _ItemWork:
     own = items_in(doc.items, section)
-    style = learn_item_style(own, list(doc.items), doc.lines, crlf)
+    style = learn_item_style(own, list(doc.items), doc.lines, crlf, _code_links(doc, own))
     anchor = own[0].start if style.on_top else own[-1].end
     log.debug("%s: items like %s", section, style)
     return _ItemWork(style, anchor)
+
+
+def _code_links(doc: Layout, own: list[Item]) -> list[tuple[str, Link]]:
+    """``(item text, code link)`` of every item under the heading of ``own`` (papers or not)."""
+    first = own[0].start
+    start = max((h.index for h in doc.headings if h.index < first), default=-1) + 1
+    end = min((h.index for h in doc.headings if h.index > first), default=len(doc.lines))
+    refs = definitions(doc.lines, doc.text_lines)
+    found = []
+    for index in range(start, end):
+        match = ITEM.match(doc.lines[index].rstrip("\r")) if index in doc.text_lines else None
+        if match:
+            content = match.group("content")
+            found.extend((content, link) for link in links_of(content, refs) if is_code_link(link))
+    return found
 
 
 def _new_item(proposal: Proposal, new_row: NewRow) -> NewItem:

@@ -166,7 +166,7 @@ def _paper_item(
         if italic:
             authors_line, venue = j, italic.group("rest").strip()
             break
-    code = tuple(link.url for link in links if link is not paper and _is_code(link))
+    code = tuple(link.url for link in links if link is not paper and is_code_link(link))
     data = tuple(link.url for link in links if link is not paper and _kind(link.text) in _DATA_LABELS)
     row = Row(title=title, url=paper.url, arxiv_id=normalise_arxiv_id(paper.url), venue=venue, date="",
               code=code, data=data, line=index + 1, text=original, section="", kind="item")
@@ -183,7 +183,8 @@ def _kind(text: str) -> str:
     return text.strip("[]*_ `").strip().lower()
 
 
-def _is_code(link: Link) -> bool:
+def is_code_link(link: Link) -> bool:
+    """A link to code: its text says so (``code``, ``github``) or it goes to a GitHub repository."""
     kind = _kind(link.text)
     return kind in _CODE_LABELS or (github_repo(link.url) is not None and kind not in _DATA_LABELS)
 

@@ -111,12 +111,24 @@ class NewItem:
     """Escaped authors, joined with ``, ``; empty when unknown."""
 
 
-def learn_item_style(own: list[Item], every: list[Item], lines: tuple[str, ...], crlf: bool) -> ItemStyle:
-    """The style of a section whose paper items are ``own``; ``every``: all paper items of the list."""
+def learn_item_style(
+    own: list[Item], every: list[Item], lines: tuple[str, ...], crlf: bool, code_links: Iterable[tuple[str, Link]] = ()
+) -> ItemStyle:
+    """The style of a section whose paper items are ``own``; ``every``: all paper items of the list.
+
+    ``code_links``: ``(item text, code link)`` of the section's other items, whose code links teach the
+    code link's text and brackets when no paper item has one (``[[code]][1.10]`` is written ``[[code]](url)``).
+    """
     source = own or every
     votes = _Votes()
     for item in source:
         votes.count(item, lines)
+    if not votes.code:
+        for content, link in code_links:
+            votes.code[_SEPARATOR.search(content[: link.start]).group() or " ", _CLOSING.match(content[link.end :]).group()] += 1
+            key = text_key(link.text, link.url)
+            if key is not None:
+                votes.code_texts[key, link.url] += 1
     if not own:
         return _style(votes, votes, crlf, on_top=True, sequence_last=None)
     numbers = [int(item.marker[:-1]) for item in own if item.marker[:-1].isdigit()]
