@@ -130,13 +130,13 @@ def learn_item_style(
             if key is not None:
                 votes.code_texts[key, link.url] += 1
     if not own:
-        return _style(votes, votes, crlf, on_top=True, sequence_last=None)
+        return _style(votes, crlf, on_top=True, sequence_last=None)
     numbers = [int(item.marker[:-1]) for item in own if item.marker[:-1].isdigit()]
     sequence = len(numbers) >= 2 and all(b == a + 1 for a, b in pairwise(numbers))
     ids = [item.row.arxiv_id for item in own if item.row.arxiv_id and "." in item.row.arxiv_id]
     steps = [(b > a) - (b < a) for a, b in pairwise(ids)]
     ascending = steps.count(1) > steps.count(-1)
-    return _style(votes, votes, crlf, on_top=not (sequence or ascending), sequence_last=numbers[-1] if sequence else None)
+    return _style(votes, crlf, on_top=not (sequence or ascending), sequence_last=numbers[-1] if sequence else None)
 
 
 class _Votes:
@@ -188,7 +188,7 @@ class _Votes:
             after = _CLOSING.match(content[code.end :]).group()
             if _SEPARATOR.fullmatch(between):
                 self.code[between, after] += 1
-            key = text_key(_link_text(code), code.url)
+            key = text_key(code.text, code.url)
             if key is not None:
                 self.code_texts[key, code.url] += 1
         if item.authors_line is not None:
@@ -220,7 +220,7 @@ class _Votes:
         self._last = item
 
 
-def _style(votes: _Votes, _: _Votes, crlf: bool, *, on_top: bool, sequence_last: int | None) -> ItemStyle:
+def _style(votes: _Votes, crlf: bool, *, on_top: bool, sequence_last: int | None) -> ItemStyle:
     marker = _pick(votes.marker, "-")
     ordered = marker in (".", ")")
     numbering: Literal["bullet", "sequence", "same"] = "bullet"
@@ -293,10 +293,6 @@ def _venue(style: AuthorsStyle, venue: str, year: int | None) -> str:
     if style.venue == "apostrophe":
         return f"{venue}'{year % 100:02d}"
     return f"{venue} {year}"
-
-
-def _link_text(link: Link) -> str:
-    return link.text
 
 
 def _pick(votes: Counter[_T], default: _T) -> _T:
