@@ -148,6 +148,7 @@ class Pipeline:
         with self._stage(report, "list"):
             text = self.publisher.read_list()
             document = ListDocument.parse(text, name=self.config.list.path)
+            document.check_structure()  # a list no paper can be read from or go into stops the run before any fetch
             log.info("list: %d sections, %d rows", len(document.sections()), len(document.rows()))
         if self.learner is not None:
             with self._stage(report, "learn"):
