@@ -65,6 +65,7 @@ def test_three_requests_give_one_requested_row_and_one_answer_each(setup, github
     first = run(setup, "--as-of", "2024-03-18")
     assert first.exit_code in (0, 2), first.output
     assert "  requests:   3 issues: 1 accepted, 1 listed, 1 malformed; 3 answered" in first.stdout
+    assert re.search(rf"  {NEW}  Stability Analysis of ChatGPT-based .* -> {CURATION}\n", first.stdout)
     repo = github.repo(REPO)
     (pull,) = repo.open_pulls()
     assert pull.number == 6

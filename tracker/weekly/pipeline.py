@@ -182,6 +182,7 @@ class Pipeline:
             report.selection = select(scored, document, self.config.model, rejected=rejected,
                                       carried={p.arxiv_id for p in waiting.waiting} if waiting else (),
                                       first=ticks.kept, added=(*ticks.added, *report.intake.accepted))
+            report.selection = replace(report.selection, proposals=report.intake.apply(report.selection.proposals))
             self._review = (review, ticks)
             self.runs.record_scores(report.run_id, scored, [p.arxiv_id for p in report.selection.proposals])
             log.info("scored %d papers: %d proposals, %d near-misses", len(scored),
@@ -289,7 +290,7 @@ class Pipeline:
         )
         review, ticks = self._review
         intake = report.intake or Intake()
-        proposals: tuple[Proposal, ...] = apply_moves(intake.apply(selection.proposals), ticks.moves)
+        proposals: tuple[Proposal, ...] = apply_moves(selection.proposals, ticks.moves)
         context = replace(context, requested=requested_in(proposals, intake,
                                                           dict(review.metadata.requested) if review else {}))
         if review is not None:
