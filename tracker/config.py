@@ -164,6 +164,16 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class IntakeConfig:
+    enabled: bool = True
+    """Answer "please add our paper" issues: put the paper in the weekly PR, or say why not."""
+    label: str = "add-paper"
+    """An open issue with this label is a request (the issue form puts it on)."""
+    keywords: tuple[str, ...] = ("add", "include", "our paper")
+    """An open issue without the label is a request when its text holds an arXiv link or id and one of these."""
+
+
+@dataclass(frozen=True)
 class Config:
     list: ListConfig = field(default_factory=ListConfig)
     arxiv: ArxivConfig = field(default_factory=ArxivConfig)
@@ -171,6 +181,7 @@ class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    intake: IntakeConfig = field(default_factory=IntakeConfig)
     source: str = "<defaults>"
     """Where this config came from (a file path, or ``<defaults>``)."""
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from tracker.config import Config
 from tracker.errors import ModelError, ModelVersionError, SourceError, TrackerError
-from tracker.github import PaperMetadata, PrMetadata
+from tracker.github import IssueDesk, PaperMetadata, PrMetadata
 from tracker.listdoc import ListDocument
 from tracker.publish import (
     PublishContext,
@@ -33,6 +33,7 @@ from tracker.review import record_takeover
 from tracker.sources import ArxivSource, PageEvent, RssSource
 from tracker.store import RunLog, Store
 from tracker.weekly.fetch import HarvestReport, harvest
+from tracker.weekly.intake import Intake, answer, gather, requested_in, score_requested
 from tracker.weekly.lookup import look_up_list_papers
 from tracker.weekly.report import RunReport
 from tracker.weekly.review_step import (
@@ -96,6 +97,13 @@ class Pipeline:
         """Called with each stage's name as it starts (the CLI's progress bar)."""
         self.runs = RunLog(store)
         self._review: tuple[OpenReview | None, Applied] = (None, Applied())
+        self._issues: IssueDesk | None = None
+
+    def issues(self) -> IssueDesk:
+        """The list repository's issues, where "please add our paper" requests are read and answered."""
+        if self._issues is None:
+            self._issues = IssueDesk(self.publisher.github, self.publisher.repo_name, self.config)
+        return self._issues
 
     @contextmanager
     def _stage(self, report: RunReport, name: str) -> Iterator[None]:
@@ -169,9 +177,13 @@ class Pipeline:
             scored += self._carried(waiting, {p.arxiv_id for p in papers}, model, report.as_of)
             rejected = self.labels.rejected_ids() if self.labels is not None else set()
             rejected = (set(rejected) - ticks.kept) | ticks.dropped
+            report.intake = gather(self.issues(), self.config, document, rejected=rejected, store=self.store,
+                                   api=self.api, as_of=report.as_of)
+            scored += score_requested(report.intake, model, scored)
             report.selection = select(scored, document, self.config.model, rejected=rejected,
                                       carried={p.arxiv_id for p in waiting.waiting} if waiting else (),
-                                      first=ticks.kept, added=ticks.added)
+                                      first=ticks.kept, added=(*ticks.added, *report.intake.accepted))
+            report.selection = replace(report.selection, proposals=report.intake.apply(report.selection.proposals))
             self._review = (review, ticks)
             self.runs.record_scores(report.run_id, scored, [p.arxiv_id for p in report.selection.proposals])
             log.info("scored %d papers: %d proposals, %d near-misses", len(scored),
@@ -286,7 +298,10 @@ class Pipeline:
             overflow=selection.overflow,
         )
         review, ticks = self._review
+        intake = report.intake or Intake()
         proposals: tuple[Proposal, ...] = apply_moves(selection.proposals, ticks.moves)
+        context = replace(context, requested=requested_in(proposals, intake,
+                                                          dict(review.metadata.requested) if review else {}))
         if review is not None:
             ids = {p.arxiv_id for p in proposals}
             context = replace(context, previous=review.metadata,
@@ -295,7 +310,9 @@ class Pipeline:
         if options.dry_run_dir is not None:
             return self.publisher.preview(proposals, context, options.dry_run_dir, readme_text=text)
         hook = takeover_recorder(self.labels, self.config, options.as_of) if self.labels is not None else None
-        return self.publisher.publish(proposals, context, on_takeover=hook)
+        outcome = self.publisher.publish(proposals, context, on_takeover=hook)
+        answer(self.issues(), intake, outcome, proposals, threshold=self.config.model.threshold)
+        return outcome
 
 
 def takeover_recorder(labels: Any, config: Config, as_of: date) -> TakeOverHook:

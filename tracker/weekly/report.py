@@ -32,6 +32,8 @@ class RunReport:
     outcome: PublishOutcome | None = None
     learned: Any = None
     """The learning step's report, when it ran."""
+    intake: Any = None
+    """The "please add our paper" issues read and answered (:class:`~tracker.weekly.intake.Intake`)."""
     given_up_gaps: list[date] = field(default_factory=list)
     """Earlier runs' gap days still missing that fall out of ``arxiv.gap_lookback_days`` with this run."""
     seconds: dict[str, float] = field(default_factory=dict)
@@ -82,6 +84,8 @@ class RunReport:
             lines.append(f"  near-misses: {len(s.near_misses)} ({best_miss})")
         if self.outcome is not None:
             lines.append(f"  PR:         {self.outcome.summary()}")
+        if self.intake is not None and self.intake.decisions:
+            lines.append(f"  requests:   {self.intake.counts()}")
         timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
         lines.append(f"  time:       {timing}")
         return lines
