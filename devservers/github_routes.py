@@ -1,5 +1,7 @@
 """The REST endpoints of the small GitHub: repos, contents, git data, pulls, issue labels and comments, compare.
 
+Issues themselves (list, get, create, edit) are in :mod:`devservers.github_issues`.
+
 Each handler takes the parsed request and the repository and returns
 ``(status, body, headers)``; :mod:`devservers.github_server` does the HTTP,
 authentication, rate limits and fault injection around them. Status codes and
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from devservers import github_shapes as shapes
-from devservers.github_state import Comment, Identity, Pull, Repo
+from devservers.github_state import Comment, Identity, Issue, Pull, Repo
 
 if TYPE_CHECKING:
     from devservers.github_server import GithubServer
@@ -273,8 +275,8 @@ def _pull(r: Repo, req: Request) -> Pull | None:
     return r.pulls.get(int(req.match["number"]))
 
 
-def _pull_or_issue(r: Repo, req: Request) -> Any:
-    """The pull request or the issue (:mod:`devservers.github_issues`) numbered in the path: both take labels and comments."""
+def _thread(r: Repo, req: Request) -> Pull | Issue | None:
+    """The pull request or issue numbered in the path: both have labels and comments."""
     number = int(req.match["number"])
     return r.pulls.get(number) or r.issues.get(number)
 
@@ -305,20 +307,20 @@ def _label_names(body: Any) -> list[str]:
     return [str(i["name"] if isinstance(i, dict) else i) for i in items]
 
 
-def _labels_result(server: GithubServer, r: Repo, pull: Pull) -> Result:
+def _labels_result(server: GithubServer, r: Repo, pull: Pull | Issue) -> Result:
     return ok([shapes.label(server.url, r, n) for n in pull.labels])
 
 
 @route("GET", r"/issues/(?P<number>\d+)/labels")
 def get_labels(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull_or_issue(r, req)
+    pull = _thread(r, req)
     return not_found() if pull is None else _labels_result(server, r, pull)
 
 
 @route("PUT", r"/issues/(?P<number>\d+)/labels")
 @route("POST", r"/issues/(?P<number>\d+)/labels")
 def set_labels(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull_or_issue(r, req)
+    pull = _thread(r, req)
     if pull is None:
         return not_found()
     names = _label_names(req.body)
@@ -330,7 +332,7 @@ def set_labels(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("DELETE", r"/issues/(?P<number>\d+)/labels/(?P<name>[^/]+)")
 def remove_label(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull_or_issue(r, req)
+    pull = _thread(r, req)
     name = unquote(req.match["name"])
     if pull is None or name not in pull.labels:
         return 404, shapes.error("Label does not exist"), {}
@@ -391,7 +393,7 @@ def update_branch(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("GET", r"/issues/(?P<number>\d+)/comments")
 def list_comments(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull_or_issue(r, req)
+    pull = _thread(r, req)
     if pull is None:
         return not_found()
     return ok([shapes.comment(server.url, r, pull.number, c) for c in pull.comments])
@@ -399,7 +401,7 @@ def list_comments(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("POST", r"/issues/(?P<number>\d+)/comments")
 def create_comment(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull_or_issue(r, req)
+    pull = _thread(r, req)
     if pull is None:
         return not_found()
     if not req.body.get("body"):

@@ -16,7 +16,6 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 
 def _git_hash(kind: str, data: bytes) -> str:
@@ -159,6 +158,22 @@ class Pull:
 
 
 @dataclass
+class Issue:
+    """An issue (not a pull request); it shares its numbers with the pull requests, as on GitHub."""
+
+    number: int
+    title: str
+    body: str
+    user: str
+    created_at: str
+    updated_at: str
+    state: str = "open"
+    labels: list[str] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    closed_at: str | None = None
+
+
+@dataclass
 class Repo:
     """One repository: its git objects, branches, pull requests and labels."""
 
@@ -171,8 +186,8 @@ class Repo:
     refs: dict[str, str] = field(default_factory=dict)
     """Full ref name (``refs/heads/main``) -> commit sha."""
     pulls: dict[int, Pull] = field(default_factory=dict)
-    issues: dict[int, Any] = field(default_factory=dict)
-    """Issue number -> :class:`devservers.github_issues.Issue` (issues and pulls share the numbers)."""
+    issues: dict[int, Issue] = field(default_factory=dict)
+    """Issues that are not pull requests, by number (issues and pulls share the numbers)."""
     labels: dict[str, int] = field(default_factory=dict)
     """Label name -> label id."""
     label_details: dict[str, tuple[str, str | None]] = field(default_factory=dict)

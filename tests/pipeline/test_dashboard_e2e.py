@@ -27,6 +27,7 @@ from tracker.cli.main import cli
 from tracker.github.dashboard import parse_dashboard_metadata, read_dashboard_ticks
 from tracker.github.metadata import parse_pr_metadata
 from tracker.listdoc.document import ListDocument
+from tracker.markdown_safe import escape_cell
 from tracker.store.labels import Label, LabelStore
 from tracker.store.papers import Store
 
@@ -230,7 +231,7 @@ def _evaluate(expression: str, event: str) -> str:
 
 def _workflow_command(event: str) -> list[str]:
     """The kd-tracker arguments the workflow runs on ``event``: its step's command through the action's script."""
-    workflow = yaml.safe_load((ROOT / ".github/workflows/kd-tracker.yml").read_text())
+    workflow = yaml.safe_load((ROOT / "examples/workflows/kd-tracker.yml").read_text())
     triggers = workflow.get("on", workflow.get(True))
     assert triggers["issues"] == {"types": ["edited"]}
     job = workflow["jobs"]["weekly"]
@@ -245,21 +246,27 @@ def _action_script() -> str:
     return next(s["run"] for s in action["runs"]["steps"] if s.get("id") == "run")
 
 
-def _run_action(tmp_path: Path, config: Path, command: str) -> tuple[int, str, str]:
-    """Run the action's bash script as the workflow does, with ``kd-tracker`` this worktree's CLI."""
+def _run_action(tmp_path: Path, config: Path, command: str) -> tuple[int, str, str, str]:
+    """Run the action's bash script as the workflow does, with ``kd-tracker`` this worktree's CLI:
+    (exit code, stdout, the step's outputs, the job summary)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     shim = bin_dir / "kd-tracker"
     shim.write_text(f"#!/bin/sh\nexec {sys.executable} -m tracker \"$@\"\n")
     shim.chmod(shim.stat().st_mode | stat.S_IEXEC)
-    output = tmp_path / "github_output"
+    output, summary, runner = tmp_path / "github_output", tmp_path / "summary.md", tmp_path / "runner"
     output.write_text("")
+    summary.write_text("")
+    runner.mkdir(exist_ok=True)
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT),
-           "GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": REPO, "GITHUB_OUTPUT": str(output), "KD_CONFIG": str(config),
+           "GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": REPO, "GITHUB_OUTPUT": str(output),
+           "GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(runner), "KD_CONFIG": str(config),
            "KD_COMMAND": command, "KD_DRY_RUN": "false", "KD_SINCE": ""}
-    done = subprocess.run(["bash", "-e", "-c", _action_script()], env=env, capture_output=True, text=True,
-                          cwd=tmp_path, timeout=600)
-    return done.returncode, done.stdout, output.read_text()
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", _action_script()], env=env,
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    text = summary.read_text()
+    summary.write_text("")
+    return done.returncode, done.stdout, output.read_text(), text
 
 
 def test_run_now_runs_the_weekly_job_from_the_workflow_and_is_unticked(setup, github, tmp_path):
@@ -273,20 +280,25 @@ def test_run_now_runs_the_weekly_job_from_the_workflow_and_is_unticked(setup, gi
     body = the_dashboard(github).body
     edit_dashboard(github, body + "\nJust a note.\n")
     writes = len(github.writes)
-    code, out, outputs = _run_action(tmp_path, setup, command)
+    code, out, outputs, summary = _run_action(tmp_path, setup, command)
     assert code == 0, out
-    assert f"not running: the run now box of dashboard issue #{the_dashboard(github).number} is not ticked" in out
+    why = f"not running: the run now box of dashboard issue #{the_dashboard(github).number} is not ticked"
+    assert why in out
     assert len(github.writes) == writes and "exit-code=0" in outputs
+    # the result file says so: the job is green and its summary tells why nothing ran
+    assert summary == f"**kd-tracker run-now: exit 0, done.**\n\n### kd-tracker run\n\n{escape_cell(why)}\n\n"
+    assert "::error" not in out and "::warning" not in out
 
     # the box ticked: the weekly job runs (its runs table gets a row) and the box is unticked
     edit_dashboard(github, the_dashboard(github).body.replace("- [ ] run now", "- [x] run now"))
     assert read_dashboard_ticks(the_dashboard(github).body).run_now
     with Store(setup.parent / "kd.db") as store:
         before = store.query("SELECT COUNT(*) FROM runs")[0][0]
-    code, out, outputs = _run_action(tmp_path, setup, command)
+    code, out, outputs, summary = _run_action(tmp_path, setup, command)
     assert code == 0, out
     assert f"dashboard issue #{the_dashboard(github).number} asks to run now" in out
     assert "kd-tracker run as of " in out and re.search(r"exit-code=[02]\n", outputs)
+    assert re.match(r"\*\*kd-tracker run-now: exit [02], done", summary) and "### kd-tracker run as of" in summary
     with Store(setup.parent / "kd.db") as store:
         assert store.query("SELECT COUNT(*) FROM runs")[0][0] == before + 1
     now = the_dashboard(github).body
@@ -312,5 +324,11 @@ def test_the_dashboard_off_is_never_read_nor_written(setup, github):
     setup.write_text(setup.read_text() + "dashboard:\n  enabled: false\n")
     result = run(setup, "--as-of", "2024-03-18")
     assert result.exit_code in (0, 2), result.output
-    assert dashboards(github) == [] and not [r for r in github.requests if r.path.endswith("/issues")]
+    # the issues are read for "please add our paper" requests only, never by the dashboard's label
+    reads = [r for r in github.requests if r.path.endswith("/issues")]
+    assert reads and all("labels" not in r.query for r in reads)
+    pulls = set(github.repo(REPO).pulls)
+    to_issues = [w for w in github.writes
+                 if (m := re.search(r"/issues(?:/(\d+))?(?:/|$)", w.path)) and (not m[1] or int(m[1]) not in pulls)]
+    assert dashboards(github) == [] and to_issues == [] and github.repo(REPO).issues == {}
     assert "dashboard:" not in result.output

@@ -20,14 +20,22 @@ from tracker.cli.options import (
     repo_option,
     since_option,
 )
+from tracker.cli.result_file import (
+    EXIT_BLOCKED,
+    EXIT_DONE,
+    RunResult,
+    failure_recorded,
+    result_file_option,
+    write_result,
+)
 from tracker.cli.run_now import run_now_asked
 from tracker.config import Config, token_from_env
+from tracker.markdown_safe import escape_cell
 from tracker.weekly import RunOptions, RunReport, run_weekly
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PREVIEW = Path("kd-tracker-preview")
-EXIT_WARNINGS = 2
 
 
 class StageBar:
@@ -77,9 +85,10 @@ def _run_once(config: Config, *, as_of: date | None, since: date | None, outdir:
 @click.option("--if-run-now", "if_run_now", is_flag=True,
               help="Run only when the dashboard issue's 'run now' box is ticked (else say why not and exit 0); "
                    "the workflow's answer to an edit of the dashboard.")
+@result_file_option
 @config_option
 def run_command(config: Config, as_of: date | None, since: date | None, outdir: Path | None, repo: str | None,
-                if_run_now: bool) -> None:
+                if_run_now: bool, result_file: Path | None) -> None:
     """Run the weekly job once: learn, fetch, train if needed, score, publish.
 
     Reads the reviews of earlier PRs, fetches the window since the last
@@ -90,8 +99,18 @@ def run_command(config: Config, as_of: date | None, since: date | None, outdir: 
     Then it rebuilds the dashboard issue (its "run now" box unticked), or
     writes DASHBOARD.md beside the preview.
 
-    Exit codes: 0 done; 1 failed (nothing published); 2 done with warnings
-    (gap days in the window, or the branch was blocked by a human commit).
+    \b
+    Exit codes:
+        0  done
+        1  failed: nothing published (the Error: line says why)
+        2  done with warnings: gap days in arXiv's listings, or gap
+           days given up (the PR is still good)
+        3  blocked: the bot's branch has a commit kd-tracker did not
+           make, so it only commented on the PR; add the take-over
+           label (github.takeover_label) to the PR to let it rebuild
+
+    --result-file FILE writes the exit code, the gap days, the PR and a
+    markdown summary as JSON (the GitHub Action reads it).
 
     \b
     Example:
@@ -100,17 +119,45 @@ def run_command(config: Config, as_of: date | None, since: date | None, outdir: 
         kd-tracker run --as-of 2024-03-18 --dry-run preview/
         kd-tracker run --if-run-now
     """
-    if if_run_now:
-        asked, line = run_now_asked(config, checked_repo(config, repo))
-        click.echo(line)
-        if not asked:
-            return
-    report = _run_once(config, as_of=as_of, since=since, outdir=outdir, repo=repo)
+    with failure_recorded(result_file, "run"):
+        if if_run_now:
+            asked, line = run_now_asked(config, checked_repo(config, repo))
+            click.echo(line)
+            if not asked:  # nothing to do is done: the workflow stays green and says why
+                write_result(result_file, RunResult("run", EXIT_DONE,
+                                                    markdown=f"### kd-tracker run\n\n{escape_cell(line)}\n"))
+                return
+        report = _run_once(config, as_of=as_of, since=since, outdir=outdir, repo=repo)
     for line in report.summary():
         click.echo(line)
-    blocked = report.outcome is not None and report.outcome.status == "blocked"
-    if report.exit_code or blocked:
-        raise click.exceptions.Exit(EXIT_WARNINGS)
+    code = run_exit_code(report)
+    write_result(result_file, run_result(report, code, config))
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def run_exit_code(report: RunReport) -> int:
+    """3 when the branch was blocked (nothing published), else the report's 0 or 2 (gap days)."""
+    if report.outcome is not None and report.outcome.status == "blocked":
+        return EXIT_BLOCKED
+    return report.exit_code
+
+
+def run_result(report: RunReport, code: int, config: Config) -> RunResult:
+    """What :func:`run_command` writes to ``--result-file``."""
+    outcome = report.outcome
+    return RunResult(
+        "run", code,
+        pr_number=outcome.pr_number if outcome else None,
+        pr_url=(outcome.pr_url or "") if outcome else "",
+        pr_status=outcome.status if outcome else "",
+        takeover_label=config.github.takeover_label,
+        gaps=[d.isoformat() for d in report.gaps],
+        given_up_gaps=[d.isoformat() for d in report.given_up_gaps],
+        proposals=len(report.selection.proposals) if report.selection else 0,
+        dry_run=bool(outcome and outcome.dry_run),
+        markdown=report.markdown(),
+    )
 
 
 @click.command(name="schedule")

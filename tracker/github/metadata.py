@@ -66,6 +66,8 @@ class PrMetadata:
     """Papers the reviewer unticked: still shown (unticked) in the body, not in the list, rejected."""
     moves: Mapping[str, str] = field(default_factory=dict)
     """arXiv id -> the section the reviewer chose with a ``move to`` tick (the paper's row sits there)."""
+    requested: Mapping[str, int] = field(default_factory=dict)
+    """arXiv id -> the issue that asked for the paper (the body's "Requested" group; merging closes the issue)."""
 
     @property
     def arxiv_ids(self) -> tuple[str, ...]:
@@ -104,6 +106,8 @@ def format_pr_metadata(metadata: PrMetadata) -> str:
         data["dropped"] = [_paper_dict(p) for p in metadata.dropped]
     if metadata.moves:
         data["moves"] = dict(metadata.moves)
+    if metadata.requested:
+        data["requested"] = dict(metadata.requested)
     text = json.dumps(data, ensure_ascii=True, sort_keys=False)
     # nothing inside may close the comment or open markup: escape <, >, & and "--" as JSON \u escapes
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("--", "-\\u002d")
@@ -137,6 +141,7 @@ def parse_pr_metadata(body: str | None) -> PrMetadata | None:
             overflow=tuple(_read_paper(p) for p in data.get("overflow") or ()),
             dropped=tuple(_read_paper(p) for p in data.get("dropped") or ()),
             moves={str(k): str(v) for k, v in (data.get("moves") or {}).items()},
+            requested={str(k): int(v) for k, v in (data.get("requested") or {}).items()},
             thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
         )
     except (ValueError, TypeError, AttributeError, KeyError) as e:

@@ -52,6 +52,7 @@ from tracker.publish.body_items import (
     threshold_of,
 )
 from tracker.publish.context import PublishContext
+from tracker.publish.requested import render_requested, split_requested
 from tracker.records import Proposal, format_score
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,8 @@ def _metadata_block(groups: Sequence[Sequence[Item]], context: PublishContext, n
         overflow=overflow_metadata(context),
         dropped=tuple(i.metadata() for i in items if i.dropped),
         moves={i.arxiv_id: i.chosen for i in items if i.chosen and i.arxiv_id},
+        requested={i.arxiv_id: context.requested[i.arxiv_id] for i in items
+                   if not i.dropped and i.arxiv_id in context.requested},
     ))
 
 
@@ -169,16 +172,19 @@ def _render(groups: Sequence[Sequence[Item]], context: PublishContext, near: Seq
     if skipped:
         summary += f" · {skipped} already in the list, skipped"
     lines = [summary + ".", ""]
-    if groups:
+    asked, groups = split_requested(groups, context.requested)  # the "Requested" group comes first
+    if asked or groups:
         lines += ["Untick a paper to drop it, tick a *move to* to move it: kd-tracker rebuilds the branch and "
                   "learns from each tick. Merge to accept.", ""]
-        lines += render_papers(groups, threshold_of(context), folds=folds, cut=cut)
+        threshold = threshold_of(context)
+        part = render_papers(groups, threshold, folds=max(folds - len(asked), 0), cut=cut)
+        lines += [part[0], *render_requested(asked, context.requested, threshold, folds=folds, cut=cut), *part[1:]]
     lines += render_overflow(context, over)
     lines += _near_misses(near, len(context.near_misses))
     lines += [_coverage(context), "", _thresholds(context), ""]
     lines += [f"Edit this branch yourself and kd-tracker leaves it alone and only comments, until the label "
               f"{_code(takeover_label)} lets it rebuild the branch. What you merge is what kd-tracker learns from.", ""]
-    lines.append(_metadata_block(groups, context, near))
+    lines.append(_metadata_block([asked, *groups], context, near))
     return "\n".join(lines) + "\n"
 
 

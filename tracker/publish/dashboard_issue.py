@@ -11,7 +11,7 @@ than duplicated.
 **Never two.** Creating the issue is the one write that cannot simply be sent
 again: after a 5xx or a dropped connection on the create, the issue is looked up
 again (:meth:`DashboardIssue.find`) and only when GitHub holds none is it created
-once more. Edits go through :func:`~tracker.publish.execute.checked_write`.
+once more. Edits go through :func:`~tracker.github.checked_write`.
 
 **The maintainers' notes are kept**: the bot owns the body above
 :data:`~tracker.publish.body.NOTES_MARKER`; what is written below it is carried
@@ -31,9 +31,8 @@ from github.Repository import Repository
 
 from tracker.config import Config
 from tracker.errors import PublishError
-from tracker.github import is_dashboard_body
+from tracker.github import checked_write, is_dashboard_body
 from tracker.publish.body import notes_of, with_notes
-from tracker.publish.execute import checked_write
 from tracker.publish.steps import Steps
 
 log = logging.getLogger(__name__)
@@ -152,7 +151,10 @@ class DashboardIssue:
             return ((now.body or "").replace("\r\n", "\n") == wanted and now.state == "open"
                     and dash.label in {label.name for label in now.labels})
 
-        checked_write(lambda: issue.edit(**edits), landed, self.steps.now)
+        def name(step: str) -> None:
+            self.steps.now = step
+
+        checked_write(lambda: issue.edit(**edits), landed, step=self.steps.now, on_reread=name)
         log.info("updated the dashboard issue #%d", number)
         return DashboardWrite("updated", number, issue.html_url)
 

@@ -27,6 +27,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from tracker.errors import PublishError
+from tracker.github import checked_write
 from tracker.publish.context import PublishOutcome, Status
 from tracker.publish.plan import Change, PublishPlan, labels_for, pr_edits
 from tracker.publish.snapshot import BOT_TRAILER, Handles, OpenPr, RepoReader, Snapshot
@@ -160,16 +161,17 @@ class Executor:
                                lambda: not pr_edits(OpenPr.of(repo.get_pull(pr.number)), change))
 
     def checked_write(self, write: Callable[[], object], landed: Callable[[], bool]) -> None:
-        """:func:`checked_write` for the step the executor is at (``steps.now``)."""
-        step = self.steps.now
+        """Send ``write``; after a 5xx or a lost answer, re-read with ``landed`` instead of failing or resending blindly.
 
-        def reread() -> bool:
-            self.steps.now = f"re-read after trying to {step}"
-            found = landed()
+        The write had taken effect: done. It had not: it is sent once more
+        (the writes checked this way set a state, so sending one twice is harmless).
+        See :func:`tracker.github.checked_write`.
+        """
+
+        def name(step: str) -> None:
             self.steps.now = step
-            return found
 
-        checked_write(write, reread, step)
+        checked_write(write, landed, step=self.steps.now, on_reread=name)
 
     def _write_labels(self, repo: Repository, pr: PullRequest, plan: PublishPlan) -> None:
         wanted = labels_for([label.name for label in pr.labels], plan.labels, plan.drop_label)
@@ -210,28 +212,6 @@ class Executor:
         self.steps.now = f"comment on PR #{pr.number}"
         self.checked_write(lambda: pr.create_issue_comment(f"{text}\n\n{marker}"),
                            lambda: any(marker in (c.body or "") for c in pr.get_issue_comments()))
-
-
-def checked_write(write: Callable[[], object], landed: Callable[[], bool], step: str) -> None:
-    """Send ``write``; after a 5xx or a lost answer, re-read with ``landed`` instead of failing or resending blindly.
-
-    The write had taken effect: done. It had not: it is sent once more
-    (the writes checked this way set a state, so sending one twice is harmless).
-    ``step`` names the write in the log.
-    """
-    try:
-        write()
-        return
-    except (GithubException, requests.RequestException) as e:
-        status = getattr(e, "status", 0)
-        if isinstance(e, GithubException) and status < 500:
-            raise
-        log.warning("%s: %s; re-reading what GitHub holds", step, status or type(e).__name__)
-    if landed():
-        log.info("%s: GitHub had done it; only its answer was lost", step)
-        return
-    log.info("%s: not done on GitHub; sending it once more", step)
-    write()
 
 
 def _create_label(repo: Repository, name: str, color: str, description: str) -> None:
