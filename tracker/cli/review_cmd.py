@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -11,7 +12,17 @@ from tracker.cli.options import checked_repo, config_option, dry_run_option, rep
 from tracker.cli.publishing import exit_if_blocked, preview_files, publisher_for
 from tracker.config import Config
 from tracker.store import LabelStore, Store
-from tracker.weekly import Applied, OpenReview, applied, read_open_review, rebuild, record, run_lock
+from tracker.weekly import (
+    Applied,
+    OpenReview,
+    RefreshOutcome,
+    applied,
+    read_open_review,
+    rebuild,
+    record,
+    refresh_rows,
+    run_lock,
+)
 
 
 @click.command(name="review")
@@ -24,7 +35,8 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
 
     An unticked paper is dropped (rejected: never proposed again), a ticked
     "move to" item moves the paper to that section (the last ticked one wins),
-    a ticked "add" item of the overflow fold adds that paper above the cap.
+    a ticked "add" item of the overflow fold adds that paper above the cap,
+    an unticked update to a listed paper is reverted and never proposed again.
     Each tick is recorded as a review label at once; the branch is rebuilt as
     one commit on the default branch and the body keeps the ticks as they are.
     No arXiv fetch, no retraining. A body whose markers or items were edited
@@ -52,11 +64,13 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
     with run_lock(config.store.path, "review"), Store(config.store.path) as store:
         if outdir is None:
             record(LabelStore(store), review, utc_today())
-        if not ticks.changes:
+        updates = refresh_rows(config, store, None, review, as_of=utc_today(), record=outdir is None)
+        if not ticks.changes and not updates.newly_declined:
             click.echo(f"nothing to apply: the ticks of PR #{review.pr_number} are applied already")
             return
         proposals, context = rebuild(review, ticks, store)
-    counts = _counts(review, ticks)
+        context = replace(context, updates=updates.updates, declined_updates=updates.declined)
+    counts = _counts(review, ticks, updates)
     if outdir is not None:
         outcome = publisher.preview(proposals, context, outdir)
         click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {preview_files(outdir)}")
@@ -66,10 +80,12 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
     exit_if_blocked(outcome)
 
 
-def _counts(review: OpenReview, ticks: Applied) -> str:
-    """What this review changes: papers newly dropped, newly moved, added, and ticked again after a drop."""
+def _counts(review: OpenReview, ticks: Applied, updates: RefreshOutcome) -> str:
+    """What this review changes: papers newly dropped, newly moved, added, ticked again after a drop; updates declined."""
     before = {p.arxiv_id for p in review.metadata.dropped}
     moved = sum(1 for k, v in ticks.moves.items() if review.metadata.moves.get(k) != v)
     back = len(before - ticks.dropped)
+    declined = len(updates.newly_declined)
     return (f"{len(ticks.dropped - before)} dropped, {moved} moved, {len(ticks.added)} added"
-            + (f", {back} ticked again" if back else ""))
+            + (f", {back} ticked again" if back else "")
+            + (f", {declined} update{'' if declined == 1 else 's'} declined" if declined else ""))

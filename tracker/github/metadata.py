@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.paper_ids import arxiv_id_of
+from tracker.records import RowUpdate
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,10 @@ class PrMetadata:
     """Papers the reviewer unticked: still shown (unticked) in the body, not in the list, rejected."""
     moves: Mapping[str, str] = field(default_factory=dict)
     """arXiv id -> the section the reviewer chose with a ``move to`` tick (the paper's row sits there)."""
+    updates: tuple[RowUpdate, ...] = ()
+    """Edits to rows already in the list that this PR applies ("Updates to listed papers"), in body order."""
+    declined_updates: tuple[RowUpdate, ...] = ()
+    """Updates the maintainers unticked, in this PR or before: never proposed again (survives a lost store)."""
 
     @property
     def arxiv_ids(self) -> tuple[str, ...]:
@@ -104,6 +109,10 @@ def format_pr_metadata(metadata: PrMetadata) -> str:
         data["dropped"] = [_paper_dict(p) for p in metadata.dropped]
     if metadata.moves:
         data["moves"] = dict(metadata.moves)
+    if metadata.updates:
+        data["updates"] = [_update_dict(u) for u in metadata.updates]
+    if metadata.declined_updates:
+        data["declined_updates"] = [_update_dict(u) for u in metadata.declined_updates]
     text = json.dumps(data, ensure_ascii=True, sort_keys=False)
     # nothing inside may close the comment or open markup: escape <, >, & and "--" as JSON \u escapes
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("--", "-\\u002d")
@@ -118,6 +127,25 @@ def _paper_dict(p: PaperMetadata) -> dict[str, Any]:
     if p.first_seen:
         data["first_seen"] = p.first_seen
     return data
+
+
+def _update_dict(u: RowUpdate) -> dict[str, Any]:
+    data: dict[str, Any] = {"arxiv_id": u.arxiv_id, "field": u.field, "old": u.old, "new": u.new, "title": u.title}
+    if u.venue:
+        data["venue"] = u.venue
+    if u.year is not None:
+        data["year"] = u.year
+    if u.written:
+        data["written"] = u.written
+    return data
+
+
+def _read_update(obj: dict[str, Any]) -> RowUpdate:
+    year = obj.get("year")
+    return RowUpdate(arxiv_id=str(obj.get("arxiv_id") or ""), field=str(obj.get("field") or ""),
+                     old=str(obj.get("old") or ""), new=str(obj.get("new") or ""), title=str(obj.get("title") or ""),
+                     venue=str(obj.get("venue") or ""), year=None if year is None else int(year),
+                     written=str(obj.get("written") or ""))
 
 
 def parse_pr_metadata(body: str | None) -> PrMetadata | None:
@@ -138,6 +166,8 @@ def parse_pr_metadata(body: str | None) -> PrMetadata | None:
             dropped=tuple(_read_paper(p) for p in data.get("dropped") or ()),
             moves={str(k): str(v) for k, v in (data.get("moves") or {}).items()},
             thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
+            updates=tuple(_read_update(u) for u in data.get("updates") or ()),
+            declined_updates=tuple(_read_update(u) for u in data.get("declined_updates") or ()),
         )
     except (ValueError, TypeError, AttributeError, KeyError) as e:
         log.warning("PR body has a kd-tracker metadata block that cannot be read (%s); ignoring it", e)

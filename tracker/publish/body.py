@@ -51,6 +51,7 @@ from tracker.publish.body_items import (
     render_papers,
     threshold_of,
 )
+from tracker.publish.body_updates import render_updates
 from tracker.publish.context import PublishContext
 from tracker.records import Proposal, format_score
 
@@ -123,6 +124,8 @@ def _metadata_block(groups: Sequence[Sequence[Item]], context: PublishContext, n
         overflow=overflow_metadata(context),
         dropped=tuple(i.metadata() for i in items if i.dropped),
         moves={i.arxiv_id: i.chosen for i in items if i.chosen and i.arxiv_id},
+        updates=tuple(context.updates),
+        declined_updates=tuple(context.declined_updates),
     ))
 
 
@@ -173,6 +176,7 @@ def _render(groups: Sequence[Sequence[Item]], context: PublishContext, near: Seq
         lines += ["Untick a paper to drop it, tick a *move to* to move it: kd-tracker rebuilds the branch and "
                   "learns from each tick. Merge to accept.", ""]
         lines += render_papers(groups, threshold_of(context), folds=folds, cut=cut)
+    lines += render_updates(context.updates)
     lines += render_overflow(context, over)
     lines += _near_misses(near, len(context.near_misses))
     lines += [_coverage(context), "", _thresholds(context), ""]

@@ -15,7 +15,7 @@ from typing import Literal
 
 from tracker.config import ModelConfig
 from tracker.github import PrMetadata
-from tracker.records import Proposal
+from tracker.records import Proposal, RowUpdate
 
 
 def thresholds_in_force(model: ModelConfig) -> dict[str, float]:
@@ -55,6 +55,10 @@ class PublishContext:
     """arXiv id -> section chosen by the reviewer's ``move to`` tick (its proposal already sits there)."""
     previous: PrMetadata | None = None
     """The metadata of the open PR this run rebuilds (None for a new PR): keeps each paper's place and first-seen day."""
+    updates: Sequence[RowUpdate] = ()
+    """Edits to rows already in the list (a venue, a code link) to apply and show under "Updates to listed papers"."""
+    declined_updates: Sequence[RowUpdate] = ()
+    """Updates the maintainers unticked: recorded in the metadata, never proposed again."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "near_misses", tuple(self.near_misses))
@@ -63,6 +67,8 @@ class PublishContext:
         object.__setattr__(self, "moves", dict(self.moves))
         object.__setattr__(self, "gaps", tuple(self.gaps))
         object.__setattr__(self, "thresholds", dict(self.thresholds))
+        object.__setattr__(self, "updates", tuple(self.updates))
+        object.__setattr__(self, "declined_updates", tuple(self.declined_updates))
 
     @property
     def window(self) -> str:

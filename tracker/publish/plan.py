@@ -99,7 +99,9 @@ def propose(snapshot: Snapshot, proposals: Sequence[Proposal], context: PublishC
     listing = config.list
     base_text = snapshot.readme_text
     result = ListDocument.parse(base_text, listing.path).apply(
-        proposals, log_date=context.as_of if listing.update_log else None, log_template=listing.update_log_template)
+        proposals, log_date=context.as_of if listing.update_log else None, log_template=listing.update_log_template,
+        updates=context.updates)
+    context = replace(context, updates=result.updated)  # the body shows the updates the list could take
     sections: dict[Proposal, list[str]] = {}
     for proposal, section in result.inserted:
         sections.setdefault(proposal, []).append(section)
