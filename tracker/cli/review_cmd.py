@@ -58,7 +58,7 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
         click.echo(f"nothing to apply: no open kd-tracker PR with metadata in {repo_name}")
         return
     ticks = applied(review)
-    if not review.ticks.read:
+    if not review.ticks.read and not (review.metadata.updates and review.update_ticks.read):
         click.echo(f"nothing to apply: PR #{review.pr_number} shows no ticks kd-tracker can read")
         return
     with run_lock(config.store.path, "review"), Store(config.store.path) as store:
