@@ -186,8 +186,8 @@ def _set_code(row: Row, table: PaperTable, style: RowStyle, url: str) -> tuple[s
 
 
 def _pads(body: str, cells: list[Cell]) -> tuple[str, str]:
-    """The spaces the row puts before and after a cell's text (from its filled cells)."""
-    filled = [cell for cell in cells[1:] if cell.content] or [cell for cell in cells if cell.content]
+    """The spaces the row puts before and after a cell's text (from its first filled cell, the title's)."""
+    filled = [cell for cell in cells if cell.content]
     if not filled:
         return " ", " "
     cell = filled[0]
