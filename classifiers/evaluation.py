@@ -58,6 +58,13 @@ def recall_at(ranks: np.ndarray, ks: Sequence[int] = KS) -> dict[int, float]:
     return {k: float(np.mean(ranks <= k)) if len(ranks) else 0.0 for k in ks}
 
 
+TYPICAL_WEEK_SHARE = 0.5
+"""A typical week should fill this share of ``proposals_per_pr``: the recommended threshold is the one whose median
+stream week proposes at most ``TYPICAL_WEEK_SHARE * proposals_per_pr`` papers. The cap is the most a reviewer takes
+in one PR; a threshold that fills it in a typical week cuts every richer week (the grade-2 papers of a week vary
+fourfold) and fills quiet weeks with weak papers. Half of it leaves room for a rich week and proposes little in a
+quiet one."""
+
 STREAM_WEEK_SHARE = 0.25
 """A week counts in the proposal load if it holds at least this share of the typical week (see :func:`stream_weeks`)."""
 
@@ -95,8 +102,9 @@ def proposal_curve(scores: np.ndarray, weeks: Sequence[str], positive: np.ndarra
 
 
 def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.ndarray, limit: int,
-                        configured: float | None = None) -> ThresholdAdvice:
-    """The threshold with the best recall of ``positive`` whose median stream week has at most ``limit`` papers at or above it.
+                        configured: float | None = None, *, typical: float | None = None) -> ThresholdAdvice:
+    """The threshold with the best recall of ``positive`` whose median stream week has at most ``typical`` papers
+    (default: ``limit``, the proposals per PR) at or above it.
 
     Recall counts every positive; the proposals per week count only the weeks of :func:`stream_weeks`. Among
     thresholds with the same recall, the highest one (fewest proposals) wins. With no stream week among the
@@ -104,6 +112,7 @@ def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.n
     keeps ``configured`` (1.0 if not given), with ``stream_weeks`` 0 and no median, and a warning is logged.
     """
     counted = stream_weeks(weeks, limit)
+    typical = float(limit if typical is None else typical)
     candidates = np.unique(np.r_[scores[positive], np.linspace(0.0, 1.0, 101)])
     recalls_a, medians_a = proposal_curve(scores, weeks, positive, candidates, counted)
     if not counted:
@@ -111,8 +120,9 @@ def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.n
         log.warning("no week of the real stream among the papers (every week holds fewer than %d papers): "
                     "cannot count proposals per week; keep the threshold %.3g", limit, kept)
         recall = float(np.mean(scores[positive] >= kept)) if positive.any() else 0.0
-        return ThresholdAdvice(kept, recall, float("nan"), limit, candidates, recalls_a, medians_a, stream_weeks=0)
-    ok = np.flatnonzero(medians_a <= limit)
+        return ThresholdAdvice(kept, recall, float("nan"), limit, candidates, recalls_a, medians_a, stream_weeks=0,
+                               typical=typical)
+    ok = np.flatnonzero(medians_a <= typical)
     if len(ok):
         # best recall within the limit; among equal recalls the highest threshold (the lightest review)
         best_recall = recalls_a[ok].max()
@@ -120,7 +130,7 @@ def recommend_threshold(scores: np.ndarray, weeks: Sequence[str], positive: np.n
     else:
         best = len(candidates) - 1
     return ThresholdAdvice(float(candidates[best]), float(recalls_a[best]), float(medians_a[best]), limit, candidates,
-                           recalls_a, medians_a, stream_weeks=len(counted))
+                           recalls_a, medians_a, stream_weeks=len(counted), typical=typical)
 
 
 def cross_validate(
@@ -168,7 +178,8 @@ def cross_validate(
     vectorizer = features.named_transformers["words"]
     words, labels, headings = section_inputs(training, vectorizer)
     sec = section_accuracy(words, labels, config, folds, vectorizer[-1].idf_, headings=headings)
-    advice = recommend_threshold(oof, weeks, y == 1, config.proposals_per_pr, configured=config.threshold)
+    advice = recommend_threshold(oof, weeks, y == 1, config.proposals_per_pr, configured=config.threshold,
+                                 typical=TYPICAL_WEEK_SHARE * config.proposals_per_pr)
     keyword_grid = np.unique(np.r_[keyword, keyword.max() + 1])
     keyword_curve = (keyword_grid, *proposal_curve(keyword, weeks, y == 1, keyword_grid,
                                                    stream_weeks(weeks, config.proposals_per_pr)))

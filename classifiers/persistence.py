@@ -25,7 +25,7 @@ import sklearn
 from sklearn.exceptions import InconsistentVersionWarning
 
 from tracker import __version__
-from tracker.errors import ModelError
+from tracker.errors import ModelError, ModelVersionError
 
 MODEL_FORMAT = 5
 """Bumped whenever the saved layout or the pipelines' classes change incompatibly (5: ``model_sha256`` recorded)."""
@@ -46,6 +46,12 @@ def library_versions() -> dict[str, str]:
         "joblib": joblib.__version__,
         "python": platform.python_version(),
     }
+
+
+def has_model(directory: str | Path) -> bool:
+    """Whether ``directory`` holds a saved model's two files (it may still be unusable: :func:`read_model` says)."""
+    directory = Path(directory)
+    return (directory / META_FILE).is_file() and (directory / MODEL_FILE).is_file()
 
 
 def write_model(directory: str | Path, relevance: Any, sections: Any, metadata: dict[str, Any]) -> Path:
@@ -72,15 +78,17 @@ def read_model(directory: str | Path) -> tuple[Any, Any, dict[str, Any]]:
     unreadable or made by incompatible versions."""
     directory = Path(directory)
     meta_path = directory / META_FILE
-    if not meta_path.is_file() or not (directory / MODEL_FILE).is_file():
+    if not has_model(directory):
         raise ModelError(f"no model in {directory} ({META_FILE} and {MODEL_FILE} expected); train one with `kd-tracker train`")
     metadata = _read_metadata(meta_path)
     versions = metadata.get("versions") if isinstance(metadata.get("versions"), dict) else {}
     made_by = f"kd-tracker {versions.get('kd_tracker', '?')} / scikit-learn {versions.get('scikit_learn', '?')}"
     if metadata.get("format") != MODEL_FORMAT or _minor(str(versions.get("scikit_learn", ""))) != _minor(sklearn.__version__):
-        raise ModelError(
+        raise ModelVersionError(
             f"model in {directory} was made by {made_by} (model format {metadata.get('format')}), this is "
-            f"kd-tracker {__version__} / scikit-learn {sklearn.__version__} (format {MODEL_FORMAT}); retrain with `kd-tracker train`"
+            f"kd-tracker {__version__} / scikit-learn {sklearn.__version__} (format {MODEL_FORMAT}); retrain with `kd-tracker train`",
+            made_by=f"{made_by} (format {metadata.get('format')})",
+            running=f"kd-tracker {__version__} / scikit-learn {sklearn.__version__} (format {MODEL_FORMAT})",
         )
     data = _checked_model_bytes(directory / MODEL_FILE, metadata.get("model_sha256"))
     try:

@@ -72,6 +72,8 @@ def write_plots(report: CVReport, directory: str | Path, configured: float) -> l
             _, kw_recalls, kw_medians = report.keyword_curve
             ax.plot(kw_medians, kw_recalls, marker=".", markersize=3, label="keyword \"distil\" (count)")
         ax.axvline(advice.limit, color="grey", linestyle=":", label=f"proposals per PR ({advice.limit})")
+        if advice.typical == advice.typical and advice.typical != advice.limit:  # not NaN, not the cap itself
+            ax.axvline(advice.typical, color="grey", linestyle="--", label=f"a typical week ({advice.typical:g})")
         for label, value, colour in marks:
             at = min(int(np.searchsorted(advice.thresholds, value)), len(advice.thresholds) - 1)
             ax.scatter([advice.medians[at]], [advice.recalls[at]], color=colour, zorder=3, label=label)

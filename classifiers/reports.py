@@ -16,7 +16,7 @@ class ThresholdAdvice:
     """The recommended threshold and the curve it was chosen from."""
 
     threshold: float
-    """Best recall whose median stream week proposes at most ``limit`` papers; the highest such threshold.
+    """Best recall whose median stream week proposes at most ``typical`` papers; the highest such threshold.
     With no stream week, the configured threshold, kept."""
     recall: float
     """Share of the evaluated list papers at or above it."""
@@ -30,6 +30,9 @@ class ThresholdAdvice:
     stream_weeks: int = 0
     """Weeks the proposals were counted in (weeks of the real stream, not the lone weeks of looked-up list
     papers); 0: none, so ``threshold`` is the configured one, not a recommendation."""
+    typical: float = float("nan")
+    """Most proposals the median stream week may have at the threshold (``kd-tracker evaluate``: half of
+    ``limit``, see :data:`classifiers.evaluation.TYPICAL_WEEK_SHARE`)."""
 
     @property
     def recommended(self) -> bool:
@@ -131,6 +134,7 @@ def evaluation_summary(cv: CVReport, replay: ReplayReport | None = None) -> dict
         out["recommended_threshold"] = {
             "threshold": round(a.threshold, 4), "recall": round(a.recall, 4),
             "median_per_week": a.median_per_week if a.recommended else None, "limit": a.limit,
+            "typical": a.typical if a.recommended else None,
             "stream_weeks": a.stream_weeks,
         }
     if replay is not None:
@@ -174,7 +178,8 @@ def format_cv(report: CVReport) -> str:
         a = report.advice
         if a.recommended:
             text += (f"\nrecommended threshold: {a.threshold:.3g} (recall {a.recall:.2f}, median {a.median_per_week:.0f} "
-                     f"proposals per week over {a.stream_weeks} stream weeks, limit {a.limit})")
+                     f"proposals per week over {a.stream_weeks} stream weeks: a typical week at most {a.typical:g} of the "
+                     f"{a.limit} a PR holds)")
         else:
             text += (f"\nno recommended threshold: no week of the real stream among the papers (each holds fewer than "
                      f"{a.limit}); keep {a.threshold:.3g} (recall {a.recall:.2f})")

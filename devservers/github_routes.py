@@ -1,5 +1,7 @@
 """The REST endpoints of the small GitHub: repos, contents, git data, pulls, issue labels and comments, compare.
 
+Issues themselves (list, get, create) are in :mod:`devservers.github_issues`.
+
 Each handler takes the parsed request and the repository and returns
 ``(status, body, headers)``; :mod:`devservers.github_server` does the HTTP,
 authentication, rate limits and fault injection around them. Status codes and
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from devservers import github_shapes as shapes
-from devservers.github_state import Comment, Identity, Pull, Repo
+from devservers.github_state import Comment, Identity, Issue, Pull, Repo
 
 if TYPE_CHECKING:
     from devservers.github_server import GithubServer
@@ -383,9 +385,15 @@ def update_branch(server: GithubServer, r: Repo, req: Request) -> Result:
                "url": f"{server.url}/{r.full_name}/pull/{pull.number}"}, 202)
 
 
+def _thread(r: Repo, req: Request) -> Pull | Issue | None:
+    """The pull request or issue numbered in the path: both have comments."""
+    number = int(req.match["number"])
+    return r.pulls.get(number) or r.issues.get(number)
+
+
 @route("GET", r"/issues/(?P<number>\d+)/comments")
 def list_comments(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull(r, req)
+    pull = _thread(r, req)
     if pull is None:
         return not_found()
     return ok([shapes.comment(server.url, r, pull.number, c) for c in pull.comments])
@@ -393,7 +401,7 @@ def list_comments(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("POST", r"/issues/(?P<number>\d+)/comments")
 def create_comment(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _pull(r, req)
+    pull = _thread(r, req)
     if pull is None:
         return not_found()
     if not req.body.get("body"):

@@ -14,7 +14,8 @@ uses, with GitHub's status codes, error bodies, ``X-RateLimit-*`` headers and
   ``drip(...)`` applies the request and sends its answer a byte at a time (a stalled network);
   ``on_request(...)`` runs a callback after a request;
 - ``rate_limit(reset_in)``: every request gets GitHub's 403 rate-limit answer until the reset time;
-- ``push_commit(...)``: someone else pushes a commit to a branch; ``merge_pull(...)`` squash-merges a PR;
+- ``push_commit(...)``: someone else pushes a commit to a branch; ``merge_pull(...)`` squash-merges a PR
+  (closing the issues its body names with ``Closes #N``); ``add_issue(...)`` opens an issue;
 - ``rewrite_history(...)``: every commit re-made with a new sha and every branch force-pushed; with
   ``drop_old`` the old commits are gone too (a repository deleted and re-created from a rewritten clone).
 
@@ -38,9 +39,10 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from devservers import github_issues as _issue_routes  # noqa: F401 - registers the issue endpoints
 from devservers import github_shapes as shapes
 from devservers.github_routes import ROUTES, Request
-from devservers.github_state import Identity, Repo
+from devservers.github_state import Identity, Issue, Repo
 from devservers.local_http import LocalHttpServer
 
 RATE_LIMIT_MESSAGE = ("API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, "
@@ -165,7 +167,24 @@ class GithubServer:
                                       Identity("GitHub", "noreply@github.com", who.date))
             repo.refs[f"refs/heads/{pull.base}"] = sha
             pull.state, pull.merged, pull.closed_at, pull.head_sha = "closed", True, who.date, head
+            for number in _closing_refs(pull.body):  # GitHub closes the issues a merged PR's body says it closes
+                issue = repo.issues.get(number)
+                if issue is not None and issue.state == "open":
+                    issue.state, issue.closed_at = "closed", who.date
             return sha
+
+    def add_issue(self, full_name: str, title: str, body: str, *, labels: tuple[str, ...] = (),
+                  by: str = "author") -> int:
+        """Someone opens an issue (its labels created when the repository lacks them); returns its number."""
+        with self.lock:
+            repo = self.repos[full_name]
+            for name in labels:
+                repo.add_label(name)
+            now = self.now_iso()
+            issue = Issue(repo.next_number, title, body, by, now, now, labels=list(labels))
+            repo.issues[issue.number] = issue
+            repo.next_number += 1
+            return issue.number
 
     def rewrite_history(self, full_name: str, *, drop_old: bool = True) -> dict[str, str]:
         """Re-make every commit of every branch (same trees, a changed message: new shas) and force-push them.
@@ -318,6 +337,14 @@ class GithubServer:
                 headers = {**headers, **({"Link": link} if link else {})}
             return status, payload, headers
         return 404, shapes.error("Not Found"), {}
+
+
+_CLOSING = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d+)\b", re.IGNORECASE)
+"""GitHub's closing keywords before an issue number in a pull request's body."""
+
+
+def _closing_refs(body: str) -> list[int]:
+    return [int(number) for number in _CLOSING.findall(body or "")]
 
 
 def _paginate(base: str, rec: RecordedRequest, items: list[Any]) -> tuple[list[Any], str]:

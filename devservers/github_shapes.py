@@ -12,7 +12,7 @@ import hashlib
 from typing import Any
 from urllib.parse import quote
 
-from devservers.github_state import CommitObject, Identity, Pull, Repo
+from devservers.github_state import CommitObject, Identity, Issue, Pull, Repo
 
 DOCS = "https://docs.github.com/rest"
 
@@ -185,12 +185,34 @@ def label(base: str, r: Repo, name: str) -> dict[str, Any]:
 
 def comment(base: str, r: Repo, number: int, c: Any) -> dict[str, Any]:
     api = f"{base}/repos/{r.full_name}"
+    kind = "issues" if number in r.issues else "pull"
     return {
         "id": c.id, "node_id": f"IC_{c.id}", "url": f"{api}/issues/comments/{c.id}",
-        "html_url": f"{base}/{r.full_name}/pull/{number}#issuecomment-{c.id}",
+        "html_url": f"{base}/{r.full_name}/{kind}/{number}#issuecomment-{c.id}",
         "issue_url": f"{api}/issues/{number}", "body": c.body, "user": user(base, c.user),
         "created_at": c.created_at, "updated_at": c.created_at, "author_association": "NONE",
     }
+
+
+def issue(base: str, r: Repo, i: Issue | Pull) -> dict[str, Any]:
+    """An issue as ``GET /repos/{owner}/{repo}/issues/{number}`` returns it; a pull request has ``pull_request`` too."""
+    api = f"{base}/repos/{r.full_name}"
+    is_pull = isinstance(i, Pull)
+    html = f"{base}/{r.full_name}/{'pull' if is_pull else 'issues'}/{i.number}"
+    out: dict[str, Any] = {
+        "url": f"{api}/issues/{i.number}", "repository_url": api, "id": 5000 + i.number,
+        "node_id": f"I_{i.number}", "html_url": html, "number": i.number, "title": i.title,
+        "user": user(base, i.user), "labels": [label(base, r, n) for n in i.labels], "state": i.state,
+        "state_reason": None, "locked": False, "assignee": None, "assignees": [], "milestone": None,
+        "comments": len(i.comments), "comments_url": f"{api}/issues/{i.number}/comments",
+        "events_url": f"{api}/issues/{i.number}/events", "labels_url": f"{api}/issues/{i.number}/labels{{/name}}",
+        "created_at": i.created_at, "updated_at": i.updated_at, "closed_at": i.closed_at,
+        "author_association": "NONE", "active_lock_reason": None, "body": i.body,
+    }
+    if is_pull:
+        out["pull_request"] = {"url": f"{api}/pulls/{i.number}", "html_url": html,
+                               "diff_url": f"{html}.diff", "patch_url": f"{html}.patch"}
+    return out
 
 
 def _branch_end(base: str, r: Repo, branch: str, sha: str) -> dict[str, Any]:

@@ -158,6 +158,22 @@ class Pull:
 
 
 @dataclass
+class Issue:
+    """An issue (not a pull request); it shares its numbers with the pull requests, as on GitHub."""
+
+    number: int
+    title: str
+    body: str
+    user: str
+    created_at: str
+    updated_at: str
+    state: str = "open"
+    labels: list[str] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    closed_at: str | None = None
+
+
+@dataclass
 class Repo:
     """One repository: its git objects, branches, pull requests and labels."""
 
@@ -170,6 +186,8 @@ class Repo:
     refs: dict[str, str] = field(default_factory=dict)
     """Full ref name (``refs/heads/main``) -> commit sha."""
     pulls: dict[int, Pull] = field(default_factory=dict)
+    issues: dict[int, Issue] = field(default_factory=dict)
+    """Issues that are not pull requests, by number."""
     labels: dict[str, int] = field(default_factory=dict)
     """Label name -> label id."""
     label_details: dict[str, tuple[str, str | None]] = field(default_factory=dict)

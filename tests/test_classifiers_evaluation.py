@@ -236,3 +236,16 @@ def test_plots_are_written_as_png(small, tmp_path: Path):
     lone = cross_validate(rows, papers, config=ModelConfig(min_section_papers=2, proposals_per_pr=100), folds=3)
     assert not lone.advice.recommended and lone.advice.threshold == ModelConfig().threshold
     assert [p.name for p in write_plots(lone, tmp_path / "lone", 0.005)] == list(PLOTS)
+
+
+def test_a_typical_week_below_the_cap_takes_a_higher_threshold():
+    # two weeks of 4 papers; positives at 0.9 and 0.6; the cap (limit) 2 allows 0.6, a typical week of 1 does not
+    scores = np.array([0.9, 0.8, 0.3, 0.1, 0.6, 0.55, 0.2, 0.1])
+    weeks = ["a"] * 4 + ["b"] * 4
+    positive = np.array([True, False, False, False, True, False, False, False])
+    capped = recommend_threshold(scores, weeks, positive, limit=2)
+    typical = recommend_threshold(scores, weeks, positive, limit=2, typical=1)
+    assert (capped.threshold, capped.typical) == (0.6, 2.0)
+    assert (typical.threshold, typical.recall, typical.median_per_week, typical.typical) == (0.9, 0.5, 0.5, 1.0)
+    # the week-size floor of the stream weeks is still the cap, not the typical week
+    assert typical.stream_weeks == 2

@@ -12,6 +12,7 @@ from tracker.config import parse_config
 from tracker.config_rules import ConfigProblems
 from tracker.github import PrMetadata, format_pr_metadata, parse_pr_metadata, read_update_ticks
 from tracker.listdoc import ListDocument
+from tracker.publish.body import render_title
 from tracker.publish.body_updates import render_updates
 from tracker.records import Paper, RowUpdate
 from tracker.store import RefreshState, Store
@@ -218,3 +219,40 @@ def test_refresh_state_remembers_the_day_and_the_declined_updates(tmp_path):
         assert state.last_refresh() == date(2024, 3, 18)
         assert {k: (u.new, u.old) for k, u in state.declined().items()} == {("2301.00001", "venue"): ("ACL 2024",
                                                                                                        "arXiv")}
+
+
+MIXED = """\
+# Awesome
+
+## Methods
+
+| Title | Venue | Date | Code |
+|:--|:--:|:--:|:--:|
+| [**Old Paper**](https://arxiv.org/abs/2301.00001) | arXiv | 2023-01 |
+
+## Surveys
+
+- [A Survey of Things](https://arxiv.org/abs/2301.00005) - arXiv 2023
+- **[Another Survey](https://arxiv.org/abs/2301.00006)**, 2023
+"""
+
+
+def test_list_items_are_not_refreshed_only_table_rows():
+    doc = ListDocument.parse(MIXED)
+    assert [(r.arxiv_id, r.kind) for r in doc.rows()] == [
+        ("2301.00001", "row"), ("2301.00005", "item"), ("2301.00006", "item")]
+    papers = {i: Paper(i, "T", journal_ref="ACL 2024", abstract="Code: https://github.com/x/y.")
+              for i in ("2301.00001", "2301.00005", "2301.00006")}
+    assert [(u.arxiv_id, u.field) for u in detect_updates(doc.rows(), papers)] == [
+        ("2301.00001", "venue"), ("2301.00001", "code")]
+    # an update naming an item (an old PR's metadata) is not written into the item: it reads as not applicable
+    result = doc.apply([], updates=[venue("2301.00005", "ACL", 2024), code("2301.00006", "https://github.com/x/y")])
+    assert result.text == MIXED and result.updated == ()
+
+
+def test_a_pr_with_only_updates_is_titled_by_its_updates():
+    template = "Weekly update: {count} new papers ({window})"
+    assert render_title(template, 0, "w", updates=1) == "Weekly update: 1 update to listed papers (w)"
+    assert render_title(template, 0, "w", updates=2) == "Weekly update: 2 updates to listed papers (w)"
+    assert render_title(template, 2, "w", updates=2) == "Weekly update: 2 new papers (w)"
+    assert render_title(template, 0, "w") == "Weekly update: 0 new papers (w)"

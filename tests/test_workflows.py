@@ -1,4 +1,8 @@
-"""The GitHub Actions files parse and carry the keys Actions requires."""
+"""The GitHub Actions files parse and carry the keys Actions requires.
+
+``examples/workflows/kd-tracker.yml`` is the template a list copies; kd-tracker's own ``.github/workflows/``
+holds only its CI, so the weekly job never runs in kd-tracker's repository.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from tracker.config import ScheduleConfig
 from tracker.weekly.schedule import build_trigger
 
 ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = "examples/workflows/kd-tracker.yml"
+EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 
 
 def load(path: str) -> dict:
@@ -38,7 +44,7 @@ def check_workflow(data: dict) -> None:
 
 
 def test_weekly_workflow():
-    data = load(".github/workflows/kd-tracker.yml")
+    data = load(TEMPLATE)
     check_workflow(data)
     (cron,) = [entry["cron"] for entry in data["on"]["schedule"]]
     minute, hour, dom, month, dow = cron.split()
@@ -50,14 +56,16 @@ def test_weekly_workflow():
     assert data["permissions"] == {"contents": "write", "pull-requests": "write"}
     assert data["concurrency"]["cancel-in-progress"] is False
     steps = data["jobs"]["weekly"]["steps"]
+    # pip is cached by the action (keyed on its constraints file); the template keeps the store only
     cached = [s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/cache@")]
-    assert cached == ["~/.cache/pip", ".kd-tracker"]
+    assert cached == [".kd-tracker"]
+    assert "hashFiles('kd-tracker.yaml')" not in (ROOT / TEMPLATE).read_text()
     (run,) = [s for s in steps if s.get("uses", "").startswith("kd-tracker/")]
     assert run["with"]["token"] == "${{ secrets.GITHUB_TOKEN }}"
 
 
 def test_weekly_cron_matches_default_schedule():
-    data = load(".github/workflows/kd-tracker.yml")
+    data = load(TEMPLATE)
     minute, hour, _, _, dow = data["on"]["schedule"][0]["cron"].split()
     schedule = ScheduleConfig()
     assert (int(minute), int(hour)) == (schedule.minute, schedule.hour)
@@ -89,7 +97,7 @@ def test_composite_action():
 
 def test_a_pr_edit_runs_review_on_the_bots_branch_only():
     """Ticks in the bot's PR body are applied at once: `pull_request: edited` runs `kd-tracker review`."""
-    data = load(".github/workflows/kd-tracker.yml")
+    data = load(TEMPLATE)
     assert data["on"]["pull_request"] == {"types": ["edited"]}
     job = data["jobs"]["weekly"]
     assert "github.event.pull_request.head.ref == 'kd-tracker/weekly'" in job["if"]
@@ -99,3 +107,78 @@ def test_a_pr_edit_runs_review_on_the_bots_branch_only():
     assert action["inputs"]["command"]["default"] == "run"
     script = next(s["run"] for s in action["runs"]["steps"] if s.get("id") == "run")
     assert 'args+=(review --repo "$GITHUB_REPOSITORY")' in script
+
+
+def test_the_repositorys_own_workflows_are_ci_only():
+    """The list template lives in examples/: kd-tracker's own repository never runs the weekly job."""
+    assert sorted(p.name for p in (ROOT / ".github" / "workflows").iterdir()) == ["ci.yml"]
+    assert (ROOT / TEMPLATE).is_file()
+    ci = load(".github/workflows/ci.yml")
+    assert set(ci["on"]) == {"push", "pull_request"}
+    assert ci["permissions"] == {"contents": "read"}
+
+
+def test_the_template_asks_for_least_privilege_and_the_three_triggers():
+    data = load(TEMPLATE)
+    assert set(data["on"]) == {"schedule", "workflow_dispatch", "pull_request"}
+    assert data["on"]["pull_request"] == {"types": ["edited"]}
+    # the PR's branch, body, labels and comments need no more: no issues, no actions, no admin scope
+    assert data["permissions"] == {"contents": "write", "pull-requests": "write"}
+    job = data["jobs"]["weekly"]
+    assert "permissions" not in job
+    assert job["timeout-minutes"] <= 120
+    steps = job["steps"]
+    assert steps[0]["uses"] == "actions/checkout@v4"
+    # no script step at all in the template: the action runs kd-tracker, with its inputs through env
+    assert [s for s in steps if "run" in s] == []
+    (run,) = [s for s in steps if s.get("uses", "").startswith("kd-tracker/")]
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert set(run["with"]) <= set(action["inputs"])
+    assert {name for name, spec in action["inputs"].items() if spec.get("required")} <= set(run["with"])
+
+
+def _expressions_in_run_lines(steps: list) -> list[str]:
+    return [e.strip() for step in steps if "run" in step for e in EXPRESSION.findall(step["run"])]
+
+
+def test_no_expression_is_spliced_into_a_run_line():
+    """Secrets, inputs and event text reach scripts through env only: a ${{ }} in a script is an injection."""
+    workflows = [load(TEMPLATE), load(".github/workflows/ci.yml")]
+    steps = [s for w in workflows for job in w["jobs"].values() for s in job["steps"]]
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    steps += action["runs"]["steps"]
+    assert any("run" in s for s in steps)
+    assert _expressions_in_run_lines(steps) == []
+    # the check itself catches each kind
+    bad = [{"run": "echo ${{ secrets.TOKEN }}"}, {"run": "x=${{inputs.since}}"},
+           {"run": 'echo "${{ github.event.pull_request.title }}"'}]
+    assert _expressions_in_run_lines(bad) == ["secrets.TOKEN", "inputs.since", "github.event.pull_request.title"]
+    # the token reaches kd-tracker through env, from the token input
+    (step,) = [s for s in action["runs"]["steps"] if s.get("id") == "run"]
+    assert step["env"]["GITHUB_TOKEN"] == "${{ inputs.token }}"
+    assert all(v.startswith("${{ inputs.") for v in step["env"].values())
+
+
+def test_the_action_declares_its_inputs_and_outputs():
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert set(action["inputs"]) == {"token", "command", "config", "dry-run", "since", "python-version"}
+    assert all("description" in spec for spec in action["inputs"].values())
+    assert {k: v["value"] for k, v in action["outputs"].items()} == {
+        name: f"${{{{ steps.run.outputs.{name} }}}}" for name in ("exit-code", "pr-number", "pr-url", "proposals")}
+    assert "3 blocked" in action["outputs"]["exit-code"]["description"]
+
+
+def test_the_action_installs_the_tested_versions_and_keys_the_pip_cache_on_them():
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    steps = action["runs"]["steps"]
+    (install,) = [s for s in steps if "pip install" in s.get("run", "")]
+    assert install["run"].strip() == ('python -m pip install --quiet -c "$GITHUB_ACTION_PATH/tracker/constraints.txt" '
+                                      '"$GITHUB_ACTION_PATH"')
+    (cache,) = [s for s in steps if s.get("uses", "").startswith("actions/cache@")]
+    assert steps.index(cache) < steps.index(install)
+    (pins,) = [s for s in steps if s.get("id") == "pins"]
+    assert 'sha256sum "$GITHUB_ACTION_PATH/tracker/constraints.txt"' in pins["run"]
+    assert cache["with"]["key"] == ("kd-tracker-pip-${{ runner.os }}-py${{ steps.pins.outputs.python }}-"
+                                    "${{ steps.pins.outputs.constraints }}")
+    assert cache["with"]["path"] == "${{ steps.pins.outputs.dir }}"
+    assert (ROOT / "tracker" / "constraints.txt").is_file()

@@ -118,7 +118,7 @@ class GithubConfig:
 class ModelConfig:
     path: str = ".kd-tracker/model"
     """Folder of the trained model (joblib + JSON metadata)."""
-    threshold: float = 0.005
+    threshold: float = 0.012
     """Relevance probability at or above which a paper is proposed (probabilities at the base rate of
     :data:`classifiers.base_rate.BASE_RATE`, 1 list paper in 500 arXiv papers)."""
     proposals_per_pr: int = 15
@@ -164,6 +164,16 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class IntakeConfig:
+    enabled: bool = True
+    """Answer "please add our paper" issues: put the paper in the weekly PR, or say why not."""
+    label: str = "add-paper"
+    """An open issue with this label is a request (the issue form puts it on)."""
+    keywords: tuple[str, ...] = ("add", "include", "our paper")
+    """An open issue without the label is a request when its text holds an arXiv link or id and one of these."""
+
+
+@dataclass(frozen=True)
 class RefreshConfig:
     days: int = 30
     """Look the list's papers up on arXiv by id at most once in this many days (new venue, new code link); 0: never."""
@@ -177,6 +187,7 @@ class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    intake: IntakeConfig = field(default_factory=IntakeConfig)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
     source: str = "<defaults>"
     """Where this config came from (a file path, or ``<defaults>``)."""

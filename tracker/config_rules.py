@@ -253,6 +253,12 @@ def _template(*names: str) -> _Check:
     return check
 
 
+def _keywords(value: Any) -> str | None:
+    if any(not v.strip() for v in value):
+        return "must not hold an empty keyword (an empty one would match every issue)"
+    return None
+
+
 def _days(value: Any) -> str | None:
     days = value.strip().lower().replace(" ", "")
     if _DAY_SPEC.match(days) and all(d in _DAY_NAMES for d in re.split(r"[,-]", days)):
@@ -335,6 +341,8 @@ _CHECKS: dict[str, _Check] = {
     "schedule.jitter_seconds": _number(0),
     "schedule.misfire_grace_hours": _number(0, above=True),
     "refresh.days": _number(0),
+    "intake.label": _text,
+    "intake.keywords": _keywords,
 }
 
 

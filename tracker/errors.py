@@ -11,6 +11,7 @@ the top, and prints ``Error: <message>`` with exit code 1.
     ├── SourceError        arXiv/RSS unreachable or returned garbage
     ├── StoreError         the SQLite store can't be read or written
     ├── ModelError         a model is missing, incompatible or can't be trained
+    │   └── ModelVersionError  made by other library versions: retrain
     └── PublishError       GitHub refused, or the PR is in a state we won't touch
 """
 
@@ -47,6 +48,17 @@ class LabelFileError(TrackerError):
 
 class ModelError(TrackerError):
     """A model is missing, was made by an incompatible version, or can't be trained."""
+
+
+class ModelVersionError(ModelError):
+    """A saved model was made by other library versions (or another model format) than this process runs."""
+
+    def __init__(self, message: str, *, made_by: str, running: str) -> None:
+        super().__init__(message)
+        self.made_by = made_by
+        """The versions that made the model, as ``kd-tracker X / scikit-learn Y (format N)``."""
+        self.running = running
+        """This process's versions, in the same form."""
 
 
 class PublishError(TrackerError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -128,9 +129,25 @@ def test_dry_run_records_nothing_and_writes_the_preview(github: GithubServer, wo
 def test_blocked_branch_exits_3_and_no_token_exits_1(github: GithubServer, workdir, monkeypatch) -> None:
     opened(github, unticked=(ZETA.arxiv_id,), move=None)
     github.push_commit(REPO, BRANCH, {"NOTE.md": "hand edit\n"})
-    assert review().exit_code == 3
+    blocked = review("--result-file", "result.json")
+    assert blocked.exit_code == 3
+    url = f"{github.url}/{REPO}/pull/1"
+    result = json.loads((workdir / "result.json").read_text())
+    assert {k: result[k] for k in ("format", "command", "exit_code", "status", "pr_number", "pr_url", "pr_status",
+                                   "takeover_label", "gaps", "error")} == {
+        "format": 1, "command": "review", "exit_code": 3, "status": "blocked", "pr_number": 1, "pr_url": url,
+        "pr_status": "blocked", "takeover_label": "kd-tracker:take-over", "gaps": [], "error": ""}
+    assert result["markdown"].startswith(
+        "### kd-tracker review\n\nTicks applied: 1 dropped, 0 moved, 0 added.\n\n"
+        f"**Pull request:** [PR #1]({url}): blocked (3 papers); branch kd-tracker/weekly has 1 commit\\(s\\) not ")
+    assert result["markdown"].endswith("add the label 'kd-tracker:take-over' to PR `#`1 to let kd-tracker rebuild it\n")
     monkeypatch.delenv("GITHUB_TOKEN")
+    monkeypatch.setenv("KD_TRACKER_RESULT_FILE", str(workdir / "failed.json"))
     result = review()
     assert result.exit_code == 1 and result.stderr.startswith("Error: GITHUB_TOKEN is not set")
+    failed = json.loads((workdir / "failed.json").read_text())
+    assert (failed["exit_code"], failed["status"], failed["pr_number"]) == (1, "failed", None)
+    assert "Error: " + failed["error"] + "\n" == result.stderr
+    assert failed["markdown"].startswith("### kd-tracker review: failed\n\nGITHUB\\_TOKEN is not set")
 
 

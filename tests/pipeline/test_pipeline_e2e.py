@@ -100,10 +100,13 @@ def test_run_killed_in_the_middle_then_rerun_gives_one_pr(setup, github):
 
 def test_arxiv_503_storm_fails_clearly_and_publishes_nothing(setup, github, arxiv):
     arxiv.add_faults(*[Fault(status=503) for _ in range(20)])
-    result = run(setup, "--as-of", "2024-03-18")
+    result = run(setup, "--as-of", "2024-03-18", "--result-file", str(setup.parent / "result.json"))
     assert result.exit_code == 1
     line = result.stderr.strip().splitlines()[-1]
     assert line.startswith("Error: ") and "503" in line and "2024-02-05..2024-03-18" in line
+    failed = json.loads((setup.parent / "result.json").read_text())
+    assert (failed["command"], failed["exit_code"], failed["status"], "Error: " + failed["error"]) == (
+        "run", 1, "failed", line)
     assert result.stdout == ""
     assert [r for r in github.requests if r.is_write] == []
     assert github.repo(REPO).branch_sha(BRANCH) is None

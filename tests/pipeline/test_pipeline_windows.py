@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 
@@ -113,8 +114,17 @@ def test_a_take_over_after_a_blocked_week_scores_the_papers_still_in_the_pr(setu
     repo = github.repo(e2e.REPO)
     text = repo.file(e2e.BRANCH, "README.md")
     github.push_commit(e2e.REPO, e2e.BRANCH, {"README.md": text.replace("Update Log", "Update log")}, message="tweak")
-    blocked = run(setup, "--as-of", "2024-03-25")
-    assert blocked.exit_code == 2 and "PR:         blocked" in blocked.output, blocked.output
+    result_file = setup.parent / "result.json"
+    blocked = run(setup, "--as-of", "2024-03-25", "--result-file", str(result_file))
+    assert blocked.exit_code == 3 and "PR:         blocked" in blocked.output, blocked.output
+    result = json.loads(result_file.read_text())
+    url = f"{github.url}/{e2e.REPO}/pull/1"
+    assert {k: result[k] for k in ("command", "exit_code", "status", "pr_number", "pr_url", "pr_status",
+                                   "takeover_label", "dry_run")} == {
+        "command": "run", "exit_code": 3, "status": "blocked", "pr_number": 1, "pr_url": url, "pr_status": "blocked",
+        "takeover_label": "kd-tracker:take-over", "dry_run": False}
+    assert result["markdown"].startswith("### kd-tracker run as of 2024-03-25\n")
+    assert f"**Pull request:** [PR #1]({url}): blocked (" in result["markdown"]
     repo.labels.setdefault("kd-tracker:take-over", 7777)
     repo.pulls[1].labels.append("kd-tracker:take-over")
     assert run(setup, "--as-of", "2024-04-01").exit_code in (0, 2)
@@ -168,8 +178,13 @@ def test_days_arxiv_answered_empty_are_fetched_by_the_next_run(setup, github, ar
     assert run(setup, "--as-of", "2024-03-18").exit_code in (0, 2)
     empty = atom_page([], query="x", start=0, max_results=2000, total=0)
     arxiv.add_faults(*[Fault(body=empty) for _ in range(2)])  # every try of the week's only query
-    second = run(setup, "--as-of", "2024-03-25")
+    second = run(setup, "--as-of", "2024-03-25", "--result-file", str(setup.parent / "result.json"))
     assert second.exit_code == 2 and "  gaps:       2024-03-19, 2024-03-20, 2024-03-21, 2024-03-22" in second.stdout
+    result = json.loads((setup.parent / "result.json").read_text())
+    gaps = ["2024-03-19", "2024-03-20", "2024-03-21", "2024-03-22"]
+    assert (result["exit_code"], result["status"], result["gaps"], result["given_up_gaps"]) == (2, "warnings", gaps, [])
+    assert result["pr_status"] in ("updated", "unchanged") and result["pr_number"] == 1
+    assert f"**Gaps:** {', '.join(gaps)} (the next runs re-read them)\n" in result["markdown"]
     third = run(setup, "--as-of", "2024-04-01")
     assert third.exit_code in (0, 2)
     assert "window 2024-03-19..2024-04-01" in third.stdout

@@ -96,6 +96,10 @@ def test_listed_paper_gets_venue_and_code_in_place_and_an_unticked_update_never_
         (PAPER, "venue", "ACL 2024"), (PAPER, "code", "https://github.com/kd-test/multistep"),
         (OTHER, "code", "https://github.com/yuqingd/ellm")}
     assert "### Updates to listed papers" in body
+    title = github.repo(REPO).pulls[1].title
+    assert title.startswith("Weekly update: 3 updates to listed papers ("), "not '0 new papers'"
+    assert body.startswith("**kd-tracker proposes 3 updates to listed papers** from arXiv ")
+    assert "  updates:    3 to listed papers in the PR (1 venue, 2 code links); " in first.output
     venue_item = ("- [x] venue arXiv → ACL 2024 · [Specializing Smaller Language Models towards Multi-Step Reasoning]"
                   "(https://arxiv.org/abs/2301.12726) · written as ACL")
     code_item = ("- [x] add code link [github.com/kd-test/multistep](https://github.com/kd-test/multistep) · "

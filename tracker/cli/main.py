@@ -23,8 +23,8 @@ _HELP_ERRORS = getattr(click.exceptions, "NoArgsIsHelpError", ())
 class TrackerGroup(click.Group):
     """A group that turns :class:`TrackerError` and usage errors into a one-line ``Error:`` and exit 1.
 
-    Exit 2 is the weekly run's "done with warnings", which the GitHub Action
-    accepts; a mistyped option must not pass for it.
+    Exits 2 and 3 are the weekly run's "done with warnings" and "blocked", which
+    the GitHub Action reads; a mistyped option must not pass for either.
     """
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,

@@ -7,13 +7,11 @@ from pathlib import Path
 
 import click
 
+from tracker.cli.result_file import EXIT_BLOCKED
 from tracker.config import Config, token_from_env
 from tracker.errors import PublishError
 from tracker.github import build_github
 from tracker.publish import PREVIEW_FILES, Publisher, PublishOutcome
-
-EXIT_BLOCKED = 3
-"""Exit code when the branch has commits by someone else and the bot only commented."""
 
 
 def publisher_for(config: Config, repo_name: str, outdir: Path | None, *, needs: str) -> Publisher:

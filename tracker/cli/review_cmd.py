@@ -9,14 +9,24 @@ import click
 
 from tracker.cli.dates import utc_today
 from tracker.cli.options import checked_repo, config_option, dry_run_option, repo_option
-from tracker.cli.publishing import exit_if_blocked, preview_files, publisher_for
+from tracker.cli.publishing import preview_files, publisher_for
+from tracker.cli.result_file import (
+    EXIT_BLOCKED,
+    RunResult,
+    failure_recorded,
+    result_file_option,
+    write_result,
+)
 from tracker.config import Config
+from tracker.markdown_safe import escape_cell
+from tracker.publish import PublishOutcome
 from tracker.store import LabelStore, Store
 from tracker.weekly import (
     Applied,
     OpenReview,
     RefreshOutcome,
     applied,
+    outcome_markdown,
     read_open_review,
     rebuild,
     record,
@@ -29,8 +39,9 @@ from tracker.weekly import (
 @dry_run_option("Write README.md, README.diff and PR_BODY.md of the rebuilt PR to OUTDIR; record no label, "
                 "call no write endpoint.")
 @repo_option
+@result_file_option
 @config_option
-def review_command(config: Config, outdir: Path | None, repo: str | None) -> None:
+def review_command(config: Config, outdir: Path | None, repo: str | None, result_file: Path | None) -> None:
     """Apply the ticks of the open kd-tracker pull request now.
 
     An unticked paper is dropped (rejected: never proposed again), a ticked
@@ -43,41 +54,56 @@ def review_command(config: Config, outdir: Path | None, repo: str | None) -> Non
     away reads as no ticks: nothing is dropped.
 
     Exit codes: 0 applied, or nothing to apply; 1 error; 3 blocked (someone
-    else pushed to the branch).
+    else pushed to the branch: add the take-over label to the PR).
+    --result-file FILE writes them with the PR and a markdown summary as JSON.
 
     \b
     Example:
         kd-tracker review
         kd-tracker review --repo Tebmer/Awesome-KD --dry-run preview/
     """
+    with failure_recorded(result_file, "review"):
+        line, outcome, counts = _review(config, outdir, repo)
+    click.echo(line)
+    code = EXIT_BLOCKED if outcome is not None and outcome.status == "blocked" else 0
+    markdown = f"### kd-tracker review\n\n{escape_cell(line)}\n"
+    if outcome is not None:
+        markdown = (f"### kd-tracker review\n\nTicks applied: {counts}.\n\n"
+                    f"**Pull request:** {outcome_markdown(outcome)}\n")
+    write_result(result_file, RunResult(
+        "review", code, pr_number=outcome.pr_number if outcome else None,
+        pr_url=(outcome.pr_url or "") if outcome else "", pr_status=outcome.status if outcome else "",
+        takeover_label=config.github.takeover_label, dry_run=outdir is not None, markdown=markdown))
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def _review(config: Config, outdir: Path | None, repo: str | None) -> tuple[str, PublishOutcome | None, str]:
+    """Apply the ticks: the line the command prints, what was published (None when nothing was to apply)
+    and what the ticks changed."""
     repo_name = checked_repo(config, repo)
     publisher = publisher_for(config, repo_name, outdir,
                               needs=f"applying the ticks of the PR in {repo_name} needs a GitHub token")
     review = read_open_review(publisher)
     if review is None:
-        click.echo(f"nothing to apply: no open kd-tracker PR with metadata in {repo_name}")
-        return
+        return f"nothing to apply: no open kd-tracker PR with metadata in {repo_name}", None, ""
     ticks = applied(review)
     if not review.ticks.read and not (review.metadata.updates and review.update_ticks.read):
-        click.echo(f"nothing to apply: PR #{review.pr_number} shows no ticks kd-tracker can read")
-        return
+        return f"nothing to apply: PR #{review.pr_number} shows no ticks kd-tracker can read", None, ""
     with run_lock(config.store.path, "review"), Store(config.store.path) as store:
         if outdir is None:
             record(LabelStore(store), review, utc_today())
         updates = refresh_rows(config, store, None, review, as_of=utc_today(), record=outdir is None)
         if not ticks.changes and not updates.newly_declined:
-            click.echo(f"nothing to apply: the ticks of PR #{review.pr_number} are applied already")
-            return
+            return f"nothing to apply: the ticks of PR #{review.pr_number} are applied already", None, ""
         proposals, context = rebuild(review, ticks, store)
         context = replace(context, updates=updates.updates, declined_updates=updates.declined)
     counts = _counts(review, ticks, updates)
     if outdir is not None:
         outcome = publisher.preview(proposals, context, outdir)
-        click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {preview_files(outdir)}")
-    else:
-        outcome = publisher.publish(proposals, context)
-        click.echo(f"PR #{review.pr_number}: {counts}; {outcome.summary()}")
-    exit_if_blocked(outcome)
+        return f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {preview_files(outdir)}", outcome, counts
+    outcome = publisher.publish(proposals, context)
+    return f"PR #{review.pr_number}: {counts}; {outcome.summary()}", outcome, counts
 
 
 def _counts(review: OpenReview, ticks: Applied, updates: RefreshOutcome) -> str:

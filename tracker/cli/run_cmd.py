@@ -13,13 +13,19 @@ import click
 from tracker.cli.dates import utc_today
 from tracker.cli.fetch_cmd import PageBar
 from tracker.cli.options import as_of_option, config_option, dry_run_option, repo_option, since_option
+from tracker.cli.result_file import (
+    EXIT_BLOCKED,
+    RunResult,
+    failure_recorded,
+    result_file_option,
+    write_result,
+)
 from tracker.config import Config, token_from_env
 from tracker.weekly import RunOptions, RunReport, run_weekly
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PREVIEW = Path("kd-tracker-preview")
-EXIT_WARNINGS = 2
 
 
 class StageBar:
@@ -66,8 +72,10 @@ def _run_once(config: Config, *, as_of: date | None, since: date | None, outdir:
 @dry_run_option("Write README.md, README.diff and PR_BODY.md to OUTDIR instead of publishing "
                 "(the default, to ./kd-tracker-preview, when no token is set).")
 @repo_option
+@result_file_option
 @config_option
-def run_command(config: Config, as_of: date | None, since: date | None, outdir: Path | None, repo: str | None) -> None:
+def run_command(config: Config, as_of: date | None, since: date | None, outdir: Path | None, repo: str | None,
+                result_file: Path | None) -> None:
     """Run the weekly job once: learn, fetch, train if needed, score, publish.
 
     Reads the reviews of earlier PRs, fetches the window since the last
@@ -76,8 +84,18 @@ def run_command(config: Config, as_of: date | None, since: date | None, outdir: 
     scores the window, and opens or updates the one pull request, or writes
     its preview with --dry-run (also when the token variable is unset).
 
-    Exit codes: 0 done; 1 failed (nothing published); 2 done with warnings
-    (gap days in the window, or the branch was blocked by a human commit).
+    \b
+    Exit codes:
+        0  done
+        1  failed: nothing published (the Error: line says why)
+        2  done with warnings: gap days in arXiv's listings, or gap
+           days given up (the PR is still good)
+        3  blocked: the bot's branch has a commit kd-tracker did not
+           make, so it only commented on the PR; add the take-over
+           label (github.takeover_label) to the PR to let it rebuild
+
+    --result-file FILE writes the exit code, the gap days, the PR and a
+    markdown summary as JSON (the GitHub Action reads it).
 
     \b
     Example:
@@ -85,12 +103,38 @@ def run_command(config: Config, as_of: date | None, since: date | None, outdir: 
         kd-tracker run --dry-run preview/
         kd-tracker run --as-of 2024-03-18 --dry-run preview/
     """
-    report = _run_once(config, as_of=as_of, since=since, outdir=outdir, repo=repo)
+    with failure_recorded(result_file, "run"):
+        report = _run_once(config, as_of=as_of, since=since, outdir=outdir, repo=repo)
     for line in report.summary():
         click.echo(line)
-    blocked = report.outcome is not None and report.outcome.status == "blocked"
-    if report.exit_code or blocked:
-        raise click.exceptions.Exit(EXIT_WARNINGS)
+    code = run_exit_code(report)
+    write_result(result_file, run_result(report, code, config))
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def run_exit_code(report: RunReport) -> int:
+    """3 when the branch was blocked (nothing published), else the report's 0 or 2 (gap days)."""
+    if report.outcome is not None and report.outcome.status == "blocked":
+        return EXIT_BLOCKED
+    return report.exit_code
+
+
+def run_result(report: RunReport, code: int, config: Config) -> RunResult:
+    """What :func:`run_command` writes to ``--result-file``."""
+    outcome = report.outcome
+    return RunResult(
+        "run", code,
+        pr_number=outcome.pr_number if outcome else None,
+        pr_url=(outcome.pr_url or "") if outcome else "",
+        pr_status=outcome.status if outcome else "",
+        takeover_label=config.github.takeover_label,
+        gaps=[d.isoformat() for d in report.gaps],
+        given_up_gaps=[d.isoformat() for d in report.given_up_gaps],
+        proposals=len(report.selection.proposals) if report.selection else 0,
+        dry_run=bool(outcome and outcome.dry_run),
+        markdown=report.markdown(),
+    )
 
 
 @click.command(name="schedule")

@@ -67,6 +67,8 @@ class PrMetadata:
     """Papers the reviewer unticked: still shown (unticked) in the body, not in the list, rejected."""
     moves: Mapping[str, str] = field(default_factory=dict)
     """arXiv id -> the section the reviewer chose with a ``move to`` tick (the paper's row sits there)."""
+    requested: Mapping[str, int] = field(default_factory=dict)
+    """arXiv id -> the issue that asked for the paper (the body's "Requested" group; merging closes the issue)."""
     updates: tuple[RowUpdate, ...] = ()
     """Edits to rows already in the list that this PR applies ("Updates to listed papers"), in body order."""
     declined_updates: tuple[RowUpdate, ...] = ()
@@ -109,6 +111,8 @@ def format_pr_metadata(metadata: PrMetadata) -> str:
         data["dropped"] = [_paper_dict(p) for p in metadata.dropped]
     if metadata.moves:
         data["moves"] = dict(metadata.moves)
+    if metadata.requested:
+        data["requested"] = dict(metadata.requested)
     if metadata.updates:
         data["updates"] = [_update_dict(u) for u in metadata.updates]
     if metadata.declined_updates:
@@ -165,6 +169,7 @@ def parse_pr_metadata(body: str | None) -> PrMetadata | None:
             overflow=tuple(_read_paper(p) for p in data.get("overflow") or ()),
             dropped=tuple(_read_paper(p) for p in data.get("dropped") or ()),
             moves={str(k): str(v) for k, v in (data.get("moves") or {}).items()},
+            requested={str(k): int(v) for k, v in (data.get("requested") or {}).items()},
             thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
             updates=tuple(_read_update(u) for u in data.get("updates") or ()),
             declined_updates=tuple(_read_update(u) for u in data.get("declined_updates") or ()),

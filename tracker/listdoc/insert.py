@@ -20,7 +20,10 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from tracker.errors import ProposalError
+from tracker.listdoc.cells import Link
 from tracker.listdoc.dates import DateFormat, compare_keys, date_key, format_date, learn_format
+from tracker.listdoc.items import ITEM, Item, definitions, is_code_link, links_of
+from tracker.listdoc.itemstyle import ItemStyle, NewItem, format_item, items_in, learn_item_style
 from tracker.listdoc.layout import Layout
 from tracker.listdoc.rows import PaperTable
 from tracker.listdoc.style import NewRow, RowStyle, StyleVotes, count_style, format_row, learn_style
@@ -63,6 +66,26 @@ class _TableWork:
     body: list[_Entry] = field(default_factory=list)
 
 
+@dataclass
+class _ItemWork:
+    """New items of a section without a paper table: they go above its first paper item or below its last."""
+
+    style: ItemStyle
+    anchor: int
+    """Index of the line the new items go before."""
+    items: list[NewItem] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out: list[str] = []
+        for position, item in enumerate(self.items):
+            written = format_item(self.style, item, position)
+            if self.style.on_top:
+                out.extend(written + [line + self.style.newline for line in self.style.between])
+            else:
+                out.extend([line + self.style.newline for line in self.style.between] + written)
+        return out
+
+
 def check_proposal(doc: Layout, proposal: Proposal) -> NewRow:
     """The escaped cells of ``proposal``'s row; :class:`ProposalError` if it can't go into ``doc``.
 
@@ -100,6 +123,7 @@ def apply_proposals(
     lines = doc.lines
     crlf = sum(line.endswith("\r") for line in lines) > len(lines) // 2
     work: dict[str, _TableWork] = {}
+    item_work: dict[str, _ItemWork] = {}
     votes: dict[int | None, StyleVotes] = {}
     document_dates: list[DateFormat] = []
     known: dict[str, KnownPapers[object]] = {}
@@ -116,6 +140,13 @@ def apply_proposals(
                 log.debug("already in %s: %s", section.path, _short(proposal.title))
                 skipped.append((proposal, section.path))
                 continue
+            if not any(t.section == section.path for t in doc.tables):
+                items = item_work.get(section.path) or _start_items(doc, section.path, crlf)
+                item_work[section.path] = items
+                items.items.append(_new_item(proposal, new_row))
+                papers.add(paper_id, proposal.title, proposal)
+                inserted.append((proposal, section.path))
+                continue
             table = work.get(section.path) or _start_work(doc, section.path, crlf, votes, document_dates)
             work[section.path] = table
             _insert_row(table, new_row, date_key(proposal.date) or date_key(new_row.date))
@@ -127,6 +158,8 @@ def apply_proposals(
     before: dict[int, list[str]] = {}
     for table in work.values():
         _anchor_new_rows(table, before)
+    for items in item_work.values():
+        before.setdefault(items.anchor, []).extend(items.lines())
     replaced: dict[int, str] = {}
     log_line = None
     if log_date is not None:
@@ -166,6 +199,35 @@ def _start_work(
     ascending = _is_ascending([entry.key for entry in body if entry.key is not None])
     log.debug("%s: dates like %s, %s", section, date_format, "oldest first" if ascending else "newest first")
     return _TableWork(table, style, date_format, ascending, body)
+
+
+def _start_items(doc: Layout, section: str, crlf: bool) -> _ItemWork:
+    own = items_in(doc.items, section)
+    style = learn_item_style(own, list(doc.items), doc.lines, crlf, _code_links(doc, own))
+    anchor = own[0].start if style.on_top else own[-1].end
+    log.debug("%s: items like %s", section, style)
+    return _ItemWork(style, anchor)
+
+
+def _code_links(doc: Layout, own: list[Item]) -> list[tuple[str, Link]]:
+    """``(item text, code link)`` of every item under the heading of ``own`` (papers or not)."""
+    first = own[0].start
+    start = max((h.index for h in doc.headings if h.index < first), default=-1) + 1
+    end = min((h.index for h in doc.headings if h.index > first), default=len(doc.lines))
+    refs = definitions(doc.lines, doc.text_lines)
+    found = []
+    for index in range(start, end):
+        match = ITEM.match(doc.lines[index].rstrip("\r")) if index in doc.text_lines else None
+        if match:
+            content = match.group("content")
+            found.extend((content, link) for link in links_of(content, refs) if is_code_link(link))
+    return found
+
+
+def _new_item(proposal: Proposal, new_row: NewRow) -> NewItem:
+    """The item of a checked proposal (its title, link, venue and code already escaped or checked)."""
+    authors = ", ".join(escape_cell(name) for name in proposal.authors if escape_cell(name))
+    return NewItem(new_row.title, new_row.url, new_row.venue, int(new_row.date[:4]), new_row.code, authors)
 
 
 def _is_ascending(keys: list[tuple[int, ...]]) -> bool:

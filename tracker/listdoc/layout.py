@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracker.errors import ProposalError
+from tracker.listdoc.items import Item, definitions, read_items
 from tracker.listdoc.model import Row, Section
 from tracker.listdoc.rows import Columns, PaperTable, columns_of, heading_title, parse_row
 from tracker.listdoc.scan import Block, Heading, Table, scan
+
+_YEAR_HEADING = re.compile(r"^(?:19|20)\d\d(?:\s*(?:[-–/]|and|&)\s*(?:(?:19|20)\d\d|before|earlier|older|later))?\s*$",
+                           re.IGNORECASE)
+"""A heading that only names a year or a span of years."""
 
 
 @dataclass(frozen=True)
@@ -29,11 +35,16 @@ class Layout:
     heading_paths: tuple[tuple[str, ...], ...]
     tables: tuple[PaperTable, ...]
     sections: tuple[Section, ...]
-    """Sections that hold a paper table, in file order."""
+    """Sections that hold a paper table or paper items, in file order."""
+    items: tuple[Item, ...] = ()
+    """Paper items (list items holding a paper link), in file order; their rows carry their section."""
+    text_lines: frozenset[int] = frozenset()
+    """Lines read as text, indented text or blank (``Scan.text_lines``)."""
 
     def rows(self) -> list[Row]:
-        """Every paper row, in file order."""
-        return [row for table in self.tables for row in table.rows]
+        """Every paper row and paper item, in file order."""
+        return sorted([row for table in self.tables for row in table.rows] + [item.row for item in self.items],
+                      key=lambda row: row.line)
 
     def rows_at(self, path: str | None) -> list[Row]:
         """The rows of the sections at ``path`` (a repeated "Misc" has the rows of both), or every row for ``None``."""
@@ -72,9 +83,19 @@ def read_layout(text: str, name: str) -> Layout:
     lines = tuple(text.split("\n"))
     found = scan(list(lines))
     layouts = [(t, columns) for t in found.tables if (columns := columns_of(t.header_cells)) is not None]
-    paths = _heading_paths(found.headings, [t.header for t, _ in layouts])
+    found_items = read_items(lines, found.text_lines, definitions(lines, found.text_lines))
+    paths = _heading_paths(found.headings, [t.header for t, _ in layouts] + [item.start for item in found_items])
     tables = _paper_tables(lines, found.headings, paths, layouts)
-    return Layout(name, lines, found.headings, found.blocks, paths, tables, _sections(found.headings, paths, tables))
+    items = tuple(_placed(item, found.headings, paths) for item in found_items)
+    sections = _sections(found.headings, paths, tables, items)
+    return Layout(name, lines, found.headings, found.blocks, paths, tables, sections, items, found.text_lines)
+
+
+def _placed(item: Item, headings: tuple[Heading, ...], paths: tuple[tuple[str, ...], ...]) -> Item:
+    """``item`` with its row's section path."""
+    owner = _owning_heading(headings, item.start)
+    section = " > ".join(paths[owner]) if owner is not None else ""
+    return replace(item, row=replace(item.row, section=section))
 
 
 def _paper_tables(
@@ -97,33 +118,47 @@ def _paper_tables(
 
 
 def _sections(
-    headings: tuple[Heading, ...], paths: tuple[tuple[str, ...], ...], tables: tuple[PaperTable, ...]
+    headings: tuple[Heading, ...],
+    paths: tuple[tuple[str, ...], ...],
+    tables: tuple[PaperTable, ...],
+    items: tuple[Item, ...],
 ) -> tuple[Section, ...]:
     rows_under: dict[int, list[Row]] = {}
     for table in tables:
         owner = _owning_heading(headings, table.table.header)
         if owner is not None and paths[owner]:
             rows_under.setdefault(owner, []).extend(table.rows)
+    for item in items:
+        owner = _owning_heading(headings, item.start)
+        if owner is not None and paths[owner]:
+            rows_under.setdefault(owner, []).append(item.row)
     sections = []
     for position, rows in sorted(rows_under.items()):
         heading, parts = headings[position], paths[position]
+        rows.sort(key=lambda row: row.line)
         sections.append(Section(" > ".join(parts), parts, heading.level, heading.index + 1, tuple(rows)))
     return tuple(sections)
 
 
 def _heading_paths(headings: tuple[Heading, ...], paper_tables: Iterable[int]) -> tuple[tuple[str, ...], ...]:
-    """Section path parts for each heading; the document title (see :func:`_title_heading`) is not a part."""
+    """Section path parts for each heading; the document title (see :func:`_title_heading`) is not a part.
+
+    A heading that is only a year (``### 2024``, ``### 2022 and earlier``) groups the papers of the
+    heading above it even at the same level: ``### Topic`` then ``### 2025`` is ``Topic > 2025``.
+    """
     title = _title_heading(headings, paper_tables)
     paths = []
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[int, str, bool]] = []
     for position, heading in enumerate(headings):
         if position == title:
             paths.append(())
             continue
-        while stack and stack[-1][0] >= heading.level:
+        name = heading_title(heading.text)
+        year = bool(_YEAR_HEADING.match(name))
+        while stack and (stack[-1][0] > heading.level or (stack[-1][0] == heading.level and (stack[-1][2] or not year))):
             stack.pop()
-        stack.append((heading.level, heading_title(heading.text)))
-        paths.append(tuple(name for _, name in stack))
+        stack.append((heading.level, name, year))
+        paths.append(tuple(name for _, name, _ in stack))
     return tuple(paths)
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from tracker.listdoc.cells import scan_links, split_cells
 from tracker.listdoc.dates import date_key
+from tracker.listdoc.items import ITEM, definitions, links_of
 from tracker.listdoc.layout import Layout
 from tracker.listdoc.model import LintProblem, Row
 from tracker.listdoc.rows import PaperTable, columns_of
@@ -55,8 +56,38 @@ def structure_problems(doc: Layout) -> list[LintProblem]:
     if doc.tables:
         return [LintProblem(doc.tables[0].table.header + 1, "paper table under no heading, so the list has no "
                                                             "section: put a section heading (## Name) above it")]
+    looking = paper_like_headings(doc)
+    if looking:
+        shown = ", ".join(str(line) for line in looking[:12]) + (f" and {len(looking) - 12} more" if len(looking) > 12 else "")
+        return [LintProblem(looking[0], f"no papers found: the headings at lines {shown} look like paper sections "
+                                        "(list items or table rows with links under them) but yield no papers: "
+                                        "no item links a paper (arxiv.org, openreview.net, aclanthology.org, a "
+                                        "proceedings page or a .pdf) and no table has a Title column")]
     return [LintProblem(0, "no paper table found: a section is a heading with a table under it whose header "
                            "has a Title column (| Title | Venue | Date |)")]
+
+
+def paper_like_headings(doc: Layout, least: int = 2) -> list[int]:
+    """Line numbers of the headings that hold no paper but at least ``least`` list items or table rows with a web link.
+
+    Links to places in the file (``#news``) and images (badges) do not count.
+    """
+    found = scan(list(doc.lines))
+    refs = definitions(doc.lines, doc.text_lines)
+    bodies = {i for table in found.tables for i in range(table.body_start, table.body_end)}
+    sections = {section.line for section in doc.sections}
+    counts: dict[int, int] = {}
+    owner = -1
+    heading_at = {heading.index: heading for heading in doc.headings}
+    for index, line in enumerate(doc.lines):
+        if index in heading_at:
+            owner = index
+            continue
+        if owner < 0 or (index not in bodies and (index not in doc.text_lines or not ITEM.match(line))):
+            continue
+        if any(urlsplit(link.url).scheme.lower() in ("http", "https") for link in links_of(line, refs)):
+            counts[owner] = counts.get(owner, 0) + 1
+    return [index + 1 for index, n in sorted(counts.items()) if n >= least and index + 1 not in sections]
 
 
 def _hiding(doc: Layout, block: Block, advice: str) -> LintProblem:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Row:
-    """One paper row of a table in the list's README."""
+    """One paper of the list's README: a table row, or a list item that holds a paper link."""
 
     title: str
     """Link text of the title cell, bold markup (``**``) stripped; other markdown (``\\%``) kept as written."""
@@ -32,6 +32,8 @@ class Row:
     """The original line, verbatim (``\\r`` of a CRLF file included)."""
     section: str
     """Path of the section the row is under, ``KD Algorithms > Knowledge Elicitation > Labeling``."""
+    kind: str = "row"
+    """``row`` for a table row, ``item`` for a list item (``1. **[Title](url)**``)."""
 
     def __str__(self) -> str:
         return f"{self.line}: {self.title[:70]}"
@@ -39,7 +41,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Section:
-    """A heading with at least one paper table directly under it."""
+    """A heading with at least one paper table or paper item directly under it."""
 
     path: str
     """``A > B > C``: heading texts (leading emoji and markup stripped) from the top, joined by `` > ``."""
@@ -50,7 +52,7 @@ class Section:
     line: int
     """1-based line number of the heading."""
     rows: tuple[Row, ...]
-    """Rows of the paper table(s) directly under this heading, in file order."""
+    """Rows of the paper table(s) and paper items directly under this heading, in file order."""
 
     def __str__(self) -> str:
         return f"{self.path} ({len(self.rows)} rows)"

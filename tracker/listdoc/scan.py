@@ -4,7 +4,8 @@ Only what the list document needs is recognised: ATX headings (``## News``)
 and setext headings (a paragraph underlined with ``===`` or ``---``),
 GFM tables (header, delimiter row, body rows), and the blocks whose content
 must *not* be read as headings or tables: fenced code, HTML blocks (a
-``<div>`` runs to the next blank line, ``<!--`` to ``-->``) and indented code.
+``<div>`` runs to the next blank line, ``<!--`` to ``-->``) and indented code;
+a heading written as one line of HTML (``<h2 id="x">Name</h2>``) is a heading too.
 A fence or HTML block that is never closed runs to the end of the file, as on
 GitHub; the scan reports every such block (:class:`Block`) so a list whose tables vanish
 behind it can be told apart from a list without tables. Everything else is
@@ -41,6 +42,8 @@ _BLOCK_TAGS = (
 )
 _HTML_BLOCK = re.compile(rf"^ {{0,3}}</?(?:{_BLOCK_TAGS})(?:\s|/?>|$)", re.IGNORECASE)
 _ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
+_HTML_HEADING = re.compile(r"^ {0,3}<h([1-6])(?:\s[^>]*)?>(.*)</h\1\s*>\s*$", re.IGNORECASE)
+"""A heading written as one line of HTML (``<h2 id="x">Technique</h2>``) with a blank line after it."""
 _HTML_LONE_TAG = re.compile(rf"^ {{0,3}}(?:<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$")
 
 
@@ -90,6 +93,8 @@ class Scan:
     tables: tuple[Table, ...]
     blocks: tuple[Block, ...] = ()
     """Fenced code blocks and marker-ended HTML blocks, in file order; only the last can be unclosed."""
+    text_lines: frozenset[int] = frozenset()
+    """Indices of the lines read as plain text or indented code (where list items can sit), and of blank lines."""
 
 
 def scan(lines: list[str]) -> Scan:
@@ -100,6 +105,7 @@ def scan(lines: list[str]) -> Scan:
     headings: list[Heading] = []
     tables: list[Table] = []
     blocks: list[Block] = []
+    plain: set[int] = set()
     in_paragraph = False
     paragraph_start: int | None = None
     """First line of the open paragraph when a setext underline could make it a heading."""
@@ -108,14 +114,22 @@ def scan(lines: list[str]) -> Scan:
         line = text[i]
         if not line.strip():
             in_paragraph, paragraph_start = False, None
+            plain.add(i)
             i += 1
             continue
         if not in_paragraph and line.startswith(("    ", "\t")):
-            i += 1  # indented code block line
+            plain.add(i)  # indented code block line, or a list item's continuation
+            i += 1
             continue
         if paragraph_start is not None and _SETEXT.match(line):
             content = " ".join(part.strip() for part in text[paragraph_start:i])
             headings.append(Heading(paragraph_start, 1 if line.strip()[0] == "=" else 2, content))
+            in_paragraph, paragraph_start = False, None
+            i += 1
+            continue
+        html_heading = _HTML_HEADING.match(line)
+        if html_heading and (i + 1 == n or not text[i + 1].strip()):
+            headings.append(Heading(i, int(html_heading.group(1)), html_heading.group(2).strip()))
             in_paragraph, paragraph_start = False, None
             i += 1
             continue
@@ -140,14 +154,15 @@ def scan(lines: list[str]) -> Scan:
             in_paragraph, paragraph_start = False, None
             i = table_end
             continue
-        plain = not _BLOCKQUOTE.match(line) and not _LIST_ITEM.match(line) and not _THEMATIC.match(line)
-        if not plain:
+        paragraph = not _BLOCKQUOTE.match(line) and not _LIST_ITEM.match(line) and not _THEMATIC.match(line)
+        if not paragraph:
             paragraph_start = None
         elif not in_paragraph:
             paragraph_start = i
         in_paragraph = not _BLOCKQUOTE.match(line) and not _THEMATIC.match(line)
+        plain.add(i)
         i += 1
-    return Scan(tuple(headings), tuple(tables), tuple(blocks))
+    return Scan(tuple(headings), tuple(tables), tuple(blocks), frozenset(plain))
 
 
 def _block(text: list[str], i: int, in_paragraph: bool) -> tuple[int, Block | None] | None:

@@ -20,7 +20,7 @@ from typing import Literal, TypeVar
 
 from tracker.listdoc.cells import Link, scan_links, split_cells
 from tracker.listdoc.linkform import LinkForm, link_form
-from tracker.listdoc.linktext import LinkText, learn_link_text, text_key
+from tracker.listdoc.linktext import REPO, LinkText, github_repo, learn_link_text, text_key
 from tracker.listdoc.model import Row
 from tracker.listdoc.rows import Columns
 
@@ -54,6 +54,15 @@ class RowStyle:
     """``"\\r"`` in a CRLF file (lines are split on ``\\n``)."""
     link_form: LinkForm | None = None
     """How the paper's arxiv.org link is written; ``None``: as given (no row of the list links arxiv.org)."""
+    badge: tuple[str, str] | None = None
+    """Text before and after the title link of a row with a GitHub repo (a stars badge of :data:`REPO` and
+    ``<br>``: ``![Star](https://img.shields.io/github/stars/REPO.svg) <br> [**Title**](url) <br>``); ``None``: none."""
+    empty: str = ""
+    """What the table writes in a cell it has nothing for (``-``), other than Title, Venue and Date."""
+
+
+_PLACEHOLDERS = frozenset({"-", "–", "—", "/", "n/a", "N/A", "NA", "x", "✗", "❌", "None", "none", "TBD"})
+"""Cell texts that stand for "nothing here"."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,10 @@ class StyleVotes:
     """``(text key, url)`` of the links in that column."""
     link_forms: Counter[LinkForm] = field(default_factory=Counter)
     """Forms of the rows' arxiv.org paper links (:func:`tracker.listdoc.linkform.link_form`)."""
+    badges: Counter[tuple[str, str] | None] = field(default_factory=Counter)
+    """Among rows with a GitHub code link: the text around the title link with the repo as :data:`REPO`, or ``None``."""
+    empties: Counter[str] = field(default_factory=Counter)
+    """Empty or placeholder cells (``-``) outside Title, Venue and Date."""
 
     def __add__(self, other: StyleVotes) -> StyleVotes:
         return StyleVotes(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -132,11 +145,32 @@ def count_style(rows: Iterable[Row], columns: Columns) -> StyleVotes:
             bold = _title_bold(title, title_links[0])
             if bold is not None:
                 votes.bold[bold] += 1
+            _count_badge(title, title_links[0], cells, columns, votes)
+        for index, cell in enumerate(cells):
+            if index not in (columns.title, columns.venue, columns.date, columns.link):
+                if not cell.content or cell.content in _PLACEHOLDERS:
+                    votes.empties[cell.content] += 1
         for index, texts in ((columns.code, votes.code_texts), (columns.data, votes.data_texts)):
             if index is not None and index < len(cells):
                 content = cells[index].content
                 _count_links(content, scan_links(content).links, texts, votes.joiners)
     return votes
+
+
+def _count_badge(title: str, first: Link, cells: list, columns: Columns, votes: StyleVotes) -> None:
+    """Whether a row with a GitHub code link writes a stars badge of its repo around its title link."""
+    code = scan_links(cells[columns.code].content).links if columns.code is not None and columns.code < len(cells) else ()
+    repo = next((found for link in code if (found := github_repo(link.url))), None)
+    if repo is None:
+        return
+    if first.start == 0 or title.startswith("**["):
+        votes.badges[None] += 1
+        return
+    if first.text.startswith("**"):
+        votes.bold["inside"] += 1
+    before, after = title[: first.start], title[first.end :]
+    at = before.lower().find(repo.lower())
+    votes.badges[(before[:at] + REPO + before[at + len(repo) :], after) if at >= 0 else None] += 1
 
 
 def _title_bold(content: str, first: Link) -> TitleBold | None:
@@ -157,6 +191,8 @@ def learn_style(table: StyleVotes, document: StyleVotes, crlf: bool) -> RowStyle
     """
     default = RowStyle(newline="\r" if crlf else "")
     sep = _pick(table.seps, document.seps, default.sep)
+    if table.seps and table.seps[sep] * 2 < sum(table.seps.values()):
+        sep = default.sep  # cells padded to align columns: no one separator to copy
     closed = _pick(table.closed, document.closed, True)
     own_link_column = table.link_column[True] > table.link_column[False]
     return RowStyle(
@@ -170,6 +206,8 @@ def learn_style(table: StyleVotes, document: StyleVotes, crlf: bool) -> RowStyle
         link_text=learn_link_text(table.link_texts, document.link_texts, "Paper") if own_link_column else None,
         newline=default.newline,
         link_form=_pick(table.link_forms, document.link_forms, None),
+        badge=_pick(table.badges, Counter(), None),
+        empty=_pick(table.empties, Counter(), ""),
     )
 
 
@@ -187,6 +225,10 @@ def format_row(style: RowStyle, columns: Columns, row: NewRow) -> str:
         cells[columns.title] = f"**[{row.title}]({row.url})**"
     else:
         cells[columns.title] = f"[{row.title}]({row.url})"
+    repo = next((found for url in row.code if (found := github_repo(url))), None)
+    if style.badge is not None and repo is not None and style.link_text is None:
+        before, after = style.badge
+        cells[columns.title] = before.replace(REPO, repo) + cells[columns.title] + after
     for index, value in (
         (columns.venue, row.venue),
         (columns.date, row.date),
@@ -195,6 +237,9 @@ def format_row(style: RowStyle, columns: Columns, row: NewRow) -> str:
     ):
         if index is not None:
             cells[index] = value
+    if style.empty:
+        cells = [style.empty if not cell and i not in (columns.title, columns.venue, columns.date) else cell
+                 for i, cell in enumerate(cells)]
     while len(cells) > columns.title + 1 and not cells[-1]:
         cells.pop()
     # a cell ending in a backslash would escape the next pipe: keep a space between them

@@ -55,6 +55,8 @@ class PublishContext:
     """arXiv id -> section chosen by the reviewer's ``move to`` tick (its proposal already sits there)."""
     previous: PrMetadata | None = None
     """The metadata of the open PR this run rebuilds (None for a new PR): keeps each paper's place and first-seen day."""
+    requested: Mapping[str, int] = field(default_factory=dict)
+    """arXiv id -> the issue that asked for the paper: shown in the body's "Requested" group, with ``Closes #N``."""
     updates: Sequence[RowUpdate] = ()
     """Edits to rows already in the list (a venue, a code link) to apply and show under "Updates to listed papers"."""
     declined_updates: Sequence[RowUpdate] = ()
@@ -67,6 +69,7 @@ class PublishContext:
         object.__setattr__(self, "moves", dict(self.moves))
         object.__setattr__(self, "gaps", tuple(self.gaps))
         object.__setattr__(self, "thresholds", dict(self.thresholds))
+        object.__setattr__(self, "requested", dict(self.requested))
         object.__setattr__(self, "updates", tuple(self.updates))
         object.__setattr__(self, "declined_updates", tuple(self.declined_updates))
 

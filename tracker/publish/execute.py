@@ -27,6 +27,7 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from tracker.errors import PublishError
+from tracker.github import checked_write
 from tracker.publish.context import PublishOutcome, Status
 from tracker.publish.plan import Change, PublishPlan, labels_for, pr_edits
 from tracker.publish.snapshot import BOT_TRAILER, Handles, OpenPr, RepoReader, Snapshot
@@ -164,23 +165,13 @@ class Executor:
 
         The write had taken effect: done. It had not: it is sent once more
         (the writes checked this way set a state, so sending one twice is harmless).
+        See :func:`tracker.github.checked_write`.
         """
-        step = self.steps.now
-        try:
-            write()
-            return
-        except (GithubException, requests.RequestException) as e:
-            status = getattr(e, "status", 0)
-            if isinstance(e, GithubException) and status < 500:
-                raise
-            log.warning("%s: %s; re-reading what GitHub holds", step, status or type(e).__name__)
-        self.steps.now = f"re-read after trying to {step}"
-        if landed():
-            log.info("%s: GitHub had done it; only its answer was lost", step)
-            return
-        self.steps.now = step
-        log.info("%s: not done on GitHub; sending it once more", step)
-        write()
+
+        def name(step: str) -> None:
+            self.steps.now = step
+
+        checked_write(write, landed, step=self.steps.now, on_reread=name)
 
     def _write_labels(self, repo: Repository, pr: PullRequest, plan: PublishPlan) -> None:
         wanted = labels_for([label.name for label in pr.labels], plan.labels, plan.drop_label)

@@ -107,7 +107,7 @@ def propose(snapshot: Snapshot, proposals: Sequence[Proposal], context: PublishC
         sections.setdefault(proposal, []).append(section)
     papers = tuple((p, tuple(s)) for p, s in sections.items())
     skipped = len({p for p, _ in result.skipped} - set(sections))
-    title = render_title(config.github.pr_title, len(papers), context.window)
+    title = render_title(config.github.pr_title, len(papers), context.window, len(context.updates))
     notes = notes_of(snapshot.pr.body) if snapshot.pr is not None else ""
     footer = render_footer(title)
     body = with_notes(render_body(papers, context, skipped=skipped, takeover_label=config.github.takeover_label,

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.config import Config
-from tracker.errors import ModelError, SourceError, TrackerError
-from tracker.github import PaperMetadata, PrMetadata
+from tracker.errors import ModelError, ModelVersionError, SourceError, TrackerError
+from tracker.github import IssueDesk, PaperMetadata, PrMetadata
 from tracker.listdoc import ListDocument
 from tracker.publish import (
     PublishContext,
@@ -33,6 +33,7 @@ from tracker.review import record_takeover
 from tracker.sources import ArxivSource, PageEvent, RssSource
 from tracker.store import RunLog, Store
 from tracker.weekly.fetch import HarvestReport, harvest
+from tracker.weekly.intake import Intake, answer, gather, requested_in, score_requested
 from tracker.weekly.lookup import look_up_list_papers
 from tracker.weekly.refresh import RefreshOutcome, refresh_rows
 from tracker.weekly.report import RunReport
@@ -98,6 +99,13 @@ class Pipeline:
         self.runs = RunLog(store)
         self._review: tuple[OpenReview | None, Applied] = (None, Applied())
         self._refresh = RefreshOutcome()
+        self._issues: IssueDesk | None = None
+
+    def issues(self) -> IssueDesk:
+        """The list repository's issues, where "please add our paper" requests are read and answered."""
+        if self._issues is None:
+            self._issues = IssueDesk(self.publisher.github, self.publisher.repo_name, self.config)
+        return self._issues
 
     @contextmanager
     def _stage(self, report: RunReport, name: str) -> Iterator[None]:
@@ -150,6 +158,7 @@ class Pipeline:
         with self._stage(report, "list"):
             text = self.publisher.read_list()
             document = ListDocument.parse(text, name=self.config.list.path)
+            document.check_structure()  # a list no paper can be read from or go into stops the run before any fetch
             log.info("list: %d sections, %d rows", len(document.sections()), len(document.rows()))
         if self.learner is not None:
             with self._stage(report, "learn"):
@@ -170,9 +179,13 @@ class Pipeline:
             scored += self._carried(waiting, {p.arxiv_id for p in papers}, model, report.as_of)
             rejected = self.labels.rejected_ids() if self.labels is not None else set()
             rejected = (set(rejected) - ticks.kept) | ticks.dropped
+            report.intake = gather(self.issues(), self.config, document, rejected=rejected, store=self.store,
+                                   api=self.api, as_of=report.as_of)
+            scored += score_requested(report.intake, model, scored)
             report.selection = select(scored, document, self.config.model, rejected=rejected,
                                       carried={p.arxiv_id for p in waiting.waiting} if waiting else (),
-                                      first=ticks.kept, added=ticks.added)
+                                      first=ticks.kept, added=(*ticks.added, *report.intake.accepted))
+            report.selection = replace(report.selection, proposals=report.intake.apply(report.selection.proposals))
             self._review = (review, ticks)
             self.runs.record_scores(report.run_id, scored, [p.arxiv_id for p in report.selection.proposals])
             log.info("scored %d papers: %d proposals, %d near-misses", len(scored),
@@ -180,6 +193,7 @@ class Pipeline:
         with self._stage(report, "refresh"):
             self._refresh = refresh_rows(self.config, self.store, document, self._review[0], as_of=options.as_of,
                                          api=self.api, record=options.dry_run_dir is None)
+            report.refresh = self._refresh
         with self._stage(report, "publish"):
             report.outcome = self._publish(options, report, text)
 
@@ -195,21 +209,29 @@ class Pipeline:
         return result
 
     def _model(self, document: ListDocument, text: str, report: RunReport) -> Any:
+        from classifiers.persistence import has_model
         from classifiers.training import load_model, train
         from classifiers.training_set import training_key
 
         path = Path(self.config.model.path)
         labels = self.labels.training_labels() if self.labels is not None else []
         key = training_key(text, document.rows(), labels)
-        try:
-            model = load_model(path)
-        except ModelError as e:
-            log.info("training a model: %s", e)
-            model = None
+        model = None
+        if not has_model(path):
+            log.info("no model in %s yet: training one", path)
+        else:
+            try:
+                model = load_model(path)
+            except ModelVersionError as e:
+                log.info("retraining: the model in %s was made by %s, this run has %s", path, e.made_by, e.running)
+            except ModelError as e:
+                log.info("retraining: the model in %s cannot be used (%s)", path, e)
         if model is not None and model.metadata.get("training_key") == key:
             report.model_version = model.version
             log.info("model %s is current (list and labels unchanged)", model.version)
             return model
+        if model is not None:
+            log.info("retraining: the list or the review labels changed since model %s", model.version)
         rows = document.rows()
         self._look_up_list_papers(rows, report.as_of)
         papers = self.store.papers()
@@ -284,7 +306,10 @@ class Pipeline:
             declined_updates=self._refresh.declined,
         )
         review, ticks = self._review
+        intake = report.intake or Intake()
         proposals: tuple[Proposal, ...] = apply_moves(selection.proposals, ticks.moves)
+        context = replace(context, requested=requested_in(proposals, intake,
+                                                          dict(review.metadata.requested) if review else {}))
         if review is not None:
             ids = {p.arxiv_id for p in proposals}
             context = replace(context, previous=review.metadata,
@@ -293,7 +318,9 @@ class Pipeline:
         if options.dry_run_dir is not None:
             return self.publisher.preview(proposals, context, options.dry_run_dir, readme_text=text)
         hook = takeover_recorder(self.labels, self.config, options.as_of) if self.labels is not None else None
-        return self.publisher.publish(proposals, context, on_takeover=hook)
+        outcome = self.publisher.publish(proposals, context, on_takeover=hook)
+        answer(self.issues(), intake, outcome, proposals, threshold=self.config.model.threshold)
+        return outcome
 
 
 def takeover_recorder(labels: Any, config: Config, as_of: date) -> TakeOverHook:

@@ -66,6 +66,8 @@ def detect_updates(rows: Iterable, papers: Mapping[str, Paper], declined: Iterab
     skip = set(declined)
     out: dict[tuple[str, str], RowUpdate] = {}
     for row in rows:
+        if row.kind != "row":
+            continue  # a list item has no venue or code cell to edit (tracker.listdoc.row_edit edits table rows)
         paper = papers.get(row.arxiv_id or "")
         if paper is None:
             continue

@@ -164,6 +164,7 @@ def rebuild(review: OpenReview, applied_ticks: Applied, store: Store | None) -> 
         dropped=tuple(proposals([p for p in (*meta.papers, *meta.dropped) if p.paper_id in applied_ticks.dropped])),
         moves={k: v for k, v in applied_ticks.moves.items() if k in {p.arxiv_id for p in chosen}},
         previous=meta,
+        requested={k: v for k, v in meta.requested.items() if k in {p.arxiv_id for p in chosen}},
     )
     return tuple(chosen), context
 
