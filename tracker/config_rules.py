@@ -340,6 +340,7 @@ _CHECKS: dict[str, _Check] = {
     "schedule.timezone": _timezone,
     "schedule.jitter_seconds": _number(0),
     "schedule.misfire_grace_hours": _number(0, above=True),
+    "refresh.days": _number(0),
     "intake.label": _text,
     "intake.keywords": _keywords,
 }

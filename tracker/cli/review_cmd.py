@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -23,11 +24,13 @@ from tracker.store import LabelStore, Store
 from tracker.weekly import (
     Applied,
     OpenReview,
+    RefreshOutcome,
     applied,
     outcome_markdown,
     read_open_review,
     rebuild,
     record,
+    refresh_rows,
     run_lock,
 )
 
@@ -43,7 +46,8 @@ def review_command(config: Config, outdir: Path | None, repo: str | None, result
 
     An unticked paper is dropped (rejected: never proposed again), a ticked
     "move to" item moves the paper to that section (the last ticked one wins),
-    a ticked "add" item of the overflow fold adds that paper above the cap.
+    a ticked "add" item of the overflow fold adds that paper above the cap,
+    an unticked update to a listed paper is reverted and never proposed again.
     Each tick is recorded as a review label at once; the branch is rebuilt as
     one commit on the default branch and the body keeps the ticks as they are.
     No arXiv fetch, no retraining. A body whose markers or items were edited
@@ -84,15 +88,17 @@ def _review(config: Config, outdir: Path | None, repo: str | None) -> tuple[str,
     if review is None:
         return f"nothing to apply: no open kd-tracker PR with metadata in {repo_name}", None, ""
     ticks = applied(review)
-    if not review.ticks.read:
+    if not review.ticks.read and not (review.metadata.updates and review.update_ticks.read):
         return f"nothing to apply: PR #{review.pr_number} shows no ticks kd-tracker can read", None, ""
     with run_lock(config.store.path, "review"), Store(config.store.path) as store:
         if outdir is None:
             record(LabelStore(store), review, utc_today())
-        if not ticks.changes:
+        updates = refresh_rows(config, store, None, review, as_of=utc_today(), record=outdir is None)
+        if not ticks.changes and not updates.newly_declined:
             return f"nothing to apply: the ticks of PR #{review.pr_number} are applied already", None, ""
         proposals, context = rebuild(review, ticks, store)
-    counts = _counts(review, ticks)
+        context = replace(context, updates=updates.updates, declined_updates=updates.declined)
+    counts = _counts(review, ticks, updates)
     if outdir is not None:
         outcome = publisher.preview(proposals, context, outdir)
         return f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {preview_files(outdir)}", outcome, counts
@@ -100,10 +106,12 @@ def _review(config: Config, outdir: Path | None, repo: str | None) -> tuple[str,
     return f"PR #{review.pr_number}: {counts}; {outcome.summary()}", outcome, counts
 
 
-def _counts(review: OpenReview, ticks: Applied) -> str:
-    """What this review changes: papers newly dropped, newly moved, added, and ticked again after a drop."""
+def _counts(review: OpenReview, ticks: Applied, updates: RefreshOutcome) -> str:
+    """What this review changes: papers newly dropped, newly moved, added, ticked again after a drop; updates declined."""
     before = {p.arxiv_id for p in review.metadata.dropped}
     moved = sum(1 for k, v in ticks.moves.items() if review.metadata.moves.get(k) != v)
     back = len(before - ticks.dropped)
+    declined = len(updates.newly_declined)
     return (f"{len(ticks.dropped - before)} dropped, {moved} moved, {len(ticks.added)} added"
-            + (f", {back} ticked again" if back else ""))
+            + (f", {back} ticked again" if back else "")
+            + (f", {declined} update{'' if declined == 1 else 's'} declined" if declined else ""))

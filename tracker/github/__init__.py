@@ -10,9 +10,11 @@ from tracker.github.issue_form import FORM_FIELDS, PaperRequest, asks_for_paper,
 from tracker.github.issues import IssueDesk, OpenIssue, answer_marker
 from tracker.github.metadata import PaperMetadata, PrMetadata, format_pr_metadata, parse_pr_metadata
 from tracker.github.ticks import Ticks, read_ticks
+from tracker.github.update_ticks import UpdateTicks, read_update_ticks
 from tracker.github.writes import checked_write
 
 __all__ = ["PaperMetadata", "PrMetadata", "Ticks", "build_github", "format_pr_metadata", "github_message", "parse_pr_metadata", "read_ticks",
+           "read_update_ticks", "UpdateTicks",
            "to_publish_error"]
 __all__ += ["FORM_FIELDS", "IssueDesk", "OpenIssue", "PaperRequest", "answer_marker", "asks_for_paper", "checked_write",
             "parse_request"]
