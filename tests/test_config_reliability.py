@@ -76,7 +76,7 @@ def test_a_complex_or_multi_line_key_is_an_unknown_key_on_one_line() -> None:
     with pytest.raises(ConfigError) as e:
         parse_config("? [a, b]\n: 1\n", "c.yaml")
     assert str(e.value) == ("c.yaml:1: unknown key '<sequence on line 1>'; valid keys: arxiv, dashboard, github, intake, "
-                            "list, model, schedule, store")
+                            "list, model, refresh, schedule, store")
     with pytest.raises(ConfigError) as e:
         parse_config('model:\n  "thres\\nhold": 1\n', "c.yaml")
     assert str(e.value) == "c.yaml:2: unknown key 'model.thres\\nhold'; did you mean 'threshold'?"

@@ -184,6 +184,12 @@ class IntakeConfig:
 
 
 @dataclass(frozen=True)
+class RefreshConfig:
+    days: int = 30
+    """Look the list's papers up on arXiv by id at most once in this many days (new venue, new code link); 0: never."""
+
+
+@dataclass(frozen=True)
 class Config:
     list: ListConfig = field(default_factory=ListConfig)
     arxiv: ArxivConfig = field(default_factory=ArxivConfig)
@@ -193,6 +199,7 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     dashboard: DashboardConfig = field(default_factory=DashboardConfig)
     intake: IntakeConfig = field(default_factory=IntakeConfig)
+    refresh: RefreshConfig = field(default_factory=RefreshConfig)
     source: str = "<defaults>"
     """Where this config came from (a file path, or ``<defaults>``)."""
 

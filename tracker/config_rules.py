@@ -347,6 +347,7 @@ _CHECKS: dict[str, _Check] = {
     "schedule.misfire_grace_hours": _number(0, above=True),
     "dashboard.title": _text,
     "dashboard.label": _all(_text, _one_label),
+    "refresh.days": _number(0),
     "intake.label": _text,
     "intake.keywords": _keywords,
 }

@@ -264,3 +264,37 @@ class ExtraLabel:
         if isinstance(obj, tuple | list):
             return cls(str(obj[0]), int(obj[1]), (obj[2] if len(obj) > 2 else None) or None)
         return cls(str(obj.arxiv_id), int(obj.label), getattr(obj, "section", None) or None)
+
+
+@dataclass(frozen=True)
+class RowUpdate:
+    """An edit to a row already in the list, found on arXiv: the paper was accepted at a venue, or its code appeared.
+
+    Proposed in the weekly PR under "Updates to listed papers", one tick each; an unticked one is declined for
+    good (for that field of that paper, whatever the value).
+    """
+
+    arxiv_id: str
+    """The listed paper (versionless id)."""
+    field: str
+    """``venue`` or ``code``."""
+    old: str
+    """The cell as the list wrote it (``arXiv``, ``""``)."""
+    new: str
+    """What arXiv says: the venue with its year (``ACL 2024``, ``Findings of EMNLP 2024``), or the code URL."""
+    title: str = ""
+    """The row's title, as the PR body shows it."""
+    venue: str = ""
+    """For a venue: its name without the year (``ACL``, ``Findings of EMNLP``)."""
+    year: int | None = None
+    """For a venue: its year."""
+    written: str = ""
+    """What the cell now says, in the list's own style (filled when the edit is applied)."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(arxiv_id, field)``: what a maintainer declines by unticking."""
+        return (self.arxiv_id, self.field)
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id} {self.field}: {self.old or '-'} -> {self.new}"

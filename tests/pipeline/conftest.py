@@ -73,6 +73,8 @@ model:
   proposals_per_pr: {PER_PR}
 store:
   path: {tmp_path / "kd.db"}
+refresh:
+  days: 0
 """
     )
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -24,6 +24,7 @@ from tracker.store import LabelStore, Store
 from tracker.weekly import (
     Applied,
     OpenReview,
+    RefreshOutcome,
     applied,
     build_view,
     outcome_markdown,
@@ -33,6 +34,7 @@ from tracker.weekly import (
     rebuild,
     record,
     record_requests,
+    refresh_rows,
     run_lock,
     with_requests,
     write_dashboard,
@@ -63,7 +65,8 @@ def review_command(config: Config, outdir: Path | None, repo: str | None, result
     "move to" item moves the paper to that section (the last ticked one wins),
     a ticked "add" item of the overflow fold adds that paper above the cap,
     and so does a paper ticked "propose" or "propose again" on the dashboard
-    issue (which is then rewritten, or written to OUTDIR/DASHBOARD.md).
+    issue (which is then rewritten, or written to OUTDIR/DASHBOARD.md);
+    an unticked update to a listed paper is reverted and never proposed again.
     Each tick is recorded as a review label at once; the branch is rebuilt as
     one commit on the default branch and the body keeps the ticks as they are.
     No arXiv fetch, no retraining. A body whose markers or items were edited
@@ -108,7 +111,7 @@ def _review(config: Config, outdir: Path | None, repo: str | None) -> Reviewed:
     issue = DashboardIssue(publisher.github, repo_name, config) if config.dashboard.enabled else None
     asked = read_dashboard(issue)
     review, ticks = with_requests(review, applied(review), asked)
-    if not review.ticks.read and not ticks.added:
+    if not review.ticks.read and not ticks.added and not (review.metadata.updates and review.update_ticks.read):
         return Reviewed(f"nothing to apply: PR #{review.pr_number} shows no ticks kd-tracker can read")
     with run_lock(config.store.path, "review"), Store(config.store.path) as store:
         if outdir is None:
@@ -116,15 +119,17 @@ def _review(config: Config, outdir: Path | None, repo: str | None) -> Reviewed:
             record_requests(LabelStore(store), asked, utc_today())
         if asked is not None and asked.requested:
             review, ticks = place_requested(review, ticks, store, config, publisher.read_list())
-        if not ticks.changes:
+        updates = refresh_rows(config, store, None, review, as_of=utc_today(), record=outdir is None)
+        if not ticks.changes and not updates.newly_declined:
             return Reviewed(f"nothing to apply: the ticks of PR #{review.pr_number} are applied already")
         proposals, context = rebuild(review, ticks, store)
+        context = replace(context, updates=updates.updates, declined_updates=updates.declined)
         if outdir is not None:
             outcome = publisher.preview(proposals, context, outdir)
         else:
             outcome = publisher.publish(proposals, context)
         dashboard = _dashboard(config, store, issue, review, ticks, outcome, len(proposals), context, outdir)
-    counts = _counts(review, ticks)
+    counts = _counts(review, ticks, updates)
     wrote = f"; wrote {preview_files(outdir)}" if outdir is not None else ""
     return Reviewed(f"PR #{review.pr_number}: {counts}; {outcome.summary()}{wrote}", outcome, counts, dashboard)
 
@@ -141,10 +146,12 @@ def _dashboard(config: Config, store: Store, issue: DashboardIssue | None, revie
     return write_dashboard(issue, view, outdir)
 
 
-def _counts(review: OpenReview, ticks: Applied) -> str:
-    """What this review changes: papers newly dropped, newly moved, added, and ticked again after a drop."""
+def _counts(review: OpenReview, ticks: Applied, updates: RefreshOutcome) -> str:
+    """What this review changes: papers newly dropped, newly moved, added, ticked again after a drop; updates declined."""
     before = {p.arxiv_id for p in review.metadata.dropped}
     moved = sum(1 for k, v in ticks.moves.items() if review.metadata.moves.get(k) != v)
     back = len(before - ticks.dropped)
+    declined = len(updates.newly_declined)
     return (f"{len(ticks.dropped - before)} dropped, {moved} moved, {len(ticks.added)} added"
-            + (f", {back} ticked again" if back else ""))
+            + (f", {back} ticked again" if back else "")
+            + (f", {declined} update{'' if declined == 1 else 's'} declined" if declined else ""))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.paper_ids import arxiv_id_of
+from tracker.records import RowUpdate
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,10 @@ class PrMetadata:
     """arXiv id -> the section the reviewer chose with a ``move to`` tick (the paper's row sits there)."""
     requested: Mapping[str, int] = field(default_factory=dict)
     """arXiv id -> the issue that asked for the paper (the body's "Requested" group; merging closes the issue)."""
+    updates: tuple[RowUpdate, ...] = ()
+    """Edits to rows already in the list that this PR applies ("Updates to listed papers"), in body order."""
+    declined_updates: tuple[RowUpdate, ...] = ()
+    """Updates the maintainers unticked, in this PR or before: never proposed again (survives a lost store)."""
 
     @property
     def arxiv_ids(self) -> tuple[str, ...]:
@@ -108,6 +113,10 @@ def format_pr_metadata(metadata: PrMetadata) -> str:
         data["moves"] = dict(metadata.moves)
     if metadata.requested:
         data["requested"] = dict(metadata.requested)
+    if metadata.updates:
+        data["updates"] = [_update_dict(u) for u in metadata.updates]
+    if metadata.declined_updates:
+        data["declined_updates"] = [_update_dict(u) for u in metadata.declined_updates]
     text = json.dumps(data, ensure_ascii=True, sort_keys=False)
     # nothing inside may close the comment or open markup: escape <, >, & and "--" as JSON \u escapes
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("--", "-\\u002d")
@@ -122,6 +131,25 @@ def _paper_dict(p: PaperMetadata) -> dict[str, Any]:
     if p.first_seen:
         data["first_seen"] = p.first_seen
     return data
+
+
+def _update_dict(u: RowUpdate) -> dict[str, Any]:
+    data: dict[str, Any] = {"arxiv_id": u.arxiv_id, "field": u.field, "old": u.old, "new": u.new, "title": u.title}
+    if u.venue:
+        data["venue"] = u.venue
+    if u.year is not None:
+        data["year"] = u.year
+    if u.written:
+        data["written"] = u.written
+    return data
+
+
+def _read_update(obj: dict[str, Any]) -> RowUpdate:
+    year = obj.get("year")
+    return RowUpdate(arxiv_id=str(obj.get("arxiv_id") or ""), field=str(obj.get("field") or ""),
+                     old=str(obj.get("old") or ""), new=str(obj.get("new") or ""), title=str(obj.get("title") or ""),
+                     venue=str(obj.get("venue") or ""), year=None if year is None else int(year),
+                     written=str(obj.get("written") or ""))
 
 
 def parse_pr_metadata(body: str | None) -> PrMetadata | None:
@@ -143,6 +171,8 @@ def parse_pr_metadata(body: str | None) -> PrMetadata | None:
             moves={str(k): str(v) for k, v in (data.get("moves") or {}).items()},
             requested={str(k): int(v) for k, v in (data.get("requested") or {}).items()},
             thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
+            updates=tuple(_read_update(u) for u in data.get("updates") or ()),
+            declined_updates=tuple(_read_update(u) for u in data.get("declined_updates") or ()),
         )
     except (ValueError, TypeError, AttributeError, KeyError) as e:
         log.warning("PR body has a kd-tracker metadata block that cannot be read (%s); ignoring it", e)

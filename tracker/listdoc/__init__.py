@@ -5,5 +5,6 @@
 
 from tracker.listdoc.document import ApplyResult, ListDocument, Section
 from tracker.listdoc.proposals import read_numbered_proposals, read_proposals
+from tracker.listdoc.row_edit import is_preprint_venue
 
-__all__ = ["ApplyResult", "ListDocument", "Section", "read_numbered_proposals", "read_proposals"]
+__all__ = ["ApplyResult", "ListDocument", "Section", "is_preprint_venue", "read_numbered_proposals", "read_proposals"]

@@ -24,10 +24,11 @@ from tracker.listdoc.insert import apply_proposals, check_proposal, proposal_key
 from tracker.listdoc.layout import read_layout
 from tracker.listdoc.lint import lint_document, structure_problems
 from tracker.listdoc.model import LintProblem, Row, Section
+from tracker.listdoc.row_edit import edit_rows
 from tracker.listdoc.rows import PaperTable
 from tracker.listdoc.scan import Block, Heading
 from tracker.paper_ids import KnownPapers, normalise_arxiv_id
-from tracker.records import Proposal
+from tracker.records import Proposal, RowUpdate
 
 __all__ = ["ApplyResult", "LintProblem", "ListDocument", "Row", "Section"]
 
@@ -103,6 +104,7 @@ class ListDocument:
         *,
         log_date: datetime.date | None = None,
         log_template: str = "**{date}**: Add {count} papers.",
+        updates: Iterable[RowUpdate] = (),
     ) -> ApplyResult:
         """A new document with each proposal inserted into each of its sections.
 
@@ -115,8 +117,18 @@ class ListDocument:
         something was inserted. Every proposal is checked first:
         :class:`ProposalError` (unknown section, non-http(s) link), or
         :class:`ListFormatError` for a list with :meth:`structure_problems`,
-        leaves nothing changed.
+        leaves nothing changed. ``updates`` are first written into the rows of
+        papers already in the list, in place (:mod:`tracker.listdoc.row_edit`);
+        those applied are :attr:`ApplyResult.updated`.
         """
+        updates = list(updates)
+        if updates:
+            self.check_structure()
+            edited = edit_rows(self._layout, updates)
+            if edited.applied:
+                result = ListDocument(edited.text, self.name).apply(proposals, log_date=log_date,
+                                                                    log_template=log_template)
+                return ApplyResult(result.document, result.inserted, result.skipped, result.log_line, edited.applied)
         applied = apply_proposals(self._layout, self._checked(proposals), log_date=log_date, log_template=log_template)
         document = self if not applied.inserted else ListDocument(applied.text, self.name)
         return ApplyResult(document, applied.inserted, applied.skipped, applied.log_line)
@@ -174,6 +186,8 @@ class ApplyResult:
     """``(proposal, section path)`` for every row already there."""
     log_line: str | None = None
     """The update-log line added or updated, if any."""
+    updated: tuple[RowUpdate, ...] = ()
+    """The updates written into rows already in the list (:attr:`RowUpdate.written` filled)."""
 
     @property
     def text(self) -> str:
@@ -182,8 +196,8 @@ class ApplyResult:
 
     @property
     def changed(self) -> bool:
-        """Whether anything was inserted."""
-        return bool(self.inserted)
+        """Whether anything was inserted or updated."""
+        return bool(self.inserted or self.updated)
 
     @property
     def papers(self) -> int:

@@ -51,6 +51,7 @@ from tracker.publish.body_items import (
     render_papers,
     threshold_of,
 )
+from tracker.publish.body_updates import render_updates
 from tracker.publish.context import PublishContext
 from tracker.publish.requested import render_requested, split_requested
 from tracker.records import Proposal, format_score
@@ -64,9 +65,19 @@ NOTES_MARKER = "<!-- kd-tracker: your notes below are kept -->"
 _TITLE_MARK = re.compile(r"<!-- kd-tracker:title (?P<hash>[0-9a-f]{16}) -->")
 
 
-def render_title(template: str, count: int, window: str) -> str:
-    """The PR title from ``github.pr_title`` (``{count}``, ``{window}``), on one line."""
+def render_title(template: str, count: int, window: str, updates: int = 0) -> str:
+    """The PR title from ``github.pr_title`` (``{count}``, ``{window}``), on one line.
+
+    A PR with no new paper but ``updates`` to listed papers says so instead
+    (``Weekly update: 1 update to listed papers (window)``), not "0 new papers".
+    """
+    if not count and updates:
+        return " ".join(f"Weekly update: {_updates_phrase(updates)} ({window})".split())
     return " ".join(template.format(count=count, window=window).split())
+
+
+def _updates_phrase(updates: int) -> str:
+    return f"{updates} update{'' if updates == 1 else 's'} to listed papers"
 
 
 def _code(text: str) -> str:
@@ -126,6 +137,8 @@ def _metadata_block(groups: Sequence[Sequence[Item]], context: PublishContext, n
         moves={i.arxiv_id: i.chosen for i in items if i.chosen and i.arxiv_id},
         requested={i.arxiv_id: context.requested[i.arxiv_id] for i in items
                    if not i.dropped and i.arxiv_id in context.requested},
+        updates=tuple(context.updates),
+        declined_updates=tuple(context.declined_updates),
     ))
 
 
@@ -166,7 +179,9 @@ def render_body(papers: Sequence[tuple[Proposal, Sequence[str]]], context: Publi
 
 def _render(groups: Sequence[Sequence[Item]], context: PublishContext, near: Sequence[Proposal], skipped: int,
             takeover_label: str, folds: int, over: int, cut: int | None, count: int) -> str:
-    summary = (f"**kd-tracker proposes {count} paper{'' if count == 1 else 's'}** from arXiv "
+    what = (_updates_phrase(len(context.updates)) if not count and context.updates
+            else f"{count} paper{'' if count == 1 else 's'}")
+    summary = (f"**kd-tracker proposes {what}** from arXiv "
                f"{escape_cell(context.window)} · model {escape_cell(context.model_version)} · "
                f"as of {context.as_of.isoformat()}")
     if skipped:
@@ -179,6 +194,7 @@ def _render(groups: Sequence[Sequence[Item]], context: PublishContext, near: Seq
         threshold = threshold_of(context)
         part = render_papers(groups, threshold, folds=max(folds - len(asked), 0), cut=cut)
         lines += [part[0], *render_requested(asked, context.requested, threshold, folds=folds, cut=cut), *part[1:]]
+    lines += render_updates(context.updates)
     lines += render_overflow(context, over)
     lines += _near_misses(near, len(context.near_misses))
     lines += [_coverage(context), "", _thresholds(context), ""]

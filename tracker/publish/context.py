@@ -15,7 +15,7 @@ from typing import Literal
 
 from tracker.config import ModelConfig
 from tracker.github import PrMetadata
-from tracker.records import Proposal
+from tracker.records import Proposal, RowUpdate
 
 
 def thresholds_in_force(model: ModelConfig) -> dict[str, float]:
@@ -57,6 +57,10 @@ class PublishContext:
     """The metadata of the open PR this run rebuilds (None for a new PR): keeps each paper's place and first-seen day."""
     requested: Mapping[str, int] = field(default_factory=dict)
     """arXiv id -> the issue that asked for the paper: shown in the body's "Requested" group, with ``Closes #N``."""
+    updates: Sequence[RowUpdate] = ()
+    """Edits to rows already in the list (a venue, a code link) to apply and show under "Updates to listed papers"."""
+    declined_updates: Sequence[RowUpdate] = ()
+    """Updates the maintainers unticked: recorded in the metadata, never proposed again."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "near_misses", tuple(self.near_misses))
@@ -66,6 +70,8 @@ class PublishContext:
         object.__setattr__(self, "gaps", tuple(self.gaps))
         object.__setattr__(self, "thresholds", dict(self.thresholds))
         object.__setattr__(self, "requested", dict(self.requested))
+        object.__setattr__(self, "updates", tuple(self.updates))
+        object.__setattr__(self, "declined_updates", tuple(self.declined_updates))
 
     @property
     def window(self) -> str:

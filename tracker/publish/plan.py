@@ -99,13 +99,15 @@ def propose(snapshot: Snapshot, proposals: Sequence[Proposal], context: PublishC
     listing = config.list
     base_text = snapshot.readme_text
     result = ListDocument.parse(base_text, listing.path).apply(
-        proposals, log_date=context.as_of if listing.update_log else None, log_template=listing.update_log_template)
+        proposals, log_date=context.as_of if listing.update_log else None, log_template=listing.update_log_template,
+        updates=context.updates)
+    context = replace(context, updates=result.updated)  # the body shows the updates the list could take
     sections: dict[Proposal, list[str]] = {}
     for proposal, section in result.inserted:
         sections.setdefault(proposal, []).append(section)
     papers = tuple((p, tuple(s)) for p, s in sections.items())
     skipped = len({p for p, _ in result.skipped} - set(sections))
-    title = render_title(config.github.pr_title, len(papers), context.window)
+    title = render_title(config.github.pr_title, len(papers), context.window, len(context.updates))
     notes = notes_of(snapshot.pr.body) if snapshot.pr is not None else ""
     footer = render_footer(title)
     body = with_notes(render_body(papers, context, skipped=skipped, takeover_label=config.github.takeover_label,

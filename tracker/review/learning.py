@@ -39,7 +39,7 @@ from tracker.review.signals import (
     index_of,
     review_pull,
 )
-from tracker.store import Label, LabelStore, RunLog, Store, StoredReview, rejected_among
+from tracker.store import Label, LabelStore, RefreshState, RunLog, Store, StoredReview, rejected_among
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +184,8 @@ def learn(github: Github | None, repo_name: str, config: Config, store: Store, *
             added, dropped = added + new, dropped + stale
             labels.save_review(review.stored())
             metadata.append(pull.metadata)
+            if pull.metadata.declined_updates:  # restores them after a lost store
+                RefreshState(store).decline(pull.metadata.declined_updates, ref=str(pull.number))
             counts[pull.state] += 1
             for outcome in OUTCOMES:
                 counts[outcome] += review.count(outcome)

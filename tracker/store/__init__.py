@@ -8,7 +8,8 @@ from tracker.store.days import WEEKDAYS, CoverageReport, coverage, is_listing_da
 from tracker.store.label_file import read_label_file, write_label_file
 from tracker.store.labels import Label, LabelStore, StoredReview, rejected_among, training_labels_of
 from tracker.store.papers import Store
+from tracker.store.refresh_state import RefreshState
 from tracker.store.runs import RunLog, RunRecord
 
-__all__ = ["CoverageReport", "Label", "LabelStore", "RunLog", "RunRecord", "Store", "StoredReview", "WEEKDAYS", "coverage", "is_listing_day", "read_label_file",
+__all__ = ["CoverageReport", "RefreshState", "Label", "LabelStore", "RunLog", "RunRecord", "Store", "StoredReview", "WEEKDAYS", "coverage", "is_listing_day", "read_label_file",
            "rejected_among", "training_labels_of", "write_label_file"]

@@ -44,6 +44,7 @@ from tracker.weekly.dashboard_step import (
 from tracker.weekly.fetch import HarvestReport, harvest
 from tracker.weekly.intake import Intake, answer, gather, requested_in, score_requested
 from tracker.weekly.lookup import look_up_list_papers
+from tracker.weekly.refresh import RefreshOutcome, refresh_rows
 from tracker.weekly.report import RunReport
 from tracker.weekly.review_step import (
     Applied,
@@ -110,6 +111,7 @@ class Pipeline:
         self.runs = RunLog(store)
         self._review: tuple[OpenReview | None, Applied] = (None, Applied())
         self._in_pr: set[str] = set()
+        self._refresh = RefreshOutcome()
         self._issues: IssueDesk | None = None
 
     def issues(self) -> IssueDesk:
@@ -221,6 +223,10 @@ class Pipeline:
             self.runs.record_scores(report.run_id, scored, [p.arxiv_id for p in report.selection.proposals])
             log.info("scored %d papers: %d proposals, %d near-misses", len(scored),
                      len(report.selection.proposals), len(report.selection.near_misses))
+        with self._stage(report, "refresh"):
+            self._refresh = refresh_rows(self.config, self.store, document, self._review[0], as_of=options.as_of,
+                                         api=self.api, record=options.dry_run_dir is None)
+            report.refresh = self._refresh
         with self._stage(report, "publish"):
             report.outcome = self._publish(options, report, text)
 
@@ -329,6 +335,8 @@ class Pipeline:
             model_version=report.model_version,
             near_misses=selection.near_misses,
             overflow=selection.overflow,
+            updates=self._refresh.updates,
+            declined_updates=self._refresh.declined,
         )
         review, ticks = self._review
         intake = report.intake or Intake()

@@ -34,6 +34,8 @@ class RunReport:
     """The learning step's report, when it ran."""
     intake: Any = None
     """The "please add our paper" issues read and answered (:class:`~tracker.weekly.intake.Intake`)."""
+    refresh: Any = None
+    """The listed papers looked up again and their updates (:class:`~tracker.weekly.refresh.RefreshOutcome`)."""
     given_up_gaps: list[date] = field(default_factory=list)
     """Earlier runs' gap days still missing that fall out of ``arxiv.gap_lookback_days`` with this run."""
     seconds: dict[str, float] = field(default_factory=dict)
@@ -88,11 +90,22 @@ class RunReport:
             lines.append(f"  PR:         {self.outcome.summary()}")
         if self.intake is not None and self.intake.decisions:
             lines.append(f"  requests:   {self.intake.counts()}")
+        if self.refresh is not None and (self.refresh.looked_up or self.refresh.updates or self.refresh.newly_declined):
+            lines.append(f"  updates:    {self.refresh_counts()}")
         if self.dashboard:
             lines.append(f"  dashboard:  {self.dashboard}")
         timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
         lines.append(f"  time:       {timing}")
         return lines
+
+    def refresh_counts(self) -> str:
+        """``2 to listed papers in the PR (1 venue, 1 code link); 40 papers looked up on arXiv; 1 declined``."""
+        r = self.refresh
+        venues = sum(u.field == "venue" for u in r.updates)
+        text = (f"{len(r.updates)} to listed papers in the PR ({venues} venue{'' if venues == 1 else 's'}, "
+                f"{len(r.updates) - venues} code link{'' if len(r.updates) - venues == 1 else 's'})")
+        text += f"; {r.looked_up} papers looked up on arXiv" if r.looked_up else "; no look-up this run"
+        return text + (f"; {len(r.newly_declined)} declined" if r.newly_declined else "")
 
     def markdown(self) -> str:
         """The one-screen summary as markdown (a GitHub job summary): the PR, the gaps, the proposals.
@@ -121,6 +134,8 @@ class RunReport:
                 lines += [_proposal_row(p) for p in s.proposals]
             best = f", best {format_score(s.near_misses[0].score or 0.0)}" if s.near_misses else ""
             lines += ["", f"Near-misses: {len(s.near_misses)}{best}."]
+        if self.refresh is not None and (self.refresh.looked_up or self.refresh.updates or self.refresh.newly_declined):
+            lines += ["", f"**Updates to listed papers:** {self.refresh_counts()}."]
         return "\n".join(lines).rstrip("\n") + "\n"
 
 

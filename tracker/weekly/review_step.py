@@ -15,7 +15,15 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from tracker.github import PaperMetadata, PrMetadata, Ticks, parse_pr_metadata, read_ticks
+from tracker.github import (
+    PaperMetadata,
+    PrMetadata,
+    Ticks,
+    UpdateTicks,
+    parse_pr_metadata,
+    read_ticks,
+    read_update_ticks,
+)
 from tracker.markdown_safe import is_web_link
 from tracker.publish import PublishContext, Publisher
 from tracker.records import Paper, Proposal, SectionScore
@@ -32,6 +40,8 @@ class OpenReview:
     pr_number: int
     metadata: PrMetadata
     ticks: Ticks
+    update_ticks: UpdateTicks = field(default_factory=UpdateTicks.empty)
+    """The ticks of the "Updates to listed papers" group (:mod:`tracker.weekly.refresh`)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,7 @@ def read_open_review(publisher: Publisher) -> OpenReview | None:
     if metadata is None:
         log.warning("the open PR #%d has no kd-tracker metadata: no ticks read", number)
         return None
-    return OpenReview(number, metadata, read_ticks(body, metadata))
+    return OpenReview(number, metadata, read_ticks(body, metadata), read_update_ticks(body, metadata))
 
 
 def applied(review: OpenReview | None) -> Applied:
