@@ -4,6 +4,8 @@
 """
 
 from tracker.listdoc.document import ApplyResult, ListDocument, Section
+from tracker.listdoc.listset import FILE_SEPARATOR, ListSet, ListSetResult
 from tracker.listdoc.proposals import read_numbered_proposals, read_proposals
 
-__all__ = ["ApplyResult", "ListDocument", "Section", "read_numbered_proposals", "read_proposals"]
+__all__ = ["FILE_SEPARATOR", "ApplyResult", "ListDocument", "ListSet", "ListSetResult", "Section",
+           "read_numbered_proposals", "read_proposals"]
