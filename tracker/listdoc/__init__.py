@@ -4,8 +4,8 @@
 """
 
 from tracker.listdoc.document import ApplyResult, ListDocument, Section
-from tracker.listdoc.listset import FILE_SEPARATOR, ListSet, ListSetResult
+from tracker.listdoc.listset import FILE_SEPARATOR, ListSet, ListSetResult, list_fingerprint
 from tracker.listdoc.proposals import read_numbered_proposals, read_proposals
 
 __all__ = ["FILE_SEPARATOR", "ApplyResult", "ListDocument", "ListSet", "ListSetResult", "Section",
-           "read_numbered_proposals", "read_proposals"]
+           "list_fingerprint", "read_numbered_proposals", "read_proposals"]

@@ -70,16 +70,8 @@ class ListSet:
 
     @property
     def fingerprint(self) -> str:
-        """Text standing for the whole list where one text is hashed (the model's training key): for one file,
-        its text; for several, a digest of every path and text."""
-        if not self.multi:
-            return self.documents[0].render()
-        digest = hashlib.sha256()
-        for doc in self.documents:
-            for part in (doc.name, doc.render()):
-                digest.update(part.encode("utf-8"))
-                digest.update(b"\0")
-        return f"kd-tracker list files {', '.join(self.names)}: sha256 {digest.hexdigest()}"
+        """:func:`list_fingerprint` of the files."""
+        return list_fingerprint(self.texts())
 
     def document(self, name: str) -> ListDocument:
         """The document of file ``name``."""
@@ -280,6 +272,19 @@ class ListSet:
 
     def __repr__(self) -> str:
         return f"<ListSet {self.name}: {len(self._sections)} sections, {len(self.rows())} rows>"
+
+
+def list_fingerprint(texts: Mapping[str, str]) -> str:
+    """Text standing for the whole list where one text is compared or hashed (the model's training key, the
+    bot's commit): for one file, its text; for several, a digest of every path and text, in order."""
+    if len(texts) == 1:
+        return next(iter(texts.values()))
+    digest = hashlib.sha256()
+    for name, text in texts.items():
+        for part in (name, text):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+    return f"kd-tracker list files {', '.join(texts)}: sha256 {digest.hexdigest()}"
 
 
 def _position(proposal: Proposal, name: str, lists: ListSet) -> int:
