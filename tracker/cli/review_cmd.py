@@ -101,7 +101,7 @@ def _review(config: Config, outdir: Path | None, repo: str | None) -> tuple[str,
     counts = _counts(review, ticks, updates)
     if outdir is not None:
         outcome = publisher.preview(proposals, context, outdir)
-        return f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {preview_files(outdir)}", outcome, counts
+        return f"PR #{review.pr_number}: {counts}; {outcome.summary()}; wrote {preview_files(outdir, outcome)}", outcome, counts
     outcome = publisher.publish(proposals, context)
     return f"PR #{review.pr_number}: {counts}; {outcome.summary()}", outcome, counts
 
