@@ -348,8 +348,8 @@ class ListSetResult:
 
     @property
     def changed(self) -> bool:
-        """Whether anything was inserted."""
-        return bool(self.inserted)
+        """Whether anything was inserted or updated."""
+        return bool(self.inserted or self.updated)
 
     @property
     def papers(self) -> int:
