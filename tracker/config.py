@@ -45,12 +45,22 @@ DEFAULT_CONFIG_NAME = "config.yaml"
 class ListConfig:
     repo: str = "Tebmer/Awesome-Knowledge-Distillation-of-LLMs"
     """The list's GitHub repository, ``owner/name``."""
-    path: str = "README.md"
-    """Path of the list file inside the repository."""
+    path: str | tuple[str, ...] = "README.md"
+    """Path of the list file inside the repository, or a list of paths (a list split by topic into files)."""
     update_log: bool = True
     """Add a ``- **YYYY-M-D**: Add N papers.`` line under the News heading's Update Log."""
     update_log_template: str = "**{date}**: Add {count} papers."
     """Text of the update-log line; ``{date}`` is written without zero padding (2024-3-19)."""
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The list's files, in the order :attr:`path` names them (one for a single path)."""
+        return (self.path,) if isinstance(self.path, str) else tuple(self.path)
+
+    @property
+    def shown(self) -> str:
+        """:attr:`path` as messages name it: the file, or the files joined by ``, ``."""
+        return ", ".join(self.files)
 
 
 @dataclass(frozen=True)

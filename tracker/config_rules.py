@@ -113,6 +113,12 @@ def coerce(value: Any, hint: Any, key: str, where: str) -> Any:
     """``value`` as the field's type ``hint`` (an int where a float is asked, a comma list where a tuple is);
     a one-line :class:`ConfigError` when it is of another type."""
     origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType) and str in typing.get_args(hint) and tuple[str, ...] in typing.get_args(hint):
+        if isinstance(value, str):  # one path, kept as written
+            return value
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: '{key}' must be a path or a list of paths, got {value!r}")
+        return tuple(value)
     if origin is tuple:
         item = typing.get_args(hint)[0]
         if isinstance(value, str):
@@ -185,6 +191,27 @@ def _url(value: Any) -> str | None:
 
 def _repo(value: Any) -> str | None:
     return None if _REPO.match(value) else "must be the repository as owner/name, e.g. 'Tebmer/Awesome-KD'"
+
+
+def _list_paths(value: Any) -> str | None:
+    """One path (not empty, as before), or a list of distinct relative paths inside the repository."""
+    if isinstance(value, str):
+        return _text(value)
+    if not value:
+        return "must name at least one file"
+    seen: set[str] = set()
+    for path in value:
+        if not path.strip():
+            return "has an empty path"
+        parts = path.replace("\\", "/").split("/")
+        if path.startswith("/") or re.match(r"^[A-Za-z]:", path) or ".." in parts or path != path.strip():
+            return f"has {path!r}, which is not a relative path inside the repository (no leading '/', no '..')"
+        if path.endswith("/") or "." in parts or "" in parts:
+            return f"has {path!r}, which is not a file path such as 'docs/vision.md'"
+        if path in seen:
+            return f"names {path!r} twice; name each file once"
+        seen.add(path)
+    return None
 
 
 def _categories(value: Any) -> str | None:
@@ -300,7 +327,7 @@ def _timezone(value: Any) -> str | None:
 
 _CHECKS: dict[str, _Check] = {
     "list.repo": _repo,
-    "list.path": _text,
+    "list.path": _list_paths,
     "list.update_log_template": _template("date", "count"),
     "arxiv.api_url": _url,
     "arxiv.rss_url": _url,

@@ -274,3 +274,45 @@ def test_lint_and_apply_refuse_a_list_without_sections(workdir, text, lint_line)
     (workdir / "NONE.jsonl").write_text("", encoding="utf-8")
     nothing = run("list", "apply", "EMPTY.md", "NONE.jsonl")  # nothing to insert: the file comes back as it is
     assert (nothing.exit_code, nothing.stdout) == (0, text)
+
+
+def test_lint_of_a_list_split_into_files_names_each_file(workdir):
+    vision = "# Vision\n\n## Detection\n| Title | Venue | Date |\n|:--|:--|:--|\n" \
+             "| [**Omega Boxes**](https://arxiv.org/abs/2402.00020) | arXiv | 2024-13 |\n"
+    (workdir / "docs").mkdir()
+    (workdir / "docs" / "vision.md").write_text(vision, encoding="utf-8")
+    (workdir / "INTRO.md").write_text("# Intro\n\nSee the topic files.\n", encoding="utf-8")
+    bad = run("list", "lint", "INTRO.md", "README.md", "docs/vision.md")
+    assert bad.exit_code == 1
+    assert bad.stdout == ("docs/vision.md:6: date '2024-13' is not a date such as 2024-03, 2024.03, 2024-03-15, "
+                          "Mar 2024 or 2024\n")
+    (workdir / "docs" / "vision.md").write_text(vision.replace("2024-13", "2024-02"), encoding="utf-8")
+    good = run("list", "lint", "INTRO.md", "README.md", "docs/vision.md")
+    assert (good.exit_code, good.stdout) == (0, "INTRO.md, README.md, docs/vision.md: ok (5 rows in 3 sections)\n")
+    alone = run("list", "lint", "INTRO.md")
+    assert alone.exit_code == 1
+    assert alone.stdout.startswith("INTRO.md: no paper table found")
+
+
+def test_apply_into_a_list_split_into_files_writes_each_changed_file(workdir):
+    vision = "# Vision\n\n## Detection\n| Title | Venue | Date |\n|:--|:--|:--|\n" \
+             "| [**Omega Boxes**](https://arxiv.org/abs/2402.00020) | arXiv | 2024-02 |\n"
+    (workdir / "docs").mkdir()
+    (workdir / "docs" / "vision.md").write_text(vision, encoding="utf-8")
+    write_proposals(workdir / "P.jsonl", {**OTHER, "sections": ["docs/vision.md › Detection"]})
+    result = run("list", "apply", "README.md", "docs/vision.md", "P.jsonl", "--output-dir", "new")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ("inserted 1 row (1 paper), skipped 0 already in their section; "
+                             "wrote docs/vision.md to new\n")
+    assert sorted(p.relative_to(workdir / "new").as_posix() for p in (workdir / "new").rglob("*.md")) == [
+        "docs/vision.md"]
+    assert (workdir / "new" / "docs" / "vision.md").read_text(encoding="utf-8") == (
+        vision + "| [**Other Paper**](https://arxiv.org/abs/2401.00006) | arXiv | 2024-01 |\n")  # older: below
+    write_proposals(workdir / "BAD.jsonl", {**OTHER, "sections": ["docs/vision.md › Detectoin"]})
+    bad = run("list", "apply", "README.md", "docs/vision.md", "BAD.jsonl", "--output-dir", "bad")
+    assert (bad.exit_code, bad.stderr) == (1, "Error: BAD.jsonl:1: unknown section 'docs/vision.md › Detectoin'; "
+                                              "did you mean 'docs/vision.md › Detection'?\n")
+    assert not (workdir / "bad").exists()
+    usage = run("list", "apply", "README.md", "docs/vision.md", "P.jsonl")
+    assert (usage.exit_code, usage.stderr) == (1, "Error: several list files: give --output-dir DIR (each changed "
+                                                  "file is written there) (see `kd-tracker list apply --help`)\n")

@@ -78,7 +78,7 @@ def publish_command(config: Config, proposals_file: Path, outdir: Path | None, a
                               "with contents and pull-request write access")
     if outdir is not None:
         outcome = publisher.preview(proposals, context, outdir)
-        click.echo(f"{outcome.summary()}; wrote {preview_files(outdir)}")
+        click.echo(f"{outcome.summary()}; wrote {preview_files(outdir, outcome)}")
     elif Path(config.store.path).is_file():  # a take-over first keeps the maintainers' edits as review labels
         with run_lock(config.store.path, "publish"), Store(config.store.path) as store:
             outcome = publisher.publish(proposals, context,

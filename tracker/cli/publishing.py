@@ -11,7 +11,7 @@ from tracker.cli.result_file import EXIT_BLOCKED
 from tracker.config import Config, token_from_env
 from tracker.errors import PublishError
 from tracker.github import build_github
-from tracker.publish import PREVIEW_FILES, Publisher, PublishOutcome
+from tracker.publish import PREVIEW_FILES, Publisher, PublishOutcome, preview_names
 
 
 def publisher_for(config: Config, repo_name: str, outdir: Path | None, *, needs: str) -> Publisher:
@@ -23,9 +23,10 @@ def publisher_for(config: Config, repo_name: str, outdir: Path | None, *, needs:
     return Publisher(build_github(config, token), repo_name, config)
 
 
-def preview_files(outdir: Path) -> str:
-    """The files a dry run wrote to ``outdir``, for the line the command prints."""
-    return ", ".join(str(outdir / name) for name in PREVIEW_FILES)
+def preview_files(outdir: Path, outcome: PublishOutcome | None = None) -> str:
+    """The files a dry run wrote to ``outdir`` (``outcome``'s, for a list split into files), for the line the
+    command prints."""
+    return ", ".join(str(outdir / name) for name in (preview_names(outcome) if outcome else PREVIEW_FILES))
 
 
 def exit_if_blocked(outcome: PublishOutcome) -> None:

@@ -118,7 +118,7 @@ def _review(config: Config, outdir: Path | None, repo: str | None) -> Reviewed:
             record(LabelStore(store), review, utc_today())
             record_requests(LabelStore(store), asked, utc_today())
         if asked is not None and asked.requested:
-            review, ticks = place_requested(review, ticks, store, config, publisher.read_list())
+            review, ticks = place_requested(review, ticks, store, config, publisher.read_lists())
         updates = refresh_rows(config, store, None, review, as_of=utc_today(), record=outdir is None)
         if not ticks.changes and not updates.newly_declined:
             return Reviewed(f"nothing to apply: the ticks of PR #{review.pr_number} are applied already")
@@ -130,7 +130,7 @@ def _review(config: Config, outdir: Path | None, repo: str | None) -> Reviewed:
             outcome = publisher.publish(proposals, context)
         dashboard = _dashboard(config, store, issue, review, ticks, outcome, len(proposals), context, outdir)
     counts = _counts(review, ticks, updates)
-    wrote = f"; wrote {preview_files(outdir)}" if outdir is not None else ""
+    wrote = f"; wrote {preview_files(outdir, outcome)}" if outdir is not None else ""
     return Reviewed(f"PR #{review.pr_number}: {counts}; {outcome.summary()}{wrote}", outcome, counts, dashboard)
 
 

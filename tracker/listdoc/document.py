@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracker.errors import ListFormatError
-from tracker.listdoc.insert import apply_proposals, check_proposal, proposal_key
+from tracker.listdoc.insert import apply_proposals, check_proposal, log_update, proposal_key
 from tracker.listdoc.layout import read_layout
 from tracker.listdoc.lint import lint_document, structure_problems
 from tracker.listdoc.model import LintProblem, Row, Section
@@ -132,6 +132,12 @@ class ListDocument:
         applied = apply_proposals(self._layout, self._checked(proposals), log_date=log_date, log_template=log_template)
         document = self if not applied.inserted else ListDocument(applied.text, self.name)
         return ApplyResult(document, applied.inserted, applied.skipped, applied.log_line)
+
+    def log_update(self, log_date: datetime.date, count: int,
+                   log_template: str = "**{date}**: Add {count} papers.") -> tuple[ListDocument, str | None]:
+        """A new document with ``count`` papers logged under News, and the log line (None: no News heading)."""
+        logged = log_update(self._layout, log_date, count, log_template)
+        return (self if logged.log_line is None else ListDocument(logged.text, self.name)), logged.log_line
 
     def lint(self) -> list[LintProblem]:
         """Rows kept as they are but that look broken (too few cells, broken link, bad date, duplicates).

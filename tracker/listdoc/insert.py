@@ -178,6 +178,24 @@ def apply_proposals(
     return Applied("\n".join(out), tuple(inserted), tuple(skipped), log_line)
 
 
+def log_update(doc: Layout, log_date: datetime.date, count: int, log_template: str) -> Applied:
+    """``doc`` with ``count`` papers logged on ``log_date`` under its News heading (unchanged without one).
+
+    A list split into files logs once, in its first file with a News heading, the papers of every file.
+    """
+    lines = doc.lines
+    crlf = sum(line.endswith("\r") for line in lines) > len(lines) // 2
+    edit = plan_update_log(doc, log_date, count, log_template, "\r" if crlf else "")
+    if edit is None:
+        return Applied("\n".join(lines), (), (), None)
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        out.extend(edit.inserts.get(index, ()))
+        out.append(edit.replacements.get(index, line))
+    out.extend(edit.inserts.get(len(lines), ()))
+    return Applied("\n".join(out), (), (), edit.line)
+
+
 def _start_work(
     doc: Layout,
     section: str,

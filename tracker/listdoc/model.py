@@ -66,6 +66,8 @@ class LintProblem:
     """1-based line number."""
     message: str
     """One line saying what is wrong."""
+    file: str = ""
+    """The file it is in, for a list split into files (``""``: the one file linted)."""
 
     def __str__(self) -> str:
         return f"{self.line}: {self.message}"

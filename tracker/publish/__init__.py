@@ -18,9 +18,10 @@ from tracker.publish.dashboard_issue import (
     FoundDashboard,
     write_dashboard_preview,
 )
-from tracker.publish.preview import PREVIEW_FILES
+from tracker.publish.preview import PREVIEW_FILES, preview_names
 from tracker.publish.publisher import PublishContext, Publisher, PublishOutcome, TakeOver, TakeOverHook
 
 __all__ = ["DASHBOARD_FILE", "DashboardIssue", "DashboardPr", "DashboardRun", "DashboardView", "DashboardWeek",
            "DashboardWrite", "FoundDashboard", "Rejection", "render_dashboard", "write_dashboard_preview",
-           "PREVIEW_FILES", "PublishContext", "PublishOutcome", "Publisher", "TakeOver", "TakeOverHook", "thresholds_in_force"]
+           "PREVIEW_FILES", "PublishContext", "PublishOutcome", "Publisher", "TakeOver", "TakeOverHook", "preview_names",
+           "thresholds_in_force"]

@@ -112,6 +112,9 @@ class PublishOutcome:
     """One line on why: what blocked the branch, why nothing changed."""
     dry_run: bool = False
     """True for :meth:`~tracker.publish.publisher.Publisher.preview`: nothing was written to GitHub."""
+    files: Mapping[str, str] = field(default_factory=dict)
+    """For a list split into files (``list.path`` names several): each changed file's new text, by path
+    (:attr:`readme_text` is then the first file's)."""
 
     def summary(self) -> str:
         """The CLI's one line: ``created PR #1: <url> (3 papers)``, ``dry run: would create a PR (3 papers)``."""

@@ -87,15 +87,15 @@ class Executor:
         log.info("deleted branch %s", self.config.github.branch)
 
     def _write_branch(self, snap: Snapshot, handles: Handles, change: Change) -> None:
-        """Point the branch at one bot commit with the new list on top of the base."""
+        """Point the branch at one bot commit with the new list (every changed file of it) on top of the base."""
         gh = self.config.github
         self.steps.now = f"commit to {gh.branch}"
         me = InputGitAuthor(gh.committer_name, gh.committer_email)
-        element = InputGitTreeElement(self.config.list.path, "100644", "blob", content=change.result.text)
-        tree = handles.repo.create_git_tree([element], base_tree=handles.base_commit.tree)
+        elements = [InputGitTreeElement(path, "100644", "blob", content=text) for path, text in change.files.items()]
+        tree = handles.repo.create_git_tree(elements, base_tree=handles.base_commit.tree)  # every changed file, one commit
         message = (f"Add {len(change.papers)} paper{'' if len(change.papers) == 1 else 's'} to the list\n\n"
                    f"Proposed by kd-tracker; see the pull request for scores and sections.\n\n"
-                   f"{BOT_TRAILER} {hashlib.sha256(change.result.text.encode()).hexdigest()[:12]}")
+                   f"{BOT_TRAILER} {hashlib.sha256(change.fingerprint.encode()).hexdigest()[:12]}")
         commit = handles.repo.create_git_commit(message, tree, [handles.base_commit], author=me, committer=me)
         self._point_branch(snap, handles, commit.sha)
         log.info("branch %s -> %s (one commit on %s %s)", gh.branch, commit.sha[:7], snap.base_branch,

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from tracker.config import Config, GithubConfig
-from tracker.listdoc import ApplyResult, ListDocument
+from tracker.listdoc import ListSet, ListSetResult, list_fingerprint
 from tracker.publish.body import (
     MAX_BODY,
     notes_of,
@@ -48,13 +48,30 @@ log = logging.getLogger(__name__)
 class Change:
     """The list after applying the proposals, and the PR text that describes it."""
 
-    result: ApplyResult
+    result: ListSetResult
+    """The list's files after the proposals (one file: ``result.text`` is the list)."""
     papers: tuple[tuple[Proposal, tuple[str, ...]], ...]
     """Each inserted paper with the sections it went to."""
     title: str
     body: str
     diff: str
-    """Unified diff of the list (empty when nothing changed)."""
+    """Unified diff of the list (empty when nothing changed); of every changed file, one after the other, when the
+    list is split into files."""
+    multi: bool = False
+    """``list.path`` names several files."""
+
+    @property
+    def files(self) -> dict[str, str]:
+        """The files the bot's commit writes, by path: the list's one file, or each file that changed."""
+        if self.multi:
+            return self.result.changed_files
+        path, result = self.result.results[0]
+        return {path: result.text}
+
+    @property
+    def fingerprint(self) -> str:
+        """The new list as one text (:func:`~tracker.listdoc.list_fingerprint`): compared with the branch's."""
+        return list_fingerprint(self.result.texts())
 
 
 @dataclass(frozen=True)
@@ -91,14 +108,15 @@ class PublishPlan:
         """The outcome this plan reports (a run replaces the PR and status by what it wrote)."""
         pr, change = self.pr, self.change
         return PublishOutcome(self.status, pr.number if pr else None, pr.url if pr else None, len(change.papers),
-                              change.result.text, change.diff, change.body, self.note, dry_run)
+                              change.result.text, change.diff, change.body, self.note, dry_run,
+                              files=change.result.changed_files if change.multi else {})
 
 
 def propose(snapshot: Snapshot, proposals: Sequence[Proposal], context: PublishContext, config: Config) -> Change:
     """The new list and the PR text; the body keeps the notes maintainers wrote at the end of the open PR's."""
     listing = config.list
-    base_text = snapshot.readme_text
-    result = ListDocument.parse(base_text, listing.path).apply(
+    base = snapshot.texts(listing.files)
+    result = ListSet.parse(base).apply(
         proposals, log_date=context.as_of if listing.update_log else None, log_template=listing.update_log_template,
         updates=context.updates)
     context = replace(context, updates=result.updated)  # the body shows the updates the list could take
@@ -112,11 +130,13 @@ def propose(snapshot: Snapshot, proposals: Sequence[Proposal], context: PublishC
     footer = render_footer(title)
     body = with_notes(render_body(papers, context, skipped=skipped, takeover_label=config.github.takeover_label,
                                   limit=MAX_BODY - len(footer) - len(notes)) + footer, notes)
-    diff = "".join(difflib.unified_diff(base_text.splitlines(keepends=True), result.text.splitlines(keepends=True),
-                                        f"a/{listing.path}", f"b/{listing.path}")) if result.changed else ""
+    diff = "".join(
+        "".join(difflib.unified_diff(base[path].splitlines(keepends=True), text.splitlines(keepends=True),
+                                     f"a/{path}", f"b/{path}"))
+        for path, text in result.changed_files.items()) if result.changed else ""
     log.info("%d of %d proposals inserted (%d rows); %d already in the list",
              len(papers), len(proposals), len(result.inserted), skipped)
-    return Change(result, papers, title, body, diff)
+    return Change(result, papers, title, body, diff, multi=len(base) > 1)
 
 
 def _own_branch(snapshot: Snapshot) -> bool:
@@ -150,7 +170,7 @@ def plan(snapshot: Snapshot, change: Change, config: Config) -> PublishPlan:
     if not change.result.changed:
         return PublishPlan("unchanged", change, None, note="nothing to add" if snapshot.from_github else "",
                            delete_branch=has_branch)
-    commit = snapshot.rebuild or not (_own_branch(snapshot) and snapshot.branch_list == change.result.text)
+    commit = snapshot.rebuild or not (_own_branch(snapshot) and snapshot.branch_list == change.fingerprint)
     drop_label = gh.takeover_label if snapshot.foreign else None  # taken over: later human pushes are protected again
     create = PublishPlan("created", change, None, update=True, commit=commit, open_pr=True, labels=tuple(gh.labels),
                          drop_label=drop_label, rebuilt_from=snapshot.stale_pr)

@@ -45,7 +45,7 @@ Only :mod:`~tracker.publish.snapshot` (reads) and :mod:`~tracker.publish.execute
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from github import Github
@@ -103,6 +103,18 @@ class Publisher:
             raise PublishError(f"{self.config.list.path} not found in {self.repo_name}; check list.path in the config")
         return text
 
+    def read_lists(self) -> dict[str, str]:
+        """Every file of the list (``list.path``) at the head of the default branch, by path, in order (reads only).
+
+        For one file, ``{list.path: read_list()}``.
+        """
+        with self._steps.errors():
+            files = self._reader.default_lists()
+        missing = next((path for path, text in files.items() if text is None), None)
+        if missing is not None:
+            raise PublishError(f"{missing} not found in {self.repo_name}; check list.path in the config")
+        return {path: text or "" for path, text in files.items()}
+
     def open_pr_body(self) -> tuple[int, str] | None:
         """The bot's open PR as ``(number, body)`` (None: there is none); reads only. The review step reads its ticks."""
         with self._steps.errors():
@@ -110,12 +122,15 @@ class Publisher:
         return (pr.number, pr.body or "") if pr is not None else None
 
     def preview(self, proposals: Sequence[Proposal], context: PublishContext, outdir: str | Path,
-                readme_text: str | None = None) -> PublishOutcome:
+                readme_text: str | Mapping[str, str] | None = None) -> PublishOutcome:
         """A dry run: write README.md, README.diff and PR_BODY.md to ``outdir``; call no write endpoint.
 
+        For a list split into files, each changed file is written at its own
+        path under ``outdir`` instead of README.md, and README.diff holds the
+        diff of every changed file.
         The status is what :meth:`publish` would do now, found with reads only
         (these work without a token on a public repository). With
-        ``readme_text``, that text stands for the list and GitHub is not asked
+        ``readme_text`` (or the list's files by path), that text stands for the list and GitHub is not asked
         at all: the status is then ``created`` when something would be
         inserted, else ``unchanged``.
         """

@@ -23,6 +23,7 @@ nothing of its own: the bot rebuilds over it (:attr:`Snapshot.rebuild`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from github import Github
@@ -34,6 +35,7 @@ from github.Repository import Repository
 
 from tracker.config import Config
 from tracker.errors import ListFormatError, PublishError
+from tracker.listdoc import list_fingerprint
 from tracker.publish.merges import merge3
 from tracker.publish.steps import Steps
 
@@ -84,11 +86,22 @@ class Snapshot:
     """The branch holds "Update branch" merges of the base: rebuild it as one commit even if its list is current."""
     own_head: str | None = None
     """The newest commit on the branch that is the bot's (or an "Update branch" merge on it): what the bot last wrote."""
+    list_files: tuple[tuple[str, str], ...] = ()
+    """Every list file ``(path, text)`` at the head of the default branch when ``list.path`` names several
+    (:attr:`readme_text` is the first); empty for one file. :attr:`branch_list` is then their
+    :func:`~tracker.listdoc.list_fingerprint` on the branch."""
 
     @classmethod
-    def offline(cls, readme_text: str) -> Snapshot:
-        """A snapshot of ``readme_text`` alone, for a preview that does not ask GitHub."""
-        return cls("", "", readme_text, from_github=False)
+    def offline(cls, readme_text: str | Mapping[str, str]) -> Snapshot:
+        """A snapshot of ``readme_text`` alone (or of the list's files, by path), for a preview that does not ask GitHub."""
+        if isinstance(readme_text, str):
+            return cls("", "", readme_text, from_github=False)
+        files = tuple(readme_text.items())
+        return cls("", "", files[0][1], from_github=False, list_files=files if len(files) > 1 else ())
+
+    def texts(self, paths: tuple[str, ...]) -> dict[str, str]:
+        """The list's files at the head of the default branch, by path (``paths``: ``list.path``'s files)."""
+        return dict(self.list_files) if self.list_files else {paths[0]: self.readme_text}
 
 
 @dataclass(frozen=True)
@@ -96,10 +109,11 @@ class TakeOver:
     """The branch a maintainer edited, as the bot found it when it was let rebuild it (the take-over label)."""
 
     pr_number: int
-    own_list: str
-    """The list as the bot last wrote it on the branch (its newest commit there)."""
-    edited_list: str
-    """The list at the branch's head, with the maintainers' edits."""
+    own_list: str | Mapping[str, str]
+    """The list as the bot last wrote it on the branch (its newest commit there); its files by path when
+    ``list.path`` names several."""
+    edited_list: str | Mapping[str, str]
+    """The list at the branch's head, with the maintainers' edits (likewise)."""
     own_sha: str
     branch_sha: str
 
@@ -145,11 +159,14 @@ class RepoReader:
         self.steps.now = f"read branch {base_branch}"
         base_sha = repo.get_git_ref(f"heads/{base_branch}").object.sha
         base_commit = repo.get_git_commit(base_sha)
-        self.steps.now = f"read {self.config.list.path} at {base_branch}"
-        readme = self.read_file(repo, base_sha)
-        if readme is None:
-            raise PublishError(f"{self.config.list.path} not found in {self.repo_name} at {base_branch}; "
+        self.steps.now = f"read {self.config.list.shown} at {base_branch}"
+        files = self.read_files(repo, base_sha)
+        missing = next((path for path, text in files.items() if text is None), None)
+        if missing is not None:
+            raise PublishError(f"{missing} not found in {self.repo_name} at {base_branch}; "
                                f"check list.path in the config")
+        texts = {path: text or "" for path, text in files.items()}
+        readme = texts[self.config.list.files[0]]
         self.steps.now = f"read branch {gh.branch}"
         branch = self.get_branch(repo)
         self.steps.now = f"look up the open PR from {gh.branch}"
@@ -169,7 +186,7 @@ class RepoReader:
                              gh.branch, stale_pr, "; ".join(foreign))
                     foreign = ()
         open_pr = OpenPr.of(pr) if pr is not None else None
-        log.info("%s: %s at %s (%s); branch %s %s; %s", self.repo_name, self.config.list.path, base_branch,
+        log.info("%s: %s at %s (%s); branch %s %s; %s", self.repo_name, self.config.list.shown, base_branch,
                  base_sha[:7], gh.branch, "absent" if branch is None else f"at {branch.object.sha[:7]}",
                  f"open PR #{pr.number}" if pr else "no open PR")
         takeover = open_pr is not None and gh.takeover_label in open_pr.labels
@@ -177,22 +194,23 @@ class RepoReader:
             log.info("branch %s holds %d \"Update branch\" merge(s) of %s; kd-tracker rebuilds over them",
                      gh.branch, commits.merges, base_branch)
         return (Snapshot(base_branch, base_sha, readme, branch.object.sha if branch else None, open_pr, foreign,
-                         takeover, stale_pr, rebuild=commits.merges > 0, own_head=commits.own_head),
+                         takeover, stale_pr, rebuild=commits.merges > 0, own_head=commits.own_head,
+                         list_files=tuple(texts.items()) if len(texts) > 1 else ()),
                 Handles(repo, base_commit, branch, pr))
 
     def with_branch_list(self, snapshot: Snapshot, handles: Handles) -> Snapshot:
         """``snapshot`` with the list as it is on the bot's branch."""
-        self.steps.now = f"read {self.config.list.path} on {self.config.github.branch}"
-        return replace(snapshot, branch_list=self.read_file(handles.repo, snapshot.branch_sha or ""))
+        self.steps.now = f"read {self.config.list.shown} on {self.config.github.branch}"
+        return replace(snapshot, branch_list=self.read_list(handles.repo, snapshot.branch_sha or "", fingerprint=True))
 
     def takeover(self, snapshot: Snapshot, handles: Handles) -> TakeOver | None:
         """What the maintainers changed on a branch being taken over (None: no take-over, or nothing to compare)."""
         if not (snapshot.takeover and snapshot.foreign and snapshot.pr and snapshot.own_head and snapshot.branch_sha):
             return None
-        self.steps.now = f"read {self.config.list.path} as kd-tracker last wrote it on {self.config.github.branch}"
-        own = self.read_file(handles.repo, snapshot.own_head)
-        self.steps.now = f"read {self.config.list.path} on {self.config.github.branch}"
-        edited = self.read_file(handles.repo, snapshot.branch_sha)
+        self.steps.now = f"read {self.config.list.shown} as kd-tracker last wrote it on {self.config.github.branch}"
+        own = self.read_list(handles.repo, snapshot.own_head)
+        self.steps.now = f"read {self.config.list.shown} on {self.config.github.branch}"
+        edited = self.read_list(handles.repo, snapshot.branch_sha)
         if own is None or edited is None:
             return None
         return TakeOver(snapshot.pr.number, own, edited, snapshot.own_head, snapshot.branch_sha)
@@ -202,7 +220,7 @@ class RepoReader:
         self.steps.now = "read the repository"
         repo = self.github.get_repo(self.repo_name)
         self.refuse_default_branch(repo.default_branch)
-        self.steps.now = f"read {self.config.list.path} at {repo.default_branch}"
+        self.steps.now = f"read {self.config.list.files[0]} at {repo.default_branch}"
         return self.read_file(repo, repo.default_branch)
 
     def open_pr(self) -> PullRequest | None:
@@ -220,15 +238,40 @@ class RepoReader:
                                f"force-moves that branch to its own commit every run; set github.branch to a "
                                f"branch of its own, e.g. 'kd-tracker/weekly'")
 
-    def read_file(self, repo: Repository, ref: str) -> str | None:
+    def default_lists(self) -> dict[str, str | None]:
+        """Every list file at the head of the default branch, by path (None: no such file)."""
+        self.steps.now = "read the repository"
+        repo = self.github.get_repo(self.repo_name)
+        self.refuse_default_branch(repo.default_branch)
+        self.steps.now = f"read {self.config.list.shown} at {repo.default_branch}"
+        return self.read_files(repo, repo.default_branch)
+
+    def read_file(self, repo: Repository, ref: str, path: str | None = None) -> str | None:
+        """The list file ``path`` (default: the first of ``list.path``) at ``ref`` (None: no such file)."""
+        path = path or self.config.list.files[0]
         try:
-            found = repo.get_contents(self.config.list.path, ref=ref)
+            found = repo.get_contents(path, ref=ref)
         except UnknownObjectException:
             return None
         if isinstance(found, list):
-            raise ListFormatError(f"{self.config.list.path} in {self.repo_name} is a directory; "
+            raise ListFormatError(f"{path} in {self.repo_name} is a directory; "
                                   f"set list.path to the list's markdown file")
         return found.decoded_content.decode("utf-8")
+
+    def read_files(self, repo: Repository, ref: str) -> dict[str, str | None]:
+        """Every list file at ``ref``, by path, in ``list.path`` order (None: no such file)."""
+        return {path: self.read_file(repo, ref, path) for path in self.config.list.files}
+
+    def read_list(self, repo: Repository, ref: str, *, fingerprint: bool = False) -> str | dict[str, str] | None:
+        """The list at ``ref``: its text for one file, its files by path for several (None: a file is missing);
+        with ``fingerprint``, one text either way (:func:`~tracker.listdoc.list_fingerprint`)."""
+        if len(self.config.list.files) == 1:
+            return self.read_file(repo, ref)
+        files = self.read_files(repo, ref)
+        if any(text is None for text in files.values()):
+            return None
+        texts = {path: text or "" for path, text in files.items()}
+        return list_fingerprint(texts) if fingerprint else texts
 
     def get_branch(self, repo: Repository) -> GitRef | None:
         try:
@@ -290,10 +333,13 @@ class RepoReader:
         if ours not in anchors or theirs in ahead:  # not on the bot's side, or not on the base
             return False
         changed = {f.filename for f in repo.compare(theirs, sha).files}
-        if not changed <= {self.config.list.path.strip("/")}:
+        if not changed <= {path.strip("/") for path in self.config.list.files}:
             return False
-        texts = [self.read_file(repo, ref) for ref in (anchors[ours], ours, theirs, sha)]
-        if any(text is None for text in texts):
-            return False
-        ancestor, mine, other, merged = (text or "" for text in texts)
-        return merge3(ancestor, mine, other) == merged
+        for path in self.config.list.files:
+            texts = [self.read_file(repo, ref, path) for ref in (anchors[ours], ours, theirs, sha)]
+            if any(text is None for text in texts):
+                return False
+            ancestor, mine, other, merged = (text or "" for text in texts)
+            if merge3(ancestor, mine, other) != merged:
+                return False
+        return True

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,28 +155,29 @@ def weekly(reviews: Sequence[StoredReview]) -> tuple[WeekRecord, ...]:
 
 
 def learn(github: Github | None, repo_name: str, config: Config, store: Store, *, history: str | Path | None = None,
-          readme_text: str | None = None, max_commits: int = MAX_COMMITS, today: dt.date | None = None) -> LearnReport:
+          readme_text: str | Mapping[str, str] | None = None, max_commits: int = MAX_COMMITS, today: dt.date | None = None) -> LearnReport:
     """Read review signals into the store's labels; see the module docstring.
 
     ``github`` None reads nothing from GitHub (``history`` and ``readme_text``
     still count: an offline replay). ``readme_text`` stands for the list now
-    (else it is read at the head of the default branch).
+    (else it is read at the head of the default branch); for a list split
+    into files, their texts by path.
     """
     labels = LabelStore(store)
     today_text = (today or dt.date.today()).isoformat()
     counts: dict[str, int] = defaultdict(int)
     added = dropped = 0
     metadata = []
-    index: PaperIndex | None = index_of(readme_text, config.list.path) if readme_text is not None else None
+    index: PaperIndex | None = index_of(readme_text, config.list.files[0]) if readme_text is not None else None
     if github is not None:
         reader = ReviewReader(github, repo_name, config)
         if index is None:
             head = reader.head_sha()
             text = reader.list_text(head)
             if text is None:
-                raise ListFormatError(f"{config.list.path} not found in {repo_name} at {reader.default_branch}; "
+                raise ListFormatError(f"{config.list.shown} not found in {repo_name} at {reader.default_branch}; "
                                       f"check list.path in the config")
-            index = index_of(text, config.list.path)
+            index = index_of(text, config.list.files[0])
         pulls, counts["open"] = reader.bot_pulls()
         for pull in pulls:
             review = review_pull(pull.number, pull.state, pull.date, pull.metadata, index)

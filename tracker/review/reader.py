@@ -4,7 +4,7 @@ Reads only (they work without a token on a public repository). Bot PRs are
 the PRs from ``github.branch`` in any state (``GET /pulls?state=all&head=
 owner:branch``: many weekly PRs share that branch name) whose body carries
 kd-tracker's hidden metadata; open ones are not reviewed yet. The list's
-history is the commits of ``list.path`` on the default branch, newest first,
+history is the commits of ``list.path`` (of any of its files, when it names several) on the default branch, newest first,
 read back to the commit the previous ``learn`` stopped at (or at most
 ``max_commits`` on the first one). A walk that does not meet that commit
 says so (:attr:`ListHistory.found_stop`), and :meth:`ReviewReader.on_branch`
@@ -105,10 +105,21 @@ class ReviewReader:
         branch = self.default_branch
         return self._call(f"read branch {branch}", lambda: self.repo.get_git_ref(f"heads/{branch}").object.sha)
 
-    def list_text(self, ref: str) -> str | None:
-        """The list file at ``ref`` (None when it does not exist there)."""
-        path = self.config.list.path
+    def list_text(self, ref: str) -> str | dict[str, str] | None:
+        """The list file at ``ref`` (None when it does not exist there).
 
+        When ``list.path`` names several files: their texts by path (a file
+        missing at ``ref`` reads as empty; None when all are).
+        """
+        files = self.config.list.files
+        if len(files) > 1:
+            texts = {path: self._file_text(path, ref) for path in files}
+            if all(text is None for text in texts.values()):
+                return None
+            return {path: text or "" for path, text in texts.items()}
+        return self._file_text(files[0], ref)
+
+    def _file_text(self, path: str, ref: str) -> str | None:
         def read() -> str | None:
             try:
                 found = self.repo.get_contents(path, ref=ref)
@@ -144,7 +155,9 @@ class ReviewReader:
 
     def list_commits(self, stop_at: str | None, max_commits: int) -> ListHistory:
         """Commits of the list file on the default branch after ``stop_at``, oldest first (at most ``max_commits``)."""
-        branch, path = self.default_branch, self.config.list.path
+        if len(self.config.list.files) > 1:
+            return self._files_commits(stop_at, max_commits)
+        branch, path = self.default_branch, self.config.list.files[0]
 
         def read() -> ListHistory:
             out: list[ListCommit] = []
@@ -158,6 +171,45 @@ class ReviewReader:
             return ListHistory(tuple(out[::-1]), found_stop=False, complete=True)
 
         return self._call(f"list the commits of {path} on {branch}", read)
+
+    def _files_commits(self, stop_at: str | None, max_commits: int) -> ListHistory:
+        """:meth:`list_commits` of a list split into files: the commits of any of them, newest ``max_commits``.
+
+        Each file's walk stops at ``stop_at`` or at a commit not newer than it
+        (read by an earlier learn through another file).
+        """
+        branch, files = self.default_branch, self.config.list.files
+
+        def read() -> ListHistory:
+            stop_date = None
+            if stop_at:
+                try:
+                    stop_date = self.repo.get_git_commit(stop_at).committer.date
+                except GithubException as e:
+                    if e.status not in (404, 422):
+                        raise
+            found: dict[str, tuple[object, str]] = {}
+            found_stop, capped = False, False
+            for path in files:
+                read_here = 0
+                for commit in self.repo.get_commits(sha=branch, path=path):
+                    if commit.sha == stop_at:
+                        found_stop = True
+                        break
+                    date = commit.commit.committer.date or commit.commit.author.date
+                    if stop_date is not None and date is not None and date <= stop_date:
+                        break
+                    if read_here >= max_commits:
+                        capped = True
+                        break
+                    read_here += 1
+                    found.setdefault(commit.sha, (date, date.date().isoformat() if date else ""))
+            newest_first = sorted(found.items(), key=lambda item: item[1][0] or 0, reverse=True)  # type: ignore[arg-type, return-value]
+            capped = capped or len(newest_first) > max_commits
+            out = [ListCommit(sha, day) for sha, (_, day) in newest_first[:max_commits]]
+            return ListHistory(tuple(out[::-1]), found_stop=found_stop, complete=not found_stop and not capped)
+
+        return self._call(f"list the commits of {', '.join(files)} on {branch}", read)
 
     def on_branch(self, sha: str) -> bool:
         """Whether commit ``sha`` exists and is in the history of the default branch (GitHub's compare)."""

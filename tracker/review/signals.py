@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import ListFormatError
 from tracker.github import PrMetadata
-from tracker.listdoc import ListDocument
+from tracker.listdoc import ListDocument, ListSet
 from tracker.paper_ids import KnownPapers, normalise_arxiv_id
 from tracker.store import Label, StoredReview
 
@@ -116,7 +116,7 @@ class PaperIndex:
     title_of: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, document: ListDocument | PaperIndex) -> PaperIndex:
+    def of(cls, document: ListDocument | ListSet | PaperIndex) -> PaperIndex:
         """The index of ``document`` (an index is returned as it is)."""
         if isinstance(document, PaperIndex):
             return document
@@ -255,9 +255,12 @@ def history_labels(path: str | Path) -> list[Label]:
     return out
 
 
-def index_of(text: str, name: str = "README.md") -> PaperIndex:
-    """The paper index of a list text."""
-    return PaperIndex.of(ListDocument.parse(text, name))
+def index_of(text: str | Mapping[str, str], name: str = "README.md") -> PaperIndex:
+    """The paper index of a list text, or of a list split into files (their texts by path: sections are then
+    named with their file, and a paper in any file is in the list)."""
+    if isinstance(text, str):
+        return PaperIndex.of(ListDocument.parse(text, name))
+    return PaperIndex.of(ListSet.parse(text))
 
 
 def bot_papers(metadata: Iterable[PrMetadata]) -> set[str]:
@@ -265,8 +268,9 @@ def bot_papers(metadata: Iterable[PrMetadata]) -> set[str]:
     return {pid for m in metadata for pid in (p.paper_id for p in m.papers) if pid}
 
 
-def changes_over(versions: Sequence[tuple[str, str, str]]) -> list[Label]:
-    """Labels over consecutive list versions ``(sha, date, text)``, oldest first (the first is the base)."""
+def changes_over(versions: Sequence[tuple[str, str, str | Mapping[str, str]]]) -> list[Label]:
+    """Labels over consecutive list versions ``(sha, date, text)``, oldest first (the first is the base); a
+    version of a list split into files is its texts by path."""
     out: list[Label] = []
     previous: PaperIndex | None = None
     for sha, date, text in versions:

@@ -14,6 +14,7 @@ the one it went to (``moved``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from tracker.review.signals import index_of, list_changes
 from tracker.store import Label, LabelStore
@@ -23,14 +24,15 @@ log = logging.getLogger(__name__)
 SOURCE = "takeover"
 
 
-def takeover_labels(own_list: str, edited_list: str, *, pr_number: int, date: str,
+def takeover_labels(own_list: str | Mapping[str, str], edited_list: str | Mapping[str, str], *, pr_number: int, date: str,
                     name: str = "README.md") -> list[Label]:
-    """Labels for the rows removed or moved between the bot's list on the branch and the edited one."""
+    """Labels for the rows removed or moved between the bot's list on the branch and the edited one (each its
+    text, or its files' texts by path for a list split into files)."""
     return list_changes(index_of(own_list, name), index_of(edited_list, name), ref=str(pr_number), date=date,
                         source=SOURCE)
 
 
-def record_takeover(labels: LabelStore, own_list: str, edited_list: str, *, pr_number: int, date: str,
+def record_takeover(labels: LabelStore, own_list: str | Mapping[str, str], edited_list: str | Mapping[str, str], *, pr_number: int, date: str,
                     name: str = "README.md") -> set[str]:
     """Store :func:`takeover_labels`; returns the papers the maintainers removed from the list (now rejected)."""
     found = takeover_labels(own_list, edited_list, pr_number=pr_number, date=date, name=name)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -142,7 +142,7 @@ def with_requests(review: OpenReview | None, ticks: Applied,
 
 
 def place_requested(review: OpenReview, ticks: Applied, store: Store, config: Config,
-                    list_text: str) -> tuple[OpenReview, Applied]:
+                    list_files: Mapping[str, str]) -> tuple[OpenReview, Applied]:
     """Sections and scores for the added papers the dashboard named without them (``propose again`` ones), for
     ``kd-tracker review``, which neither fetches nor trains: the saved model scores the store's record of each.
 
@@ -153,14 +153,14 @@ def place_requested(review: OpenReview, ticks: Applied, store: Store, config: Co
     if not bare:
         return review, ticks
     from classifiers.training import load_model
-    from tracker.listdoc import ListDocument
+    from tracker.listdoc import ListSet
     from tracker.weekly.selection import to_proposal
 
     found = store.get(p.paper_id for p in bare)
     placed: dict[str, PaperMetadata] = {}
     if found:
         model = load_model(Path(config.model.path))
-        tables = [section.path for section in ListDocument.parse(list_text, name=config.list.path).sections()]
+        tables = [section.path for section in ListSet.parse(list_files).sections()]
         for item in model.score(list(found.values())):
             proposal = to_proposal(item, tables, config.model)
             if proposal.sections:

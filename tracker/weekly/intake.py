@@ -33,7 +33,7 @@ from typing import Literal
 from tracker.config import Config, IntakeConfig
 from tracker.errors import SourceError, TrackerError
 from tracker.github import IssueDesk, OpenIssue, PaperRequest, asks_for_paper, parse_request
-from tracker.listdoc import ListDocument
+from tracker.listdoc import ListDocument, ListSet
 from tracker.publish import PublishOutcome
 from tracker.records import Paper, Proposal, ScoredPaper
 from tracker.sources import ArxivSource
@@ -161,7 +161,7 @@ def resolve_section(asked: str, tables: Sequence[str]) -> str:
     return ending[0] if len(ending) == 1 else ""
 
 
-def decide(requests: Sequence[Request], document: ListDocument, *, rejected: Collection[str],
+def decide(requests: Sequence[Request], document: ListDocument | ListSet, *, rejected: Collection[str],
            look_up: Callable[[list[str]], dict[str, Paper]]) -> Intake:
     """Each request's verdict; ``look_up`` gives the papers of ids (store, else arXiv), leaving unknown ids out."""
     known = document.papers()
@@ -199,7 +199,7 @@ def decide(requests: Sequence[Request], document: ListDocument, *, rejected: Col
     return intake
 
 
-def gather(desk: IssueDesk, config: Config, document: ListDocument, *, rejected: Collection[str], store: Store,
+def gather(desk: IssueDesk, config: Config, document: ListDocument | ListSet, *, rejected: Collection[str], store: Store,
            api: ArxivSource | None, as_of: date) -> Intake:
     """The open request issues, decided (nothing when ``intake.enabled`` is off or the issues cannot be read)."""
     if not config.intake.enabled:

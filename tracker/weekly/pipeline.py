@@ -19,7 +19,7 @@ from typing import Any
 from tracker.config import Config
 from tracker.errors import ModelError, ModelVersionError, SourceError, TrackerError
 from tracker.github import IssueDesk, PaperMetadata, PrMetadata
-from tracker.listdoc import ListDocument
+from tracker.listdoc import ListSet
 from tracker.publish import (
     DashboardIssue,
     PublishContext,
@@ -102,7 +102,8 @@ class Pipeline:
         self.rss = rss
         self.progress = progress
         self.learner = learner
-        """Called with the list's text at the head of the default branch (read once per run)."""
+        """Called with the list's text at the head of the default branch (read once per run); with its files by
+        path when ``list.path`` names several."""
         self.labels = labels
         self.on_stage = on_stage
         """Called with each stage's name as it starts (the CLI's progress bar)."""
@@ -183,13 +184,14 @@ class Pipeline:
     def _run(self, options: RunOptions, report: RunReport, first: date) -> None:
         """The stages of one run; ``first``: the first day scored (back to the open PR's first day)."""
         with self._stage(report, "list"):
-            text = self.publisher.read_list()
-            document = ListDocument.parse(text, name=self.config.list.path)
+            files = self.publisher.read_lists()  # every file of list.path
+            document = ListSet.parse(files)
+            text = document.fingerprint  # one file: its text
             document.check_structure()  # a list no paper can be read from or go into stops the run before any fetch
             log.info("list: %d sections, %d rows", len(document.sections()), len(document.rows()))
         if self.learner is not None:
             with self._stage(report, "learn"):
-                report.learned = self.learner(text)
+                report.learned = self.learner(files if document.multi else text)
         with self._stage(report, "fetch"):
             report.harvest = self._fetch(options, report)
         with self._stage(report, "train"):
@@ -228,7 +230,7 @@ class Pipeline:
                                          api=self.api, record=options.dry_run_dir is None)
             report.refresh = self._refresh
         with self._stage(report, "publish"):
-            report.outcome = self._publish(options, report, text)
+            report.outcome = self._publish(options, report, files if document.multi else text)
 
     def _fetch(self, options: RunOptions, report: RunReport) -> HarvestReport:
         result = harvest(
@@ -241,7 +243,7 @@ class Pipeline:
                  result.requests, len(result.gap_days))
         return result
 
-    def _model(self, document: ListDocument, text: str, report: RunReport) -> Any:
+    def _model(self, document: ListSet, text: str, report: RunReport) -> Any:
         from classifiers.persistence import has_model
         from classifiers.training import load_model, train
         from classifiers.training_set import training_key
@@ -276,7 +278,7 @@ class Pipeline:
                         before, report.score_since)
             train_until = None
         model = train(rows, papers, config=self.config.model, train_until=train_until,
-                      extra_labels=labels, list_file=self.config.list.path, list_text=text)
+                      extra_labels=labels, list_file=self.config.list.shown, list_text=text)
         model.metadata["training_key"] = key
         model.save(path)
         report.trained = True
@@ -321,7 +323,7 @@ class Pipeline:
         log.info("looked up %d list papers missing from the store: %d found (%d new)", len(lookup.ids),
                  len(lookup.found), counts.new)
 
-    def _publish(self, options: RunOptions, report: RunReport, text: str) -> PublishOutcome:
+    def _publish(self, options: RunOptions, report: RunReport, text: str | dict[str, str]) -> PublishOutcome:
         """Publish the selection; the open PR's metadata (its review) keeps each paper's place in the body."""
         selection = report.selection
         assert selection is not None
@@ -361,7 +363,7 @@ def takeover_recorder(labels: Any, config: Config, as_of: date) -> TakeOverHook:
 
     def record(takeover: TakeOver) -> set[str]:
         return record_takeover(labels, takeover.own_list, takeover.edited_list, pr_number=takeover.pr_number,
-                               date=as_of.isoformat(), name=config.list.path)
+                               date=as_of.isoformat(), name=config.list.files[0])
 
     return record
 
@@ -404,7 +406,7 @@ def run_weekly(
     with run_lock(config.store.path), Store(config.store.path) as store:
         publisher = Publisher(build_github(config, token), repo_name, config)
 
-        def learner(list_text: str) -> Any:
+        def learner(list_text: str | dict[str, str]) -> Any:
             return learn(publisher.github, repo_name, config, store, readme_text=list_text, max_commits=max_commits)
 
         dashboard = DashboardIssue(publisher.github, repo_name, config) if config.dashboard.enabled else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from classifiers.explain import WHY_PHRASES, why_phrases
 from tracker.config import ModelConfig
-from tracker.listdoc import ListDocument
+from tracker.listdoc import ListDocument, ListSet
 from tracker.markdown_safe import is_web_link
 from tracker.records import Paper, Proposal, ScoredPaper, SectionScore, iso_week
 
@@ -45,7 +45,7 @@ class Selection:
 
 def select(
     scored: Iterable[ScoredPaper],
-    document: ListDocument,
+    document: ListDocument | ListSet,
     model: ModelConfig,
     *,
     rejected: Collection[str] = (),
