@@ -25,7 +25,7 @@ def format_score(score: float) -> str:
     """A relevance probability for people: two decimals from 0.1 up, two significant digits below.
 
     Scores sit at a base rate of 1 in 500 (:mod:`classifiers.base_rate`), so
-    thresholds and near-misses live around 0.005: ``0.93``, ``0.12``, ``0.012``, ``0.0049``.
+    thresholds and near-misses live around 0.01: ``0.93``, ``0.12``, ``0.012``, ``0.0049``.
     """
     return f"{score:.2f}" if score >= 0.1 else f"{score:.2g}"
 

@@ -32,8 +32,8 @@ keep their places too; a moved paper is also offered the sections it left.
 **Confidence** is a word for the score against the relevance threshold, on the
 odds scale (scores are calibrated probabilities at a base rate of 1 in 500):
 ``high`` when the paper's odds are at least :data:`HIGH_ODDS` times the
-threshold's (about 0.33 at the default threshold 0.005), ``medium`` from
-:data:`MEDIUM_ODDS` times (about 0.048), ``low`` below.
+threshold's (about 0.55 at the default threshold 0.012), ``medium`` from
+:data:`MEDIUM_ODDS` times (about 0.11), ``low`` below.
 """
 
 from __future__ import annotations
