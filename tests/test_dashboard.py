@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from github import Auth, Github
 
@@ -103,3 +105,33 @@ def test_a_closed_dashboard_is_reopened_not_duplicated(github):
     assert (second.status, second.number) == ("updated", first.number)
     assert [i.state for i in github.repo(REPO).issues.values()] == ["open"]
     assert dash.write(render_dashboard(view(as_of="2024-03-25"))).status == "unchanged"
+
+
+def test_the_record_points_at_the_runs_report_artifact_never_a_local_path():
+    from tracker.publish import (
+        REPORT_ARTIFACT,
+        DashboardView,
+        DashboardWeek,
+        actions_run_url,
+        render_dashboard,
+    )
+
+    env = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "o/list", "GITHUB_RUN_ID": "42"}
+    url = actions_run_url(env)
+    assert url == "https://github.com/o/list/actions/runs/42"
+    assert actions_run_url({}) == "" and actions_run_url({**env, "GITHUB_RUN_ID": "4 2"}) == ""
+    assert actions_run_url({**env, "GITHUB_SERVER_URL": "javascript:alert(1)"}) == ""
+    weeks = (DashboardWeek("2024-W11", 1, 10, 6, 1, 0, 3),)
+    body = render_dashboard(DashboardView(repo="o/list", as_of="2024-03-18", weeks=weeks, run_url=url))
+    assert "precision 0.60" in body
+    assert f"the `{REPORT_ARTIFACT}` artifact of [this workflow run]({url})" in body
+    assert ".png" not in body
+    # the action uploads the record under that very name, with the plots `kd-tracker report` wrote
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    steps = yaml.safe_load((root / "action.yml").read_text())["runs"]["steps"]
+    uploads = [s["with"] for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]
+    assert {"name": REPORT_ARTIFACT, "path": "kd-tracker-report/", "retention-days": 90} in uploads
+    report = next(s for s in steps if " report " in str(s.get("run", "")))
+    assert "--plots kd-tracker-report" in report["run"] and "always()" in report["if"]

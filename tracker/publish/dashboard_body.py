@@ -16,7 +16,7 @@ below it is kept by every rewrite (:func:`~tracker.publish.body.with_notes`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tracker.errors import ProposalError
@@ -126,6 +126,25 @@ class DashboardView:
     weeks: tuple[DashboardWeek, ...] = ()
     """The last weeks of the record, oldest first."""
     threshold: float = 0.0
+    run_url: str = ""
+    """The page of the workflow run that wrote the dashboard (its artifacts hold the record's plots); empty outside
+    GitHub Actions."""
+
+
+REPORT_ARTIFACT = "kd-tracker-report"
+"""Name of the artifact the list's workflow uploads with the bot's record and plots (examples/workflows)."""
+
+
+def actions_run_url(env: Mapping[str, str]) -> str:
+    """The page of the current GitHub Actions run (``GITHUB_SERVER_URL``/``GITHUB_REPOSITORY``/actions/runs/
+    ``GITHUB_RUN_ID``), or "" outside Actions or when it is not an http(s) link."""
+    server, repo, run = (env.get(k, "").strip() for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
+    if not (server and repo and run.isdigit()):
+        return ""
+    try:
+        return safe_url(f"{server.rstrip('/')}/{repo}/actions/runs/{run}")
+    except ProposalError:
+        return ""
 
 
 def render_dashboard(view: DashboardView) -> str:
@@ -143,7 +162,7 @@ def render_dashboard(view: DashboardView) -> str:
     lines += _rejected(rejected, len(view.rejected))
     lines += ["### Run now", "", DASH_RUN_START, f"- [ ] {DASH_RUN_NOW}", DASH_RUN_END, "",
               "Tick it and the workflow (on `issues: edited`) runs the weekly job now; the run unticks it.", ""]
-    lines += _record(view.weeks, view.threshold)
+    lines += _record(view.weeks, view.threshold, view.run_url)
     metadata = DashboardMetadata(
         overflow=overflow,
         rejected=tuple(PaperMetadata(arxiv_id=r.arxiv_id, title=r.title, url=abs_url(r.arxiv_id), sections=(),
@@ -240,7 +259,7 @@ def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def _record(weeks: Sequence[DashboardWeek], threshold: float) -> list[str]:
+def _record(weeks: Sequence[DashboardWeek], threshold: float, run_url: str = "") -> list[str]:
     lines = ["### The bot's record", ""]
     if not weeks:
         return lines + ["No reviewed pull requests yet.", ""]
@@ -255,6 +274,7 @@ def _record(weeks: Sequence[DashboardWeek], threshold: float) -> list[str]:
     for w in weeks:
         lines.append(f"| {escape_cell(w.week)} | {w.prs} | {w.proposed} | {w.kept} | {w.moved} | {w.removed} "
                      f"| {w.rejected} | {_num(w.precision)} | {_num(w.acceptance)} |")
+    where = (f"the `{REPORT_ARTIFACT}` artifact of [this workflow run]({run_url})" if run_url else
+             "`kd-tracker report -o REPORT.md --plots DIR` (in a workflow, upload DIR as an artifact)")
     return lines + ["", "Precision: rows kept where proposed; acceptance: rows kept or moved. The whole record and "
-                        "its plots: `kd-tracker report -o REPORT.md --plots DIR` (in a workflow, upload DIR as an "
-                        "artifact; plots are never linked from here).", ""]
+                        f"its plots: {where}.", ""]

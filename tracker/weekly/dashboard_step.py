@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -44,6 +45,7 @@ from tracker.publish import (
     DashboardWeek,
     PublishOutcome,
     Rejection,
+    actions_run_url,
     render_dashboard,
     write_dashboard_preview,
 )
@@ -248,7 +250,8 @@ def build_view(config: Config, store: Store, repo: str, as_of: dt.date, *, outco
         gaps_given_up=tuple(sorted({d.isoformat() for d in (*carried.given_up, *given_up)})),
         overflow=paper_metadata(overflow),
         rejected=rejections(LabelStore(store).all(), exclude=set(in_pr) | set(ticks.dropped)),
-        weeks=record_weeks(store, config.model.threshold), threshold=config.model.threshold)
+        weeks=record_weeks(store, config.model.threshold), threshold=config.model.threshold,
+        run_url=actions_run_url(os.environ))
 
 
 def write_dashboard(issue: DashboardIssue | None, view: DashboardView, dry_run_dir: Path | None) -> str:
