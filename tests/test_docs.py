@@ -49,8 +49,9 @@ def test_command_has_help_with_example(path):
 
 
 def test_readme_setup_commands():
-    assert "pip install -e . && kd-tracker" in README
-    assert "pip install -e '.[test]' && ruff check . && python -m pytest -q" in README
+    # both install the dependency versions the tests ran with (the constraints the Action installs)
+    assert "pip install -e . -c tracker/constraints.txt && kd-tracker" in README
+    assert "pip install -e '.[test]' -c tracker/constraints.txt && ruff check . && python -m pytest -q" in README
     ci = (ROOT / ".ci" / "run").read_text()
     assert 'grep -m1 "python -m pytest" README.md' in ci
 
