@@ -14,6 +14,12 @@ A paper link in the middle of a sentence (``We released "[A Survey](url)"``) is
 not a paper. Reference-style links (``[[code]][1.10]`` with ``[1.10]: url``
 anywhere in the file) are resolved like inline ones. An italic continuation
 line (``*A. Author, B. Author.* ACL'24``) gives the authors and the venue.
+
+An item without a paper link can name its paper in plain text
+(:mod:`tracker.listdoc.textitems`): by an arXiv id (``Title. Hinton et al.
+arXiv:1503.02531``), always a paper; or by its title alone (``Title. Li,
+Yuncheng et al. ICCV 2017``), a paper only where the list vouches for it (see
+:func:`read_items`).
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ _ITALIC = re.compile(r"^(?P<mark>\*|_)(?!\1)(?P<inner>.+?)(?<!\1)(?P=mark)(?!(?P
 _CODE_LABELS = frozenset({"code", "github", "gitlab", "repo", "project", "project page", "official code", "pytorch"})
 _DATA_LABELS = frozenset({"data", "dataset", "datasets", "benchmark"})
 _PLAIN_ID_EVIDENCE = 3
+_VENUE_LIKE = re.compile(r"\b(?:[a-z]*[A-Z][a-z]*[A-Z]\w*|(?i:arxiv))\b")
+"""A word naming a venue: two capitals or more (``ICCV``, ``NeurIPS``, ``ACM``), or arXiv."""
 """Plain-text arXiv ids a list needs to write before its items named by title alone are read in a section of them."""
 
 
@@ -105,7 +113,8 @@ def read_items(lines: tuple[str, ...], plain: frozenset[int], refs: dict[str, st
     its paper by title only (``Title. Authors et al. ICCV 2017``) is a paper when
     most items under its heading are papers or of that shape, and either one of
     them names its paper by a link or an arXiv id or the list names at least
-    :data:`_PLAIN_ID_EVIDENCE` papers by a plain-text arXiv id (the list writes its papers as text).
+    :data:`_PLAIN_ID_EVIDENCE` papers by a plain-text arXiv id (the list writes its papers as text) and
+    most of the section's venues look like venues (``ICCV``, ``NeurIPS``, ``arXiv``: not ``Joined 2021``).
     """
     text = [line[:-1] if line.endswith("\r") else line for line in lines]
     starts = _item_starts(text, plain)
@@ -123,11 +132,16 @@ def read_items(lines: tuple[str, ...], plain: frozenset[int], refs: dict[str, st
     groups: dict[int, list[tuple[Item | None, bool]]] = {}
     for group, item, titled in found:
         groups.setdefault(group, []).append((item, titled))
-    trusted = {
-        group for group, members in groups.items()
-        if 2 * sum(item is not None for item, _ in members) > len(members)
-        and (evidence >= _PLAIN_ID_EVIDENCE or any(item is not None and not titled for item, titled in members))
-    }
+    trusted = set()
+    for group, members in groups.items():
+        if 2 * sum(item is not None for item, _ in members) <= len(members):
+            continue
+        if any(item is not None and not titled for item, titled in members):
+            trusted.add(group)
+            continue
+        venues = [item.plain.venue for item, titled in members if titled and item is not None and item.plain]
+        if evidence >= _PLAIN_ID_EVIDENCE and 2 * sum(bool(_VENUE_LIKE.search(v)) for v in venues) > len(venues):
+            trusted.add(group)
     return [item for group, item, titled in found if item is not None and (not titled or group in trusted)]
 
 

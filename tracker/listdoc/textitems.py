@@ -6,7 +6,8 @@ arXiv id, in that order, each optional) and trailing links (``[[code]][1.10]``):
 
 * the title is the text up to the first sentence end: a period followed by a
   space (not after ``et al``, ``vs``, ``e.g`` or an initial), or an earlier
-  ``?``/``!`` when what follows it up to that period names authors (``et al``);
+  ``?``/``!`` when what follows it up to that period names authors (``et al``,
+  or one ``Surname, Given``);
   ``Title: Subtitle`` and ``Is It? A Study.`` stay whole;
 * the tail is short (:data:`_TAIL_WORDS` words at most) and ends with an arXiv
   id written as text (``arXiv:1503.02531``, ``arXiv 1503.02531``,
@@ -50,6 +51,8 @@ _BRACKETED = re.compile(r"[ \t]*(?:\[[^\[\]]*\]|\([^()]*\))[\s.]*$")
 """A tail in brackets right after the title, without a sentence end: ``Title [KDD 2021]``, ``Title (arXiv 2110.06483)``."""
 _SENTENCE_END = re.compile(r"\.(?=\s|$)")
 _QUESTION = re.compile(r"[?!](?=\s)")
+_SURNAME_GIVEN = re.compile(r"^\s*[A-Z][\w'\-]+,\s*[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?\s*$")
+"""One author named ``Surname, Given``: what follows the ``?`` of ``Is It Good? Hopper, Grace.``."""
 _ABBREVIATIONS = frozenset({"al", "vs", "e.g", "i.e", "etc", "cf", "fig", "vol", "no", "et"})
 _NEWS = re.compile(r"^[\s*_]*(?:\d{4}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\[?(?:new|update|news)\b)", re.IGNORECASE)
 _TAIL_WORDS = 24
@@ -166,7 +169,7 @@ def _title_end(body: str) -> int | None:
         if period is not None and match.start() >= period:
             break
         following = body[match.end() : period if period is not None else len(body)]
-        if re.search(r"\bet\.?\s*al\b", following):
+        if re.search(r"\bet\.?\s*al\b", following) or _SURNAME_GIVEN.match(following):
             return match.end()
     return period
 
