@@ -106,3 +106,17 @@ def test_a_taken_label_gets_a_suffix_and_a_list_without_a_label_scheme_gets_inli
     assert "7. Step-by-Step Distillation. Lovelace, Ada et al. arXiv:2403.01234 " \
            "[[code]](https://github.com/example/step)\n" in result.text
     assert result.text.endswith("[klmse]: https://github.com/b/kl-mse\n")
+
+
+def test_titles_keep_their_inner_emphasis_and_lose_the_emphasis_around_them() -> None:
+    assert [(p.title, p.authors, p.venue) for p in (
+        read_plain("**Bold Title.** Smith et al. CVPR 2020", ()),
+        read_plain("**Is It?** Smith et al. CVPR 2020", ()),
+        read_plain("Semi-Supervised _Shadow Detection_. Chen, Zhihao et al. CVPR 2020(pre)", ()),
+        read_plain("When Does Label Smoothing Help? Müller, Rafael, Kornblith, and Hinton. NeurIPS 2019", ()),
+    ) if p is not None] == [
+        ("Bold Title", "Smith et al", "CVPR 2020"),
+        ("Is It?", "Smith et al", "CVPR 2020"),
+        ("Semi-Supervised _Shadow Detection_", "Chen, Zhihao et al", "CVPR 2020(pre)"),
+        ("When Does Label Smoothing Help?", "Müller, Rafael, Kornblith, and Hinton", "NeurIPS 2019"),
+    ]

@@ -49,10 +49,10 @@ _TRAILING_LINK = re.compile(r"[ \t]*\[?\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^()\s]
 """A link closing the text: ``[[code]][1.10]``, ``[code](url)``, ``[[project]](url)``."""
 _BRACKETED = re.compile(r"[ \t]*(?:\[[^\[\]]*\]|\([^()]*\))[\s.]*$")
 """A tail in brackets right after the title, without a sentence end: ``Title [KDD 2021]``, ``Title (arXiv 2110.06483)``."""
-_SENTENCE_END = re.compile(r"\.(?=\s|$)")
-_QUESTION = re.compile(r"[?!](?=\s)")
-_SURNAME_GIVEN = re.compile(r"^\s*[A-Z][\w'\-]+,\s*[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?\s*$")
-"""One author named ``Surname, Given``: what follows the ``?`` of ``Is It Good? Hopper, Grace.``."""
+_SENTENCE_END = re.compile(r"\.(?=[*_]*(?:\s|$))")
+_QUESTION = re.compile(r"[?!](?=[*_]*\s)")
+_SURNAME_GIVEN = re.compile(r"^\s*[A-Z][\w'\-]+,\s*[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?\s*(?:$|,|&|\band\b)")
+"""An author named ``Surname, Given`` (alone or first): what follows the ``?`` of ``Is It Good? Hopper, Grace.``."""
 _ABBREVIATIONS = frozenset({"al", "vs", "e.g", "i.e", "etc", "cf", "fig", "vol", "no", "et"})
 _NEWS = re.compile(r"^[\s*_]*(?:\d{4}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\[?(?:new|update|news)\b)", re.IGNORECASE)
 _TAIL_WORDS = 24
@@ -99,7 +99,7 @@ def read_plain(text: str, links: tuple[Link, ...]) -> PlainPaper | None:
         end, bracketed = group.start(), True
     if any(start < end for link, start in zip(inner, starts, strict=True) if link is not leading):
         return None  # a link inside the title: a sentence about something, not a paper
-    title, tail = plain[:end].strip(" *_"), plain[end:].lstrip("?!. ").strip()
+    title, tail = _unwrap(plain[:end].strip()), plain[end:].lstrip("?!.*_ ").strip()
     if bracketed:
         tail = tail.rstrip(" .")[1:-1].strip()
     words = len(title.split())
@@ -172,6 +172,16 @@ def _title_end(body: str) -> int | None:
         if re.search(r"\bet\.?\s*al\b", following) or _SURNAME_GIVEN.match(following):
             return match.end()
     return period
+
+
+def _unwrap(title: str) -> str:
+    """``title`` without emphasis around all of it (``**Title**``, ``**Title``), emphasis inside kept."""
+    for marker in ("**", "__", "*", "_"):
+        if title.startswith(marker) and title.endswith(marker) and len(title) > 2 * len(marker):
+            return title[len(marker) : -len(marker)].strip()
+        if title.startswith(marker) and marker not in title[len(marker) :]:
+            return title[len(marker) :].strip()  # "**Title.** Authors": the closing marker is past the period
+    return title
 
 
 def _authors(text: str) -> str:
