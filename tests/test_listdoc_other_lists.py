@@ -71,13 +71,66 @@ def independent_counts(text: str) -> dict[int, int]:
     return counts
 
 
-def product_counts(document: ListDocument) -> dict[int, int]:
+_ITEM_TEXT = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])[ \t]+(?P<text>.*)$")
+_TEXT_ARXIV = re.compile(r"arxiv(?:\s*:\s*|\s+|\.org/abs/)\d{4}\.\d{4,5}", re.IGNORECASE)
+_TRAILING_LINKS = re.compile(r"(?:\s*\[?\[[^\[\]]*\]\]?(?:\([^()]*\)|\[[^\[\]]*\])\]?)+\s*$")
+_ENDS_WITH_YEAR = re.compile(r"\b(?:19|20)\d\d(?:,\s*\w+|\s*\(\w+\))?[\].)]*\s*$")
+
+
+def plain_text_counts(text: str) -> dict[int, int]:
+    """Numbered or bulleted items per heading that name a paper: a paper link first, an arXiv id written as text,
+    or (under a heading where such items are most of the items) a sentence then a year at the end.
+
+    An item's lines are its first line and the non-blank lines right below it that start no item, heading or
+    link definition; items linking to ``#anchors`` (a table of contents) are never papers.
+    """
+    items: dict[int, list[str]] = {}
+    heading, last = 0, None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _HEADING.match(line):
+            heading, last = number, None
+        elif match := _ITEM_TEXT.match(line):
+            items.setdefault(heading, []).append(match.group("text"))
+            last = heading
+        elif line.strip() and last is not None and not line.startswith("["):
+            items[last][-1] += " " + line.strip()
+        else:
+            last = None
+    counts = {}
+    for heading, texts in items.items():
+        known = [t for t in texts if "](#" not in t and (_TEXT_ARXIV.search(t) or _PAPER_HOST.match(
+            (_FIRST_LINK.search(t) or re.match("", "")).groupdict().get("url") or ""))]
+        titled = [t for t in texts if t not in known and "](#" not in t and (
+                  (". " in t and _ENDS_WITH_YEAR.search(_TRAILING_LINKS.sub("", t)))
+                  or re.search(r"\S\s*\[[^\[\]]*(?:19|20)\d\d\]\s*$", _TRAILING_LINKS.sub("", t)))]
+        papers = len(known) + (len(titled) if 2 * (len(known) + len(titled)) > len(texts) else 0)
+        if papers and heading:
+            counts[heading] = papers
+    return counts
+
+
+def product_counts(document: ListDocument, plain: bool = False) -> dict[int, int]:
     counts: dict[int, int] = {}
     for section in document.sections():
-        n = sum(1 for row in section.rows if _PAPER_HOST.match(row.url))
+        n = sum(1 for row in section.rows if _PAPER_HOST.match(row.url) or (plain and row.url == ""))
         if n:
             counts[section.line] = counts.get(section.line, 0) + n
     return counts
+
+
+@needs_shared
+def test_plain_text_papers_of_the_knowledge_distillation_list_match_an_independent_count() -> None:
+    text = (OTHER / "Awesome-Knowledge-Distillation.README.md").read_text(encoding="utf-8")
+    document = ListDocument.parse(text, "kd.md")
+    expected = plain_text_counts(text)
+    assert sum(expected.values()) > 650
+    assert product_counts(document, plain=True) == expected
+    rows = {row.line: row for row in document.rows()}
+    assert (rows[36].title, rows[36].arxiv_id, rows[36].venue) == (
+        "Distilling the knowledge in a neural network", "1503.02531", "")
+    assert (rows[37].title, rows[37].arxiv_id, rows[37].venue) == (
+        "Learning from Noisy Labels with Distillation", None, "ICCV 2017")
+    assert document.render() == text
 
 
 @needs_shared
@@ -114,10 +167,31 @@ APPLY_CASES = {
 
 
 def _added_lines(old: str, new: str) -> str:
-    """The diff of ``old`` to ``new`` without context; fails on any removed line."""
-    diff = list(difflib.unified_diff(old.split("\n"), new.split("\n"), "a", "b", n=0, lineterm=""))
-    assert not [line for line in diff[2:] if line.startswith("-")], "an existing line changed"
-    return "\n".join(diff[2:]) + "\n"
+    """The diff of ``old`` to ``new`` without context (unified, ``-U0``); fails on any removed line.
+
+    ``difflib``'s alignment first (as ``unified_diff`` makes it); when that pairs a new line with a blank
+    one (its junk heuristic skips lines as common as blank lines), blank lines are matched like any other.
+    """
+    a, b = old.split("\n"), new.split("\n")
+    opcodes = difflib.SequenceMatcher(None, a, b).get_opcodes()
+    if any(tag not in ("equal", "insert") for tag, *_ in opcodes):
+        opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    out = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            continue
+        assert tag == "insert", "an existing line changed"
+        out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@")
+        out.extend("+" + line for line in b[j1:j2])
+    return "\n".join(out) + "\n"
+
+
+def _range(start: int, stop: int) -> str:
+    """A unified diff's line range, as ``difflib`` writes it."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start if length == 0 else start + 1},{length}"
 
 
 @needs_shared
@@ -139,9 +213,11 @@ def test_apply_two_proposals_adds_exactly_the_golden_lines(name: str) -> None:
 
 
 @needs_shared
-def test_a_list_whose_items_link_no_paper_is_refused_naming_its_headings() -> None:
+def test_a_list_whose_items_name_no_paper_is_refused_naming_its_headings() -> None:
     text = (OTHER / "Awesome-Knowledge-Distillation.README.md").read_text(encoding="utf-8")
-    text = re.sub(r" \[paper\]\(https://arxiv\.org/pdf/([0-9.]+)\.pdf\)", r" arXiv:\1", text)
+    # every item a tool: a link to its repository, no paper named by link, arXiv id or title sentence
+    text = re.sub(r"^(\d+\.|-) .*$", lambda m: f"{m[1]} [Tool](https://github.com/org/tool{m.start()})", text,
+                  flags=re.MULTILINE)
     document = ListDocument.parse(text, "kd.md")
     assert document.sections() == []
     (problem,) = document.structure_problems()

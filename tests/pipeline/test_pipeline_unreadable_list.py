@@ -13,8 +13,10 @@ pytestmark = requires_shared
 
 def test_a_list_without_papers_is_refused_before_any_fetch(setup, github, arxiv):
     text = (SHARED / "fixtures" / "other-lists" / "Awesome-Knowledge-Distillation.README.md").read_text(encoding="utf-8")
-    text = re.sub(r" \[paper\]\(https://arxiv\.org/pdf/([0-9.]+)\.pdf\)", r" arXiv:\1", text)
-    github.push_commit(REPO, "main", {"README.md": text}, message="A list of plain-text items")
+    # every item a tool: a link to its repository, no paper named by link, arXiv id or title sentence
+    text = re.sub(r"^(\d+\.|-) .*$", lambda m: f"{m[1]} [Tool](https://github.com/org/tool{m.start()})", text,
+                  flags=re.MULTILINE)
+    github.push_commit(REPO, "main", {"README.md": text}, message="A list of tools")
     result = run(setup, "--as-of", "2024-03-18")
     assert result.exit_code == 1
     line = result.stderr.strip().splitlines()[-1]

@@ -23,8 +23,9 @@ from tracker.errors import ProposalError
 from tracker.listdoc.cells import Link
 from tracker.listdoc.dates import DateFormat, compare_keys, date_key, format_date, learn_format
 from tracker.listdoc.items import ITEM, Item, definitions, is_code_link, links_of
-from tracker.listdoc.itemstyle import ItemStyle, NewItem, format_item, items_in, learn_item_style
+from tracker.listdoc.itemstyle import ItemStyle, NewItem, format_item, item_number, items_in, learn_item_style
 from tracker.listdoc.layout import Layout
+from tracker.listdoc.reflabels import LabelScheme, defined_labels, learn_scheme, used_label
 from tracker.listdoc.rows import PaperTable
 from tracker.listdoc.style import NewRow, RowStyle, StyleVotes, count_style, format_row, learn_style
 from tracker.listdoc.update_log import plan_update_log
@@ -74,11 +75,22 @@ class _ItemWork:
     anchor: int
     """Index of the line the new items go before."""
     items: list[NewItem] = field(default_factory=list)
+    scheme: LabelScheme | None = None
+    """The section's reference labels, when its plain-text items link code reference-style."""
+    definitions: list[str] = field(default_factory=list)
+    """``[label]: url`` lines of the new items' reference links (filled by :meth:`lines`)."""
 
     def lines(self) -> list[str]:
         out: list[str] = []
         for position, item in enumerate(self.items):
-            written = format_item(self.style, item, position)
+            labels: tuple[str, ...] = ()
+            number = item_number(self.style, position)
+            text = self.style.text
+            if text is not None and text.reference and self.scheme is not None and number is not None:
+                labels = tuple(self.scheme.label(number) for _ in item.code)
+                self.definitions.extend(f"[{label}]: {url}{self.style.newline}"
+                                        for label, url in zip(labels, item.code, strict=True))
+            written = format_item(self.style, item, position, labels)
             if self.style.on_top:
                 out.extend(written + [line + self.style.newline for line in self.style.between])
             else:
@@ -160,6 +172,9 @@ def apply_proposals(
         _anchor_new_rows(table, before)
     for items in item_work.values():
         before.setdefault(items.anchor, []).extend(items.lines())
+    definitions = [line for items in item_work.values() for line in items.definitions]
+    if definitions:
+        before.setdefault(max(defined_labels(lines, doc.text_lines)) + 1, []).extend(definitions)
     replaced: dict[int, str] = {}
     log_line = None
     if log_date is not None:
@@ -223,8 +238,13 @@ def _start_items(doc: Layout, section: str, crlf: bool) -> _ItemWork:
     own = items_in(doc.items, section)
     style = learn_item_style(own, list(doc.items), doc.lines, crlf, _code_links(doc, own))
     anchor = own[0].start if style.on_top else own[-1].end
-    log.debug("%s: items like %s", section, style)
-    return _ItemWork(style, anchor)
+    scheme = None
+    if style.text is not None and style.text.reference:
+        used = [label for content, link in _code_links(doc, own)
+                if (label := used_label(content[link.start : link.end])) is not None]
+        scheme = learn_scheme(used, defined_labels(doc.lines, doc.text_lines).values())
+    log.debug("%s: items like %s, reference labels %s", section, style, scheme)
+    return _ItemWork(style, anchor, scheme=scheme)
 
 
 def _code_links(doc: Layout, own: list[Item]) -> list[tuple[str, Link]]:
@@ -244,8 +264,9 @@ def _code_links(doc: Layout, own: list[Item]) -> list[tuple[str, Link]]:
 
 def _new_item(proposal: Proposal, new_row: NewRow) -> NewItem:
     """The item of a checked proposal (its title, link, venue and code already escaped or checked)."""
-    authors = ", ".join(escape_cell(name) for name in proposal.authors if escape_cell(name))
-    return NewItem(new_row.title, new_row.url, new_row.venue, int(new_row.date[:4]), new_row.code, authors)
+    names = tuple(name for name in (escape_cell(name) for name in proposal.authors) if name)
+    return NewItem(new_row.title, new_row.url, new_row.venue, int(new_row.date[:4]), new_row.code, ", ".join(names),
+                   _arxiv_id(proposal), names)
 
 
 def _is_ascending(keys: list[tuple[int, ...]]) -> bool:

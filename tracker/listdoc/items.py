@@ -14,11 +14,19 @@ A paper link in the middle of a sentence (``We released "[A Survey](url)"``) is
 not a paper. Reference-style links (``[[code]][1.10]`` with ``[1.10]: url``
 anywhere in the file) are resolved like inline ones. An italic continuation
 line (``*A. Author, B. Author.* ACL'24``) gives the authors and the venue.
+
+An item without a paper link can name its paper in plain text
+(:mod:`tracker.listdoc.textitems`): by an arXiv id (``Title. Hinton et al.
+arXiv:1503.02531``), always a paper; or by its title alone (``Title. Li,
+Yuncheng et al. ICCV 2017``), a paper only where the list vouches for it (see
+:func:`read_items`).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker.listdoc.cells import Link, scan_links
@@ -26,6 +34,7 @@ from tracker.listdoc.linktext import github_repo
 from tracker.listdoc.model import Row
 from tracker.listdoc.paperlinks import is_paper_url
 from tracker.listdoc.rows import LINK_LABELS
+from tracker.listdoc.textitems import PlainPaper, read_plain
 from tracker.paper_ids import normalise_arxiv_id
 
 ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|(?P<number>\d{1,9})[.)])(?P<gap>[ \t]+|$)(?P<content>.*)$")
@@ -36,6 +45,10 @@ _REFERENCE = re.compile(r"(?<![!\\\]])\[(?P<text>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*
 _ITALIC = re.compile(r"^(?P<mark>\*|_)(?!\1)(?P<inner>.+?)(?<!\1)(?P=mark)(?!(?P=mark))(?P<rest>.*)$")
 _CODE_LABELS = frozenset({"code", "github", "gitlab", "repo", "project", "project page", "official code", "pytorch"})
 _DATA_LABELS = frozenset({"data", "dataset", "datasets", "benchmark"})
+_PLAIN_ID_EVIDENCE = 3
+_VENUE_LIKE = re.compile(r"\b(?:[a-z]*[A-Z][a-z]*[A-Z]\w*|(?i:arxiv))\b")
+"""A word naming a venue: two capitals or more (``ICCV``, ``NeurIPS``, ``ACM``), or arXiv."""
+"""Plain-text arXiv ids a list needs to write before its items named by title alone are read in a section of them."""
 
 
 @dataclass(frozen=True)
@@ -56,14 +69,16 @@ class Item:
     """The first line after the marker (``\\r`` removed)."""
     title_link: Link | None
     """The link that is the title (``[Title](url)``), or ``None`` when the title is the text before a label link."""
-    paper_link: Link
-    """The paper's link (the title link, or a ``[paper](url)`` label link)."""
+    paper_link: Link | None
+    """The paper's link (the title link, or a ``[paper](url)`` label link); ``None`` for a plain-text paper."""
     links: tuple[Link, ...]
     """Every link of the first line (reference links resolved), in order."""
     authors_line: int | None
     """0-based index of an italic authors line below the item, if any."""
     row: Row
     """The paper, as a row."""
+    plain: PlainPaper | None = None
+    """The parts of a plain-text paper (``Title. Authors et al. arXiv:ID``), ``None`` for an item with a paper link."""
 
 
 def definitions(lines: tuple[str, ...], plain: frozenset[int]) -> dict[str, str]:
@@ -90,18 +105,44 @@ def links_of(text: str, refs: dict[str, str]) -> tuple[Link, ...]:
     return tuple(sorted(inline, key=lambda link: link.start))
 
 
-def read_items(lines: tuple[str, ...], plain: frozenset[int], refs: dict[str, str]) -> list[Item]:
-    """The paper items of ``lines``; ``plain``: the lines where items can sit (see ``Scan.text_lines``)."""
+def read_items(lines: tuple[str, ...], plain: frozenset[int], refs: dict[str, str],
+               headings: Sequence[int] = ()) -> list[Item]:
+    """The paper items of ``lines``; ``plain``: the lines where items can sit (see ``Scan.text_lines``).
+
+    ``headings``: the line indexes of the headings, in order. An item that names
+    its paper by title only (``Title. Authors et al. ICCV 2017``) is a paper when
+    most items under its heading are papers or of that shape, and either one of
+    them names its paper by a link or an arXiv id or the list names at least
+    :data:`_PLAIN_ID_EVIDENCE` papers by a plain-text arXiv id (the list writes its papers as text) and
+    most of the section's venues look like venues (``ICCV``, ``NeurIPS``, ``arXiv``: not ``Joined 2021``).
+    """
     text = [line[:-1] if line.endswith("\r") else line for line in lines]
     starts = _item_starts(text, plain)
-    items = []
+    found: list[tuple[int, Item | None, bool]] = []
     for position, (index, match) in enumerate(starts):
         stop = starts[position + 1][0] if position + 1 < len(starts) else len(text)
         end = _item_end(text, plain, index, stop, len(match.group("indent").expandtabs(4)))
         item = _paper_item(text, lines[index], index, end, match, refs)
-        if item is not None:
-            items.append(item)
-    return items
+        titled = False
+        if item is None:
+            item = _plain_item(text, lines[index], index, end, match, refs)
+            titled = item is not None and item.row.arxiv_id is None
+        found.append((bisect.bisect_right(headings, index), item, titled))
+    evidence = sum(1 for _, item, _ in found if item is not None and item.plain is not None and item.row.arxiv_id)
+    groups: dict[int, list[tuple[Item | None, bool]]] = {}
+    for group, item, titled in found:
+        groups.setdefault(group, []).append((item, titled))
+    trusted = set()
+    for group, members in groups.items():
+        if 2 * sum(item is not None for item, _ in members) <= len(members):
+            continue
+        if any(item is not None and not titled for item, titled in members):
+            trusted.add(group)
+            continue
+        venues = [item.plain.venue for item, titled in members if titled and item is not None and item.plain]
+        if evidence >= _PLAIN_ID_EVIDENCE and 2 * sum(bool(_VENUE_LIKE.search(v)) for v in venues) > len(venues):
+            trusted.add(group)
+    return [item for group, item, titled in found if item is not None and (not titled or group in trusted)]
 
 
 def _item_starts(text: list[str], plain: frozenset[int]) -> list[tuple[int, re.Match[str]]]:
@@ -173,6 +214,29 @@ def _paper_item(
     indent = match.group("indent")
     return Item(index, end, indent, match.group("marker"), match.group("gap"), content, title_link, paper, links,
                 authors_line, row)
+
+
+def _plain_item(
+    text: list[str], original: str, index: int, end: int, match: re.Match[str], refs: dict[str, str]
+) -> Item | None:
+    """The item at ``index`` read as a plain-text paper (its first paragraph, continuation lines joined)."""
+    content = match.group("content")
+    joined = [content]
+    for j in range(index + 1, end):
+        if not text[j].strip():
+            break
+        joined.append(text[j].strip())
+    whole = " ".join(joined)
+    paper = read_plain(whole, links_of(whole, refs))
+    if paper is None:
+        return None
+    links = links_of(content, refs)
+    code = tuple(link.url for link in paper.links if is_code_link(link))
+    data = tuple(link.url for link in paper.links if _kind(link.text) in _DATA_LABELS)
+    row = Row(title=paper.title, url="", arxiv_id=paper.arxiv_id, venue=paper.venue, date="", code=code, data=data,
+              line=index + 1, text=original, section="", kind="item")
+    return Item(index, end, match.group("indent"), match.group("marker"), match.group("gap"), content, None, None,
+                links, None, row, paper)
 
 
 def _is_label(text: str) -> bool:

@@ -54,6 +54,23 @@ class AuthorsStyle:
     """The venue written for a paper that is only on arXiv."""
 
 
+AuthorsForm = Literal["surname_given", "surname", "full"]
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """Plain-text items: ``N. Title. Surname, Given et al. arXiv:ID`` or ``… ACL 2024``, code as ``[[code]][5.11]``."""
+
+    arxiv_prefix: str = "arXiv:"
+    """What comes before the id: ``arXiv:``, ``arXiv ``, ``arxiv.org/abs/``."""
+    authors: AuthorsForm = "surname"
+    """The first author as ``Li, Yuncheng``, ``Hinton`` or ``Yuang Liu``; then ``et al.`` when there are more."""
+    venue: VenueForm = "year"
+    """An accepted venue as ``ACL 2024`` or ``ACL'24``."""
+    reference: bool = False
+    """Code links are reference-style (``[[code]][label]`` with ``[label]: url`` among the file's definitions)."""
+
+
 @dataclass(frozen=True)
 class ItemStyle:
     """How a section writes its paper items."""
@@ -89,6 +106,8 @@ class ItemStyle:
     link_form: LinkForm | None = None
     authors: AuthorsStyle | None = None
     """The authors line, ``None`` when the items have none."""
+    text: TextStyle | None = None
+    """How plain-text items are written, when the section writes its papers as text (no title link)."""
     between: tuple[str, ...] = ()
     """Lines between two items (blank lines, as written)."""
     on_top: bool = True
@@ -109,6 +128,10 @@ class NewItem:
     code: tuple[str, ...]
     authors: str
     """Escaped authors, joined with ``, ``; empty when unknown."""
+    arxiv_id: str | None = None
+    """The versionless arXiv id, for a plain-text item."""
+    names: tuple[str, ...] = ()
+    """Escaped author names, in order, for a plain-text item."""
 
 
 def learn_item_style(
@@ -126,6 +149,7 @@ def learn_item_style(
     if not votes.code:
         for content, link in code_links:
             votes.code[_SEPARATOR.search(content[: link.start]).group() or " ", _CLOSING.match(content[link.end :]).group()] += 1
+            votes.reference[content[link.end - 1] == "]"] += 1
             key = text_key(link.text, link.url)
             if key is not None:
                 votes.code_texts[key, link.url] += 1
@@ -155,7 +179,28 @@ class _Votes:
         self.preprint: Counter[str] = Counter()
         self.without_authors = 0
         self.between: Counter[tuple[str, ...]] = Counter()
+        self.shape: Counter[str] = Counter()
+        self.arxiv_prefix: Counter[str] = Counter()
+        self.author_forms: Counter[AuthorsForm] = Counter()
+        self.text_venue: Counter[VenueForm] = Counter()
+        self.reference: Counter[bool] = Counter()
         self._last: Item | None = None
+
+    def _count_text(self, item: Item) -> None:
+        plain = item.plain
+        if plain is None:
+            return
+        self.shape["text"] += 1
+        if plain.arxiv_prefix:
+            self.arxiv_prefix[plain.arxiv_prefix] += 1
+        head, et_al, _ = plain.authors.partition("et al")
+        head = head.strip(" ,.")
+        if et_al and head:
+            self.author_forms["surname_given" if "," in head else "surname" if len(head.split()) == 1 else "full"] += 1
+        if _APOSTROPHE_YEAR.match(plain.venue):
+            self.text_venue["apostrophe"] += 1
+        elif _FULL_YEAR.match(plain.venue):
+            self.text_venue["year"] += 1
 
     def count(self, item: Item, lines: tuple[str, ...]) -> None:
         text = [line.rstrip("\r") for line in lines]
@@ -165,7 +210,10 @@ class _Votes:
             self.numbers[int(item.marker[:-1])] += 1
         self.gap[item.gap] += 1
         content, paper = item.content, item.paper_link
-        if item.title_link is not None:
+        if paper is None:
+            self._count_text(item)
+            end = 0
+        elif item.title_link is not None:
             pre = content[: paper.start]
             inner = _LEADING_MARKUP.match(paper.text).group()
             post = _LEADING_MARKUP.match(content[paper.end :]).group()
@@ -179,15 +227,18 @@ class _Votes:
             close = _CLOSING.match(content[paper.end :]).group()
             self.form[paper.text, sep, close, "", "", ""] += 1
             end = paper.end + len(close)
-        form = link_form(paper.url)
-        if form is not None:
-            self.link_forms[form] += 1
+        if paper is not None:
+            self.shape["link"] += 1
+            form = link_form(paper.url)
+            if form is not None:
+                self.link_forms[form] += 1
         code = next((link for link in item.links if link.url in item.row.code and link.start >= end), None)
         if code is not None:
-            between = content[end : code.start]
+            between = content[end : code.start] if paper is not None else _SEPARATOR.search(content[: code.start]).group()
             after = _CLOSING.match(content[code.end :]).group()
             if _SEPARATOR.fullmatch(between):
-                self.code[between, after] += 1
+                self.code[between or " ", after] += 1
+            self.reference[content[code.end - 1] == "]"] += 1
             key = text_key(code.text, code.url)
             if key is not None:
                 self.code_texts[key, code.url] += 1
@@ -230,6 +281,10 @@ def _style(votes: _Votes, crlf: bool, *, on_top: bool, sequence_last: int | None
         number = sequence_last if sequence_last is not None else _pick(votes.numbers, 1)
     label, label_sep, label_close, pre, inner, post = _pick(votes.form, (None, " ", "", "", "", ""))
     code_pre, code_post = _pick(votes.code, (" ", ""))
+    text = None
+    if votes.shape["text"] > votes.shape["link"]:
+        text = TextStyle(_pick(votes.arxiv_prefix, "arXiv:"), _pick(votes.author_forms, "surname"),
+                         _pick(votes.text_venue, "year"), _pick(votes.reference, False))
     authors = None
     if votes.authors and sum(votes.authors.values()) >= votes.without_authors:
         before, indent, mark, period = _pick(votes.authors, (("",), "    ", "*", True))
@@ -252,21 +307,34 @@ def _style(votes: _Votes, crlf: bool, *, on_top: bool, sequence_last: int | None
         code_text=learn_link_text(votes.code_texts, Counter(), "code"),
         link_form=_pick(votes.link_forms, None),
         authors=authors,
+        text=text,
         between=_pick(votes.between, ()),
         on_top=on_top,
         newline="\r" if crlf else "",
     )
 
 
-def format_item(style: ItemStyle, item: NewItem, position: int) -> list[str]:
-    """The lines of ``item`` in ``style``; ``position``: how many new items the same list got before it."""
+def item_number(style: ItemStyle, position: int) -> int | None:
+    """The number of the new item at ``position`` in a numbered list that counts up, else ``None``."""
+    return style.number + 1 + position if style.numbering == "sequence" else None
+
+
+def format_item(style: ItemStyle, item: NewItem, position: int, labels: tuple[str, ...] = ()) -> list[str]:
+    """The lines of ``item`` in ``style``; ``position``: how many new items the same list got before it.
+
+    ``labels``: one reference label per code link, for a plain-text style whose code links are
+    reference-style (the caller adds the definitions); without them code links are written inline.
+    """
     url = style.link_form.write(item.url) if style.link_form is not None else item.url
-    if style.numbering == "sequence":
-        marker = f"{style.number + 1 + position}{style.marker}"
+    number = item_number(style, position)
+    if number is not None:
+        marker = f"{number}{style.marker}"
     elif style.numbering == "same":
         marker = f"{style.number}{style.marker}"
     else:
         marker = style.marker
+    if style.text is not None:
+        return [f"{style.indent}{marker}{style.gap}{_text_item(style, style.text, item, labels)}{style.newline}"]
     title = item.title
     if style.period and not title.endswith((".", "?", "!")):
         title += "."
@@ -283,6 +351,37 @@ def format_item(style: ItemStyle, item: NewItem, position: int) -> list[str]:
         out.extend(authors.before)
         out.append(f"{authors.indent}{authors.mark}{names}{authors.mark}" + (f" {venue}" if venue else ""))
     return [line + style.newline for line in out]
+
+
+def _text_item(style: ItemStyle, text: TextStyle, item: NewItem, labels: tuple[str, ...]) -> str:
+    """``Title. Surname et al. arXiv:ID [[code]][label]``: a paper written as text, in the section's forms."""
+    parts = [item.title if item.title.endswith((".", "?", "!")) else item.title + "."]
+    if item.names:
+        first = _author_name(item.names[0], text.authors)
+        parts.append(f"{first} et al." if len(item.names) > 1 else first.rstrip(".") + ".")
+    preprint = not item.venue or item.venue.lower() in _PREPRINT
+    if preprint and item.arxiv_id:
+        parts.append(f"{text.arxiv_prefix}{item.arxiv_id}")
+    elif not preprint and item.year is not None:
+        parts.append(f"{item.venue}'{item.year % 100:02d}" if text.venue == "apostrophe" else f"{item.venue} {item.year}")
+    elif item.arxiv_id:
+        parts.append(f"{text.arxiv_prefix}{item.arxiv_id}")
+    line = " ".join(parts)
+    for index, link in enumerate(item.code):
+        name = style.code_text.for_url(link)
+        target = f"[{labels[index]}]" if text.reference and index < len(labels) else f"({link})"
+        line += f"{style.code_pre}[{name}]{target}{style.code_post}"
+    return line
+
+
+def _author_name(name: str, form: AuthorsForm) -> str:
+    """``Ada Lovelace`` as ``Lovelace, Ada``, ``Lovelace`` or ``Ada Lovelace``."""
+    words = name.split()
+    if form == "full" or len(words) < 2:
+        return name
+    if form == "surname":
+        return words[-1]
+    return f"{words[-1]}, {' '.join(words[:-1])}"
 
 
 def _venue(style: AuthorsStyle, venue: str, year: int | None) -> str:

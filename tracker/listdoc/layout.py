@@ -83,7 +83,8 @@ def read_layout(text: str, name: str) -> Layout:
     lines = tuple(text.split("\n"))
     found = scan(list(lines))
     layouts = [(t, columns) for t in found.tables if (columns := columns_of(t.header_cells)) is not None]
-    found_items = read_items(lines, found.text_lines, definitions(lines, found.text_lines))
+    found_items = read_items(lines, found.text_lines, definitions(lines, found.text_lines),
+                             [heading.index for heading in found.headings])
     paths = _heading_paths(found.headings, [t.header for t, _ in layouts] + [item.start for item in found_items])
     tables = _paper_tables(lines, found.headings, paths, layouts)
     items = tuple(_placed(item, found.headings, paths) for item in found_items)
