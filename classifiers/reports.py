@@ -177,7 +177,7 @@ def format_cv(report: CVReport) -> str:
     if report.advice is not None:
         a = report.advice
         if a.recommended:
-            text += (f"\nrecommended threshold: {a.threshold:.3g} (recall {a.recall:.2f}, median {a.median_per_week:.0f} "
+            text += (f"\nrecommended threshold: {a.threshold:.3g} (recall {a.recall:.2f}, median {a.median_per_week:g} "
                      f"proposals per week over {a.stream_weeks} stream weeks: a typical week at most {a.typical:g} of the "
                      f"{a.limit} a PR holds)")
         else:

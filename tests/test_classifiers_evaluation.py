@@ -249,3 +249,17 @@ def test_a_typical_week_below_the_cap_takes_a_higher_threshold():
     assert (typical.threshold, typical.recall, typical.median_per_week, typical.typical) == (0.9, 0.5, 0.5, 1.0)
     # the week-size floor of the stream weeks is still the cap, not the typical week
     assert typical.stream_weeks == 2
+
+
+def test_the_recommendation_line_names_the_typical_week_and_the_cap():
+    from classifiers.reports import CVReport
+
+    base = dict(folds=3, positives=2, negatives=2, average_precision=1.0, roc_auc=1.0,
+                recall=dict.fromkeys((5, 10, 20), 1.0), keyword_average_precision=1.0, keyword_roc_auc=1.0,
+                keyword_recall=dict.fromkeys((5, 10, 20), 1.0), dummy_average_precision=0.5, section_papers=0,
+                sections=0, section_top1=0.0, section_top3=0.0, majority_top1=0.0, majority_top3=0.0)
+    advised = CVReport(**base, advice=ThresholdAdvice(0.0123, 0.49, 7.5, 15, stream_weeks=180, typical=7.5))
+    assert format_cv(advised).splitlines()[-2] == (
+        "recommended threshold: 0.0123 (recall 0.49, median 7.5 proposals per week over 180 stream weeks: a typical "
+        "week at most 7.5 of the 15 a PR holds)")
+    assert evaluation_summary(advised)["recommended_threshold"]["typical"] == 7.5
