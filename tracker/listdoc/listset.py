@@ -243,7 +243,8 @@ class ListSet:
         updated: dict[tuple[str, str], RowUpdate] = {}
         for doc in self.documents:
             own = split.get(doc, [])
-            result = doc.apply([p for _, p in own], log_date=None, updates=updates)
+            # a file with no paper section (an intro README) has no row to update and need not have a table
+            result = doc.apply([p for _, p in own], log_date=None, updates=updates if doc.sections() else ())
             results[doc.name] = result
             for update in result.updated:  # a paper listed in two files is updated in both, counted once
                 updated.setdefault((update.arxiv_id, update.field), update)
