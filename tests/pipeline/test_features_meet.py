@@ -36,3 +36,21 @@ def test_row_update_on_a_split_list_whose_readme_has_no_paper_table(setup, arxiv
     papers = github.repo(REPO).file(BRANCH, PAPERS)
     assert NEW_ROW in papers.splitlines() and OLD_ROW not in papers.splitlines()
     assert github.repo(REPO).file(BRANCH, "README.md") == INTRO
+
+
+def test_dashboard_shows_the_exit_code_a_blocked_run_exits_with(tmp_path):
+    """A blocked run exits 3 (the Action fails the job); the dashboard's runs table says the same, not 2."""
+    from datetime import date
+
+    from tracker.cli.result_file import EXIT_BLOCKED, EXIT_WARNINGS
+    from tracker.store import RunLog, Store
+    from tracker.weekly.dashboard_step import last_runs
+
+    with Store(tmp_path / "kd.db") as store:
+        runs = RunLog(store)
+        day = date(2024, 3, 18)
+        for status, outcome in (("ok", "blocked"), ("warnings", "blocked"), ("warnings", "updated")):
+            run_id = runs.start(as_of=day, since=day, until=day, dry_run=False)
+            runs.finish(run_id, status=status, outcome=outcome, pr_number=1)
+        shown = last_runs(runs.runs())
+    assert [r.exit_code for r in reversed(shown)] == [EXIT_BLOCKED, EXIT_BLOCKED, EXIT_WARNINGS]

@@ -189,10 +189,12 @@ def requested_only(dashboard: DashboardRead | None) -> PrMetadata | None:
 # -- the body ---------------------------------------------------------------------------------------------------
 
 def exit_code_of(record: RunRecord) -> int | None:
-    """What ``kd-tracker run`` exited with for ``record``: 0 done, 1 failed, 2 with warnings or blocked."""
+    """What ``kd-tracker run`` exited with for ``record``: 0 done, 1 failed, 2 with warnings, 3 blocked."""
     if record.status == "failed":
         return 1
-    if record.status == "warnings" or record.outcome == "blocked":
+    if record.outcome == "blocked":
+        return 3
+    if record.status == "warnings":
         return 2
     return 0 if record.status == "ok" else None
 
