@@ -54,3 +54,4 @@ def test_dashboard_shows_the_exit_code_a_blocked_run_exits_with(tmp_path):
             runs.finish(run_id, status=status, outcome=outcome, pr_number=1)
         shown = last_runs(runs.runs())
     assert [r.exit_code for r in reversed(shown)] == [EXIT_BLOCKED, EXIT_BLOCKED, EXIT_WARNINGS]
+

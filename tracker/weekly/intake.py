@@ -76,8 +76,10 @@ class Decision:
 
     @property
     def key(self) -> str:
-        """What the answer is about: the paper's id, or :data:`NO_ID`."""
-        return self.request.ask.arxiv_id or NO_ID
+        """What the answer is about: the paper's id, or :data:`NO_ID`; ``ID-rejected``/``ID-unknown`` for verdicts
+        that may turn into ``accepted`` later (propose again, arXiv announcing it), so that answer still comes."""
+        pid = self.request.ask.arxiv_id or NO_ID
+        return f"{pid}-{self.verdict}" if self.verdict in ("rejected", "unknown") else pid
 
 
 @dataclass
