@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracker.errors import ListFormatError
-from tracker.listdoc.insert import apply_proposals, check_proposal, log_update, proposal_key
+from tracker.listdoc.insert import apply_proposals, check_proposal, distinct_papers, log_update
 from tracker.listdoc.layout import read_layout
 from tracker.listdoc.lint import lint_document, structure_problems
 from tracker.listdoc.model import LintProblem, Row, Section
@@ -208,4 +208,4 @@ class ApplyResult:
     @property
     def papers(self) -> int:
         """Distinct papers inserted (a paper put into two sections counts once): the update log's count."""
-        return len({proposal_key(proposal) for proposal, _ in self.inserted})
+        return distinct_papers(proposal for proposal, _ in self.inserted)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -178,7 +179,7 @@ def apply_proposals(
     replaced: dict[int, str] = {}
     log_line = None
     if log_date is not None:
-        count = len({proposal_key(p) for p, _ in inserted})
+        count = distinct_papers(p for p, _ in inserted)
         edit = plan_update_log(doc, log_date, count, log_template, "\r" if crlf else "")
         if edit is not None:
             for index, new_lines in edit.inserts.items():
@@ -314,6 +315,11 @@ def _anchor_new_rows(table: _TableWork, before: dict[int, list[str]]) -> None:
 def proposal_key(proposal: Proposal) -> str:
     """What makes two proposals the same paper: the arXiv id, else the normalised title (:func:`paper_key`)."""
     return paper_key(_arxiv_id(proposal), proposal.title)
+
+
+def distinct_papers(proposals: Iterable[Proposal]) -> int:
+    """How many papers ``proposals`` are (:func:`proposal_key`): a paper put into two sections counts once."""
+    return len({proposal_key(proposal) for proposal in proposals})
 
 
 def _arxiv_id(proposal: Proposal) -> str | None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from tracker.errors import ListFormatError, ProposalError
 from tracker.listdoc.document import ApplyResult, ListDocument
-from tracker.listdoc.insert import proposal_key
+from tracker.listdoc.insert import distinct_papers
 from tracker.listdoc.model import LintProblem, Row, Section
 from tracker.listdoc.rows import heading_title
 from tracker.paper_ids import KnownPapers, normalise_arxiv_id
@@ -256,7 +256,7 @@ class ListSet:
                     out.append((order[id(original)], _position(original, name, self), original, name))
         log_line = None
         if log_date is not None and inserted:
-            count = len({proposal_key(p) for _, _, p, _ in inserted})
+            count = distinct_papers(p for _, _, p, _ in inserted)
             news = next((d for d in self.documents if _has_news(d)), None)
             if news is not None:
                 logged, log_line = results[news.name].document.log_update(log_date, count, log_template)
@@ -355,4 +355,4 @@ class ListSetResult:
     @property
     def papers(self) -> int:
         """Distinct papers inserted (a paper put into two sections or files counts once)."""
-        return len({proposal_key(proposal) for proposal, _ in self.inserted})
+        return distinct_papers(proposal for proposal, _ in self.inserted)
