@@ -148,11 +148,7 @@ def learn_item_style(
         votes.count(item, lines)
     if not votes.code:
         for content, link in code_links:
-            votes.code[_SEPARATOR.search(content[: link.start]).group() or " ", _CLOSING.match(content[link.end :]).group()] += 1
-            votes.reference[content[link.end - 1] == "]"] += 1
-            key = text_key(link.text, link.url)
-            if key is not None:
-                votes.code_texts[key, link.url] += 1
+            votes.count_code(content, link, _SEPARATOR.search(content[: link.start]).group())
     if not own:
         return _style(votes, crlf, on_top=True, sequence_last=None)
     numbers = [int(item.marker[:-1]) for item in own if item.marker[:-1].isdigit()]
@@ -202,6 +198,15 @@ class _Votes:
         elif _FULL_YEAR.match(plain.venue):
             self.text_venue["year"] += 1
 
+    def count_code(self, content: str, code: Link, between: str) -> None:
+        """A code link in ``content``, after ``between`` (counted only when it is a mere separator)."""
+        if _SEPARATOR.fullmatch(between):
+            self.code[between or " ", _CLOSING.match(content[code.end :]).group()] += 1
+        self.reference[content[code.end - 1] == "]"] += 1
+        key = text_key(code.text, code.url)
+        if key is not None:
+            self.code_texts[key, code.url] += 1
+
     def count(self, item: Item, lines: tuple[str, ...]) -> None:
         text = [line.rstrip("\r") for line in lines]
         self.indent[item.indent] += 1
@@ -235,13 +240,7 @@ class _Votes:
         code = next((link for link in item.links if link.url in item.row.code and link.start >= end), None)
         if code is not None:
             between = content[end : code.start] if paper is not None else _SEPARATOR.search(content[: code.start]).group()
-            after = _CLOSING.match(content[code.end :]).group()
-            if _SEPARATOR.fullmatch(between):
-                self.code[between or " ", after] += 1
-            self.reference[content[code.end - 1] == "]"] += 1
-            key = text_key(code.text, code.url)
-            if key is not None:
-                self.code_texts[key, code.url] += 1
+            self.count_code(content, code, between)
         if item.authors_line is not None:
             line = text[item.authors_line]
             stripped = line.lstrip()
@@ -360,9 +359,7 @@ def _text_item(style: ItemStyle, text: TextStyle, item: NewItem, labels: tuple[s
         first = _author_name(item.names[0], text.authors)
         parts.append(f"{first} et al." if len(item.names) > 1 else first.rstrip(".") + ".")
     preprint = not item.venue or item.venue.lower() in _PREPRINT
-    if preprint and item.arxiv_id:
-        parts.append(f"{text.arxiv_prefix}{item.arxiv_id}")
-    elif not preprint and item.year is not None:
+    if not preprint and item.year is not None:
         parts.append(f"{item.venue}'{item.year % 100:02d}" if text.venue == "apostrophe" else f"{item.venue} {item.year}")
     elif item.arxiv_id:
         parts.append(f"{text.arxiv_prefix}{item.arxiv_id}")
