@@ -237,11 +237,12 @@ def _start_work(
 
 def _start_items(doc: Layout, section: str, crlf: bool) -> _ItemWork:
     own = items_in(doc.items, section)
-    style = learn_item_style(own, list(doc.items), doc.lines, crlf, _code_links(doc, own))
+    code_links = _code_links(doc, own)
+    style = learn_item_style(own, list(doc.items), doc.lines, crlf, code_links)
     anchor = own[0].start if style.on_top else own[-1].end
     scheme = None
     if style.text is not None and style.text.reference:
-        used = [label for content, link in _code_links(doc, own)
+        used = [label for content, link in code_links
                 if (label := used_label(content[link.start : link.end])) is not None]
         scheme = learn_scheme(used, defined_labels(doc.lines, doc.text_lines).values())
     log.debug("%s: items like %s, reference labels %s", section, style, scheme)
