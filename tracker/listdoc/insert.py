@@ -134,7 +134,7 @@ def apply_proposals(
     """Insert ``proposals`` into ``doc``'s lines; see :meth:`ListDocument.apply`."""
     prepared = [(proposal, check_proposal(doc, proposal)) for proposal in proposals]
     lines = doc.lines
-    crlf = sum(line.endswith("\r") for line in lines) > len(lines) // 2
+    crlf = doc.crlf
     work: dict[str, _TableWork] = {}
     item_work: dict[str, _ItemWork] = {}
     votes: dict[int | None, StyleVotes] = {}
@@ -200,8 +200,7 @@ def log_update(doc: Layout, log_date: datetime.date, count: int, log_template: s
     A list split into files logs once, in its first file with a News heading, the papers of every file.
     """
     lines = doc.lines
-    crlf = sum(line.endswith("\r") for line in lines) > len(lines) // 2
-    edit = plan_update_log(doc, log_date, count, log_template, "\r" if crlf else "")
+    edit = plan_update_log(doc, log_date, count, log_template, "\r" if doc.crlf else "")
     if edit is None:
         return Applied("\n".join(lines), (), (), None)
     out: list[str] = []

@@ -41,6 +41,11 @@ class Layout:
     text_lines: frozenset[int] = frozenset()
     """Lines read as text, indented text or blank (``Scan.text_lines``)."""
 
+    @property
+    def crlf(self) -> bool:
+        """Most lines end with ``\\r``: the file is written with CRLF line ends (new lines get them too)."""
+        return sum(line.endswith("\r") for line in self.lines) > len(self.lines) // 2
+
     def rows(self) -> list[Row]:
         """Every paper row and paper item, in file order."""
         return sorted([row for table in self.tables for row in table.rows] + [item.row for item in self.items],

@@ -103,7 +103,6 @@ def venue_style(venues: Iterable[str]) -> VenueStyle | None:
 def edit_rows(doc: Layout, updates: Iterable[RowUpdate]) -> Edited:
     """``doc``'s text with each update written into its paper's rows, in place; see the module docstring."""
     lines = list(doc.lines)
-    crlf = sum(line.endswith("\r") for line in lines) > len(lines) // 2
     document_votes: StyleVotes | None = None
     styles: dict[int, RowStyle] = {}
     all_venues = [row.venue for table in doc.tables if table.columns.venue is not None for row in table.rows]
@@ -124,7 +123,7 @@ def edit_rows(doc: Layout, updates: Iterable[RowUpdate]) -> Edited:
                     if position not in styles:
                         if document_votes is None:
                             document_votes = sum((count_style(t.rows, t.columns) for t in doc.tables), StyleVotes())
-                        styles[position] = learn_style(count_style(table.rows, table.columns), document_votes, crlf)
+                        styles[position] = learn_style(count_style(table.rows, table.columns), document_votes, doc.crlf)
                     text, new_line = _set_code(current, table, styles[position], update.new)
                 else:
                     raise ProposalError(f"unknown field {update.field!r} of an update to arXiv:{update.arxiv_id}")
