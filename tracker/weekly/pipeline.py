@@ -113,6 +113,8 @@ class Pipeline:
         self._review: tuple[OpenReview | None, Applied] = (None, Applied())
         self._in_pr: set[str] = set()
         self._refresh = RefreshOutcome()
+        self._list_papers: dict[str, Paper] = {}
+        """The list's papers read from arXiv by id for training this run: the refresh does not ask for them again."""
         self._issues: IssueDesk | None = None
 
     def issues(self) -> IssueDesk:
@@ -227,7 +229,8 @@ class Pipeline:
                      len(report.selection.proposals), len(report.selection.near_misses))
         with self._stage(report, "refresh"):
             self._refresh = refresh_rows(self.config, self.store, document, self._review[0], as_of=options.as_of,
-                                         api=self.api, record=options.dry_run_dir is None)
+                                         api=self.api, record=options.dry_run_dir is None,
+                                         fresh=self._list_papers)
             report.refresh = self._refresh
         with self._stage(report, "publish"):
             report.outcome = self._publish(options, report, files if document.multi else text)
@@ -319,6 +322,7 @@ class Pipeline:
         lookup = look_up_list_papers(rows, stored, self.config.arxiv, on_error="fail", api=self.api)
         if not lookup.ids:
             return
+        self._list_papers = {p.arxiv_id: p for p in lookup.found}
         counts = self.store.upsert_papers(lookup.found, seen=as_of)
         log.info("looked up %d list papers missing from the store: %d found (%d new)", len(lookup.ids),
                  len(lookup.found), counts.new)
