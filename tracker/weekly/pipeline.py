@@ -206,8 +206,7 @@ class Pipeline:
             asked = read_dashboard(self.dashboard)
             review, ticks = with_requests(review, applied(review), asked)
             if self.labels is not None and options.dry_run_dir is None:
-                if review is not None:
-                    record(self.labels, review, options.as_of)
+                record(self.labels, review, options.as_of)  # no open review: records nothing
                 record_requests(self.labels, asked, options.as_of)
             waiting = _waiting(review, ticks) if review is not None else requested_only(asked)
             added = ticks.added if review is not None else tuple(p.paper_id for p in waiting.overflow) if waiting else ()
