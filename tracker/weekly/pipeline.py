@@ -113,6 +113,8 @@ class Pipeline:
         self._review: tuple[OpenReview | None, Applied] = (None, Applied())
         self._in_pr: set[str] = set()
         self._refresh = RefreshOutcome()
+        self._list_papers: dict[str, Paper] = {}
+        """The list's papers read from arXiv by id for training this run: the refresh does not ask for them again."""
         self._issues: IssueDesk | None = None
 
     def issues(self) -> IssueDesk:
@@ -204,8 +206,7 @@ class Pipeline:
             asked = read_dashboard(self.dashboard)
             review, ticks = with_requests(review, applied(review), asked)
             if self.labels is not None and options.dry_run_dir is None:
-                if review is not None:
-                    record(self.labels, review, options.as_of)
+                record(self.labels, review, options.as_of)  # no open review: records nothing
                 record_requests(self.labels, asked, options.as_of)
             waiting = _waiting(review, ticks) if review is not None else requested_only(asked)
             added = ticks.added if review is not None else tuple(p.paper_id for p in waiting.overflow) if waiting else ()
@@ -227,7 +228,8 @@ class Pipeline:
                      len(report.selection.proposals), len(report.selection.near_misses))
         with self._stage(report, "refresh"):
             self._refresh = refresh_rows(self.config, self.store, document, self._review[0], as_of=options.as_of,
-                                         api=self.api, record=options.dry_run_dir is None)
+                                         api=self.api, record=options.dry_run_dir is None,
+                                         fresh=self._list_papers)
             report.refresh = self._refresh
         with self._stage(report, "publish"):
             report.outcome = self._publish(options, report, files if document.multi else text)
@@ -319,6 +321,7 @@ class Pipeline:
         lookup = look_up_list_papers(rows, stored, self.config.arxiv, on_error="fail", api=self.api)
         if not lookup.ids:
             return
+        self._list_papers = {p.arxiv_id: p for p in lookup.found}
         counts = self.store.upsert_papers(lookup.found, seen=as_of)
         log.info("looked up %d list papers missing from the store: %d found (%d new)", len(lookup.ids),
                  len(lookup.found), counts.new)

@@ -96,11 +96,13 @@ def review_updates(review: OpenReview | None) -> tuple[tuple[RowUpdate, ...], tu
 
 
 def refresh_rows(config: Config, store: Store, document: ListDocument | None, review: OpenReview | None, *,
-                 as_of: date, api: ArxivSource | None = None, record: bool = True) -> RefreshOutcome:
+                 as_of: date, api: ArxivSource | None = None, record: bool = True,
+                 fresh: Mapping[str, Paper] | None = None) -> RefreshOutcome:
     """The updates for the PR; see the module docstring.
 
     Without a ``document`` (``kd-tracker review``) only the open PR's ticks are
     applied, nothing is looked up; ``record`` False (a dry run) writes nothing to the store.
+    ``fresh``: list papers this run already read from arXiv by id (arXiv id -> paper), not asked again.
     """
     state = RefreshState(store)
     kept, newly = review_updates(review)
@@ -118,13 +120,16 @@ def refresh_rows(config: Config, store: Store, document: ListDocument | None, re
     if document is not None and refresh_due(state.last_refresh(), as_of, config.refresh.days):
         rows = document.rows()
         ids = list(dict.fromkeys(row.arxiv_id for row in rows if row.arxiv_id))
+        known = dict(fresh or {})
+        unread = [i for i in ids if i not in known]
         try:
-            papers = (api or ArxivSource.from_config(config.arxiv)).fetch_ids(ids) if ids else []
+            papers = (api or ArxivSource.from_config(config.arxiv)).fetch_ids(unread) if unread else []
         except SourceError as e:
             log.warning("could not look the list's papers up on arXiv (%s); the next run tries again", e)
         else:
             asked = len(ids)
-            found = detect_updates(rows, {p.arxiv_id: p for p in papers}, declined)
+            known.update((p.arxiv_id, p) for p in papers)
+            found = detect_updates(rows, known, declined)
             pending.update((u.key, u) for u in found)
             if record:
                 state.set_last_refresh(as_of)
