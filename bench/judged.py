@@ -16,6 +16,7 @@ import argparse
 import datetime
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,7 @@ from classifiers.training import train
 from devservers.paths import SHARED
 from tracker.config import load_config
 from tracker.listdoc import ListDocument
-from tracker.records import ScoredPaper
+from tracker.records import Paper, ScoredPaper
 from tracker.sources.corpus import read_corpus
 from tracker.weekly import proposed_by_week
 
@@ -38,6 +39,34 @@ def newest_list(shared: Path) -> Path:
     found = sorted((m.group(1), path) for path in (shared / "fixtures" / "kd-list").glob("README.*.md")
                    if (m := re.match(r"README\.(\d{4}-\d{2}-\d{2})\.", path.name)))
     return found[-1][1]
+
+
+def monday(week: str) -> datetime.date:
+    """The Monday of ISO week ``YYYY-Www``."""
+    return datetime.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the judged benches read from ../shared: the grades, their weeks, the list's README and the corpus."""
+
+    grades: dict[str, judged.Judgement]
+    weeks: list[str]
+    """The judged weeks, oldest first."""
+    list_path: Path
+    text: str
+    document: ListDocument
+    papers: list[Paper]
+
+
+def load_inputs(shared: Path, list_path: Path | None = None) -> Inputs:
+    """The grades of ``judged_dev.jsonl``, the list ``list_path`` (default: :func:`newest_list`) and the corpus."""
+    grades = judged.read_judged(shared / "data" / "judged_dev.jsonl")
+    list_path = list_path or newest_list(shared)
+    text = list_path.read_text(encoding="utf-8")
+    return Inputs(grades, sorted({j.week for j in grades.values()}), list_path, text,
+                  ListDocument.parse(text, name=str(list_path)),
+                  list(read_corpus(shared / "data" / "arxiv_corpus.jsonl.gz")))
 
 
 def main() -> None:
@@ -55,14 +84,11 @@ def main() -> None:
               for key, _, value in (p.partition("=") for p in args.param)}
     config = load_config(args.config).model
     t0 = time.perf_counter()
-    grades = judged.read_judged(args.shared / "data" / "judged_dev.jsonl")
-    weeks = sorted({j.week for j in grades.values()})
-    until = args.train_until or datetime.date.fromisocalendar(int(weeks[0][:4]), int(weeks[0][6:]), 1)
-    list_path = args.list_path or newest_list(args.shared)
-    text = list_path.read_text(encoding="utf-8")
-    document = ListDocument.parse(text, name=str(list_path))
+    inputs = load_inputs(args.shared, args.list_path)
+    grades, weeks, list_path, text, document, papers = (inputs.grades, inputs.weeks, inputs.list_path, inputs.text,
+                                                        inputs.document, inputs.papers)
+    until = args.train_until or monday(weeks[0])
     rows = document.rows()
-    papers = list(read_corpus(args.shared / "data" / "arxiv_corpus.jsonl.gz"))
     in_weeks = [p for p in papers if judged.judged_week(p) in set(weeks)]  # every paper of the weeks, judged or not
     print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, seed {config.random_state}; "
           f"corpus {len(papers)} papers; list {list_path.name} ({len(rows)} rows); train until {until}")

@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 
+from bench.judged import load_inputs, monday
 from classifiers import judged
 from classifiers.judged import JudgedResult, Judgement, WeekResult
 from classifiers.training import TrainedModel, train
@@ -56,7 +57,6 @@ from tracker.paper_ids import normalise_arxiv_id
 from tracker.publish import PublishContext, Publisher, thresholds_in_force
 from tracker.records import Paper, Proposal
 from tracker.review.signals import review_pull
-from tracker.sources.corpus import read_corpus
 from tracker.store import Label, LabelStore, Store
 from tracker.weekly import OpenReview, applied, rebuild, record
 from tracker.weekly.selection import select
@@ -168,11 +168,6 @@ def review_week(
     mine = tuple(label for label in labels.all() if label.ref == str(pr_number) and label.source in ("tick", "pr"))
     kept = tuple(pid for pid in proposed if pid not in set(drop))
     return WeekReview(pr_number, proposed, kept, tuple(drop), merged.readme_text, mine)
-
-
-def monday(week: str) -> dt.date:
-    """The Monday of ISO week ``YYYY-Www``."""
-    return dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
 
 
 @dataclass
@@ -302,8 +297,6 @@ def format_summary(weeks: Sequence[str], results: Mapping[str, JudgedResult]) ->
 
 
 def main() -> None:
-    from bench.judged import newest_list
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grade1", choices=("keep", "drop"), default="drop",
                         help="what the simulated maintainer does with grade-1 (borderline) papers (default: drop)")
@@ -318,13 +311,10 @@ def main() -> None:
     args = parser.parse_args()
     config = load_config(args.config)
     t0 = time.perf_counter()
-    grades = judged.read_judged(args.shared / "data" / "judged_dev.jsonl")
-    weeks = sorted({j.week for j in grades.values()})[: args.weeks]
-    grades = {pid: j for pid, j in grades.items() if j.week in set(weeks)}
-    list_path = args.list_path or newest_list(args.shared)
-    text = list_path.read_text(encoding="utf-8")
-    document = ListDocument.parse(text, name=str(list_path))
-    papers = list(read_corpus(args.shared / "data" / "arxiv_corpus.jsonl.gz"))
+    inputs = load_inputs(args.shared, args.list_path)
+    weeks = inputs.weeks[: args.weeks]
+    grades = {pid: j for pid, j in inputs.grades.items() if j.week in set(weeks)}
+    list_path, text, document, papers = inputs.list_path, inputs.text, inputs.document, inputs.papers
     papers_by_week: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
         week = judged.judged_week(paper)

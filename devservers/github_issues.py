@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from devservers import github_shapes as shapes
-from devservers.github_routes import Request, Result, created, not_found, ok, route
+from devservers.github_routes import Request, Result, created, edit_thread, not_found, ok, route, thread
 from devservers.github_state import Issue, Pull, Repo
 
 if TYPE_CHECKING:
@@ -22,11 +22,6 @@ if TYPE_CHECKING:
 
 def _threads(r: Repo) -> list[Issue | Pull]:
     return sorted([*r.issues.values(), *r.pulls.values()], key=lambda i: i.number)
-
-
-def _numbered(r: Repo, req: Request) -> Issue | Pull | None:
-    number = int(req.match["number"])
-    return r.issues.get(number) or r.pulls.get(number)
 
 
 @route("GET", r"/issues")
@@ -44,7 +39,7 @@ def list_issues(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("GET", r"/issues/(?P<number>\d+)")
 def get_issue(server: GithubServer, r: Repo, req: Request) -> Result:
-    found = _numbered(r, req)
+    found = thread(r, req)
     return not_found() if found is None else ok(shapes.issue(server.url, r, found))
 
 
@@ -67,19 +62,13 @@ def create_issue(server: GithubServer, r: Repo, req: Request) -> Result:
 @route("PATCH", r"/issues/(?P<number>\d+)")
 def edit_issue(server: GithubServer, r: Repo, req: Request) -> Result:
     """Title, body, labels (replaced) and state (``open``/``closed``) of an issue or a pull request."""
-    item = _numbered(r, req)
+    item = thread(r, req)
     if item is None:
         return not_found()
     body = req.body if isinstance(req.body, dict) else {}
-    for key in ("title", "body"):
-        if key in body:
-            setattr(item, key, str(body[key] or ""))
     if "labels" in body:
         item.labels = [str(n) for n in body["labels"] or []]
         for name in item.labels:
             r.add_label(name)
-    if body.get("state") in ("open", "closed"):
-        item.state = body["state"]
-        item.closed_at = server.now_iso() if item.state == "closed" else None
-    item.updated_at = server.now_iso()
+    edit_thread(server, item, body)
     return ok(shapes.issue(server.url, r, item))

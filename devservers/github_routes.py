@@ -275,10 +275,21 @@ def _pull(r: Repo, req: Request) -> Pull | None:
     return r.pulls.get(int(req.match["number"]))
 
 
-def _thread(r: Repo, req: Request) -> Pull | Issue | None:
+def thread(r: Repo, req: Request) -> Pull | Issue | None:
     """The pull request or issue numbered in the path: both have labels and comments."""
     number = int(req.match["number"])
     return r.pulls.get(number) or r.issues.get(number)
+
+
+def edit_thread(server: GithubServer, item: Pull | Issue, body: dict[str, Any]) -> None:
+    """Title, body and state (``open``/``closed``) of a pull request or an issue, as a ``PATCH`` sets them."""
+    for key in ("title", "body"):
+        if key in body:
+            setattr(item, key, str(body[key] or ""))
+    if body.get("state") in ("open", "closed"):
+        item.state = body["state"]
+        item.closed_at = server.now_iso() if item.state == "closed" else None
+    item.updated_at = server.now_iso()
 
 
 @route("GET", r"/pulls/(?P<number>\d+)")
@@ -292,13 +303,7 @@ def edit_pull(server: GithubServer, r: Repo, req: Request) -> Result:
     pull = _pull(r, req)
     if pull is None:
         return not_found()
-    for key in ("title", "body"):
-        if key in req.body:
-            setattr(pull, key, str(req.body[key] or ""))
-    if req.body.get("state") in ("open", "closed"):
-        pull.state = req.body["state"]
-        pull.closed_at = server.now_iso() if pull.state == "closed" else None
-    pull.updated_at = server.now_iso()
+    edit_thread(server, pull, req.body)
     return ok(shapes.pull(server.url, r, pull))
 
 
@@ -313,14 +318,14 @@ def _labels_result(server: GithubServer, r: Repo, pull: Pull | Issue) -> Result:
 
 @route("GET", r"/issues/(?P<number>\d+)/labels")
 def get_labels(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _thread(r, req)
+    pull = thread(r, req)
     return not_found() if pull is None else _labels_result(server, r, pull)
 
 
 @route("PUT", r"/issues/(?P<number>\d+)/labels")
 @route("POST", r"/issues/(?P<number>\d+)/labels")
 def set_labels(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _thread(r, req)
+    pull = thread(r, req)
     if pull is None:
         return not_found()
     names = _label_names(req.body)
@@ -332,7 +337,7 @@ def set_labels(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("DELETE", r"/issues/(?P<number>\d+)/labels/(?P<name>[^/]+)")
 def remove_label(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _thread(r, req)
+    pull = thread(r, req)
     name = unquote(req.match["name"])
     if pull is None or name not in pull.labels:
         return 404, shapes.error("Label does not exist"), {}
@@ -359,8 +364,7 @@ def create_repo_label(server: GithubServer, r: Repo, req: Request) -> Result:
         return 422, shapes.validation_failed("Label", field="color", code="invalid"), {}
     description = body.get("description")
     r.add_label(name, color, None if description is None else str(description))
-    label = shapes.label(server.url, r, name)
-    return ok(label, 201, label["url"])
+    return created(shapes.label(server.url, r, name))
 
 
 @route("PUT", r"/pulls/(?P<number>\d+)/update-branch")
@@ -393,7 +397,7 @@ def update_branch(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("GET", r"/issues/(?P<number>\d+)/comments")
 def list_comments(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _thread(r, req)
+    pull = thread(r, req)
     if pull is None:
         return not_found()
     return ok([shapes.comment(server.url, r, pull.number, c) for c in pull.comments])
@@ -401,7 +405,7 @@ def list_comments(server: GithubServer, r: Repo, req: Request) -> Result:
 
 @route("POST", r"/issues/(?P<number>\d+)/comments")
 def create_comment(server: GithubServer, r: Repo, req: Request) -> Result:
-    pull = _thread(r, req)
+    pull = thread(r, req)
     if pull is None:
         return not_found()
     if not req.body.get("body"):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from tracker.records import RowUpdate
+from tracker.store.labels import LabelStore
 from tracker.store.papers import Store
 
 _LAST = "refresh:last"
@@ -28,15 +29,14 @@ class RefreshState:
 
     def last_refresh(self) -> date | None:
         """The day the list's papers were last looked up (None: never, or the store was lost)."""
-        rows = self.store.query("SELECT value FROM learn_state WHERE key = ?", (_LAST,))
+        value = LabelStore(self.store).state(_LAST)
         try:
-            return date.fromisoformat(str(rows[0][0])) if rows else None
+            return date.fromisoformat(value) if value is not None else None
         except ValueError:
             return None
 
     def set_last_refresh(self, day: date) -> None:
-        with self.store.transaction("write to") as conn:
-            conn.execute("INSERT OR REPLACE INTO learn_state (key, value) VALUES (?, ?)", (_LAST, day.isoformat()))
+        LabelStore(self.store).set_state(_LAST, day.isoformat())
 
     def declined(self) -> dict[tuple[str, str], RowUpdate]:
         """Every declined update, by ``(arxiv_id, field)`` (:attr:`RowUpdate.new`: the value declined)."""
