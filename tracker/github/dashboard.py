@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 from tracker.github.body_parts import Nonsense, ids_on, marked_part
-from tracker.github.metadata import PaperMetadata, _paper_dict, _read_paper
+from tracker.github.metadata import PaperMetadata, _hidden_block, _paper_dict, _read_paper
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +93,7 @@ def format_dashboard_metadata(metadata: DashboardMetadata) -> str:
     data = {"schema": 1, "as_of": metadata.as_of,
             "overflow": [_paper_dict(p) for p in metadata.overflow],
             "rejected": [_paper_dict(p) for p in metadata.rejected]}
-    text = json.dumps(data, ensure_ascii=True)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("--", "-\\u002d")
-    return f"{METADATA_START}\n{text}\n{METADATA_END}"
+    return _hidden_block(METADATA_START, data)
 
 
 def parse_dashboard_metadata(body: str | None) -> DashboardMetadata | None:
