@@ -111,17 +111,17 @@ def test_the_record_points_at_the_runs_report_artifact_never_a_local_path():
     from tracker.publish import (
         REPORT_ARTIFACT,
         DashboardView,
-        DashboardWeek,
         actions_run_url,
         render_dashboard,
     )
+    from tracker.records import WeekRecord
 
     env = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "o/list", "GITHUB_RUN_ID": "42"}
     url = actions_run_url(env)
     assert url == "https://github.com/o/list/actions/runs/42"
     assert actions_run_url({}) == "" and actions_run_url({**env, "GITHUB_RUN_ID": "4 2"}) == ""
     assert actions_run_url({**env, "GITHUB_SERVER_URL": "javascript:alert(1)"}) == ""
-    weeks = (DashboardWeek("2024-W11", 1, 10, 6, 1, 0, 3),)
+    weeks = (WeekRecord("2024-W11", 1, 10, 6, 1, 0, 3),)
     body = render_dashboard(DashboardView(repo="o/list", as_of="2024-03-18", weeks=weeks, run_url=url))
     assert "precision 0.60" in body
     assert f"the `{REPORT_ARTIFACT}` artifact of [this workflow run]({url})" in body

@@ -298,3 +298,27 @@ class RowUpdate:
 
     def __str__(self) -> str:
         return f"{self.arxiv_id} {self.field}: {self.old or '-'} -> {self.new}"
+
+
+@dataclass(frozen=True)
+class WeekRecord:
+    """The bot's reviewed PRs of one ISO week (by the week the PR was built for): ``kd-tracker report``'s counts,
+    which the dashboard shows too."""
+
+    week: str
+    prs: int
+    proposed: int
+    kept: int
+    moved: int
+    removed: int
+    rejected: int
+
+    @property
+    def precision(self) -> float | None:
+        """Kept rows over proposed rows (``kd-tracker report``'s precision)."""
+        return self.kept / self.proposed if self.proposed else None
+
+    @property
+    def acceptance(self) -> float | None:
+        """Rows that stayed in the list (kept where proposed, or moved) over proposed rows."""
+        return (self.kept + self.moved) / self.proposed if self.proposed else None

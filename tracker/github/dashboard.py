@@ -28,8 +28,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from tracker.github.metadata import PaperMetadata, _paper_dict, _read_paper
-from tracker.paper_ids import normalise_arxiv_id
+from tracker.github.body_parts import Nonsense, ids_on, marked_part
+from tracker.github.metadata import PaperMetadata, _hidden_block, _paper_dict, _read_paper
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,6 @@ METADATA_START = "<!-- kd-tracker-dashboard"
 METADATA_END = "-->"
 _METADATA = re.compile(re.escape(METADATA_START) + r"\s*\n(?P<json>.*?)\n" + re.escape(METADATA_END), re.S)
 _ITEM = re.compile(r"^[ \t]*[-*+] \[(?P<mark>[ xX])\][ \t]+(?P<text>.*?)\s*$")
-_ABS = re.compile(r"https://arxiv\.org/abs/(?P<id>[^\s)\]>\"']+)")
 
 
 @dataclass(frozen=True)
@@ -89,18 +88,12 @@ class DashboardTicks:
         return tuple(dict.fromkeys((*self.proposed_again, *self.proposed)))
 
 
-class _Nonsense(Exception):
-    """The body is no longer the contract: read no ticks at all."""
-
-
 def format_dashboard_metadata(metadata: DashboardMetadata) -> str:
     """The hidden block for ``metadata``: JSON in an HTML comment that nothing inside can close."""
     data = {"schema": 1, "as_of": metadata.as_of,
             "overflow": [_paper_dict(p) for p in metadata.overflow],
             "rejected": [_paper_dict(p) for p in metadata.rejected]}
-    text = json.dumps(data, ensure_ascii=True)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("--", "-\\u002d")
-    return f"{METADATA_START}\n{text}\n{METADATA_END}"
+    return _hidden_block(METADATA_START, data)
 
 
 def parse_dashboard_metadata(body: str | None) -> DashboardMetadata | None:
@@ -130,7 +123,7 @@ def read_dashboard_ticks(body: str | None) -> DashboardTicks:
         return DashboardTicks.empty()
     try:
         return _read(body, metadata)
-    except _Nonsense as e:
+    except Nonsense as e:
         log.warning("the dashboard issue does not follow kd-tracker's layout any more (%s): no ticks read", e)
         return DashboardTicks.empty()
 
@@ -139,7 +132,7 @@ def _read(body: str, metadata: DashboardMetadata) -> DashboardTicks:
     lines = body.splitlines()
     overflow = {pid for p in metadata.overflow if (pid := p.paper_id)}
     rejected = {pid for p in metadata.rejected if (pid := p.paper_id)}
-    parts = {name: _part(lines, start, end) for name, start, end in (
+    parts = {name: marked_part(lines, start, end) for name, start, end in (
         ("overflow", DASH_OVERFLOW_START, DASH_OVERFLOW_END), ("rejected", DASH_REJECTED_START, DASH_REJECTED_END),
         ("run", DASH_RUN_START, DASH_RUN_END))}
     _check_outside(lines, parts, overflow | rejected)
@@ -154,25 +147,11 @@ def _read(body: str, metadata: DashboardMetadata) -> DashboardTicks:
     return DashboardTicks(proposed=proposed, proposed_again=again, run_now=run_now)
 
 
-def _part(lines: list[str], start: str, end: str) -> tuple[int, int] | None:
-    starts = [i for i, line in enumerate(lines) if line.strip() == start]
-    ends = [i for i, line in enumerate(lines) if line.strip() == end]
-    if not starts and not ends:
-        return None
-    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
-        raise _Nonsense(f"the markers {start} … {end} are missing, doubled or out of order")
-    return starts[0] + 1, ends[0]
-
-
-def _ids_on(line: str) -> set[str]:
-    return {i for i in (normalise_arxiv_id(m.group("id")) for m in _ABS.finditer(line)) if i}
-
-
 def _check_outside(lines: list[str], parts: dict[str, tuple[int, int] | None], known: set[str]) -> None:
     inside = {n for part in parts.values() if part for n in range(*part)}
     for number, line in enumerate(lines):
-        if number not in inside and _ITEM.match(line) and _ids_on(line) & known:
-            raise _Nonsense(f"line {number + 1} is an item of a listed paper outside its part")
+        if number not in inside and _ITEM.match(line) and ids_on(line) & known:
+            raise Nonsense(f"line {number + 1} is an item of a listed paper outside its part")
 
 
 def _ticked(lines: list[str], part: tuple[int, int] | None, verb: str, offered: set[str],
@@ -180,7 +159,7 @@ def _ticked(lines: list[str], part: tuple[int, int] | None, verb: str, offered: 
     """The papers of ``offered`` whose ``verb`` item in ``part`` is ticked."""
     if part is None:
         if offered:
-            raise _Nonsense(f"no {verb!r} part, but the dashboard offers {len(offered)} papers there")
+            raise Nonsense(f"no {verb!r} part, but the dashboard offers {len(offered)} papers there")
         return ()
     ticked: list[str] = []
     seen: set[str] = set()
@@ -188,12 +167,12 @@ def _ticked(lines: list[str], part: tuple[int, int] | None, verb: str, offered: 
         match = _ITEM.match(line)
         if match is None:
             continue
-        ids = _ids_on(line)
+        ids = ids_on(line)
         if len(ids) != 1:
-            raise _Nonsense(f"an item line of the {verb!r} part with {len(ids)} arXiv abs links: {line[:80]!r}")
+            raise Nonsense(f"an item line of the {verb!r} part with {len(ids)} arXiv abs links: {line[:80]!r}")
         (pid,) = ids
         if pid in seen or pid in elsewhere:
-            raise _Nonsense(f"the item line of {pid} appears twice, or in the wrong part")
+            raise Nonsense(f"the item line of {pid} appears twice, or in the wrong part")
         seen.add(pid)
         if pid not in offered:
             log.info("a %r tick of arXiv:%s, which the dashboard does not offer: ignored", verb, pid)

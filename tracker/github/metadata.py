@@ -117,10 +117,15 @@ def format_pr_metadata(metadata: PrMetadata) -> str:
         data["updates"] = [_update_dict(u) for u in metadata.updates]
     if metadata.declined_updates:
         data["declined_updates"] = [_update_dict(u) for u in metadata.declined_updates]
+    return _hidden_block(METADATA_START, data)
+
+
+def _hidden_block(start: str, data: Mapping[str, Any]) -> str:
+    """``data`` as JSON in an HTML comment opened by ``start``, that nothing inside can close."""
     text = json.dumps(data, ensure_ascii=True, sort_keys=False)
     # nothing inside may close the comment or open markup: escape <, >, & and "--" as JSON \u escapes
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("--", "-\\u002d")
-    return f"{METADATA_START}\n{text}\n{METADATA_END}"
+    return f"{start}\n{text}\n{METADATA_END}"
 
 
 def _paper_dict(p: PaperMetadata) -> dict[str, Any]:

@@ -23,9 +23,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tracker.github.body_parts import Nonsense, ids_on, marked_part
 from tracker.github.metadata import PaperMetadata, PrMetadata
 from tracker.markdown_safe import unescape_cell
-from tracker.paper_ids import normalise_arxiv_id
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +36,6 @@ OVERFLOW_END = "<!-- kd-tracker:overflow-end -->"
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)[-*+] \[(?P<mark>[ xX])\][ \t]+(?P<text>.*)$")
 _MOVE = re.compile(r"^move to:\s*(?P<section>.*?)\s*$")
-_ABS = re.compile(r"https://arxiv\.org/abs/(?P<id>[^\s)\]>\"']+)")
-
-
-class _Nonsense(Exception):
-    """The body is no longer the contract: read no ticks at all."""
 
 
 @dataclass(frozen=True)
@@ -80,21 +75,6 @@ class _Item:
     move: str | None = None
 
 
-def _ids_on(line: str) -> set[str]:
-    return {i for i in (normalise_arxiv_id(m.group("id")) for m in _ABS.finditer(line)) if i}
-
-
-def _part(lines: list[str], start: str, end: str) -> tuple[int, int] | None:
-    """Line range strictly inside the markers; None when both are absent; nonsense when only one, or twice."""
-    starts = [i for i, line in enumerate(lines) if line.strip() == start]
-    ends = [i for i, line in enumerate(lines) if line.strip() == end]
-    if not starts and not ends:
-        return None
-    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
-        raise _Nonsense(f"the markers {start} … {end} are missing, doubled or out of order")
-    return starts[0] + 1, ends[0]
-
-
 def _norm_section(text: str) -> str:
     return " ".join(html.unescape(unescape_cell(text)).split())
 
@@ -105,7 +85,7 @@ def read_ticks(body: str | None, metadata: PrMetadata | None) -> Ticks:
         return Ticks.empty()
     try:
         return _read(body, metadata)
-    except _Nonsense as e:
+    except Nonsense as e:
         log.warning("PR body does not follow kd-tracker's layout any more (%s): no ticks read", e)
         return Ticks.empty()
 
@@ -114,12 +94,12 @@ def _read(body: str, metadata: PrMetadata) -> Ticks:
     lines = body.splitlines()
     papers = {pid: p for p in (*metadata.papers, *metadata.dropped) if (pid := p.paper_id)}
     overflow = {pid: p for p in metadata.overflow if (pid := p.paper_id)}
-    papers_part = _part(lines, PAPERS_START, PAPERS_END)
+    papers_part = marked_part(lines, PAPERS_START, PAPERS_END)
     if papers_part is None:
-        raise _Nonsense(f"no {PAPERS_START} marker")
-    overflow_part = _part(lines, OVERFLOW_START, OVERFLOW_END)
+        raise Nonsense(f"no {PAPERS_START} marker")
+    overflow_part = marked_part(lines, OVERFLOW_START, OVERFLOW_END)
     if overflow_part is None and overflow:
-        raise _Nonsense(f"no {OVERFLOW_START} marker, but the PR names overflow papers")
+        raise Nonsense(f"no {OVERFLOW_START} marker, but the PR names overflow papers")
     _check_outside(lines, papers_part, overflow_part, set(papers) | set(overflow))
     items = _paper_items(lines[papers_part[0]:papers_part[1]], papers, metadata.moves, set(overflow))
     added = _added(lines[overflow_part[0]:overflow_part[1]], overflow, set(papers)) if overflow_part else ()
@@ -137,8 +117,8 @@ def _check_outside(lines: list[str], papers: tuple[int, int], overflow: tuple[in
     """An item line naming a paper of the PR outside the marked parts means the body was rearranged."""
     inside = set(range(*papers)) | (set(range(*overflow)) if overflow else set())
     for number, line in enumerate(lines):
-        if number not in inside and _ITEM.match(line) and _ids_on(line) & known:
-            raise _Nonsense(f"line {number + 1} is an item of a paper of the PR outside its part")
+        if number not in inside and _ITEM.match(line) and ids_on(line) & known:
+            raise Nonsense(f"line {number + 1} is an item of a paper of the PR outside its part")
 
 
 def _paper_items(lines: list[str], papers: Mapping[str, PaperMetadata], moves: Mapping[str, str],
@@ -167,7 +147,7 @@ def _paper_items(lines: list[str], papers: Mapping[str, PaperMetadata], moves: M
         if move is None:
             continue
         if current is None:
-            raise _Nonsense(f"a move item under no paper: {line[:80]!r}")
+            raise Nonsense(f"a move item under no paper: {line[:80]!r}")
         if not ticked or current.arxiv_id is None:
             continue
         section = _allowed(move.group("section"), papers[current.arxiv_id], moves.get(current.arxiv_id))
@@ -181,14 +161,14 @@ def _paper_items(lines: list[str], papers: Mapping[str, PaperMetadata], moves: M
 
 def _item_id(line: str, seen: set[str], elsewhere: set[str], part: str) -> str:
     """The one paper an item line of ``part`` names by its abs URL; nonsense when none, several, twice, or misplaced."""
-    ids = _ids_on(line)
+    ids = ids_on(line)
     if len(ids) != 1:
-        raise _Nonsense(f"an item line of the {part} part with {len(ids)} arXiv abs links: {line[:80]!r}")
+        raise Nonsense(f"an item line of the {part} part with {len(ids)} arXiv abs links: {line[:80]!r}")
     (pid,) = ids
     if pid in seen:
-        raise _Nonsense(f"the item line of {pid} appears twice in the {part} part")
+        raise Nonsense(f"the item line of {pid} appears twice in the {part} part")
     if pid in elsewhere:
-        raise _Nonsense(f"the item line of {pid} was moved into the {part} part")
+        raise Nonsense(f"the item line of {pid} was moved into the {part} part")
     seen.add(pid)
     return pid
 

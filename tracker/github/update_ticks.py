@@ -19,8 +19,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from tracker.github.body_parts import Nonsense, ids_on, marked_part
 from tracker.github.metadata import PrMetadata
-from tracker.paper_ids import normalise_arxiv_id
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,6 @@ UPDATES_START = "<!-- kd-tracker:updates -->"
 UPDATES_END = "<!-- kd-tracker:updates-end -->"
 
 _ITEM = re.compile(r"^[-*+] \[(?P<mark>[ xX])\][ \t]+(?P<text>.*)$")
-_ABS = re.compile(r"https://arxiv\.org/abs/(?P<id>[^\s)\]>\"']+)")
 _FIELDS = (("venue ", "venue"), ("add code link", "code"))
 
 
@@ -47,10 +46,6 @@ class UpdateTicks:
         return cls(read=False)
 
 
-class _Nonsense(Exception):
-    pass
-
-
 def read_update_ticks(body: str | None, metadata: PrMetadata | None) -> UpdateTicks:
     """The ticks of the updates group of ``body`` for the updates ``metadata`` names."""
     if metadata is None or not body:
@@ -59,17 +54,16 @@ def read_update_ticks(body: str | None, metadata: PrMetadata | None) -> UpdateTi
         return UpdateTicks()
     try:
         return _read(body.splitlines(), metadata)
-    except _Nonsense as e:
+    except Nonsense as e:
         log.warning("the updates group of the PR body does not follow kd-tracker's layout any more (%s): "
                     "no update ticks read", e)
         return UpdateTicks.empty()
 
 
 def _read(lines: list[str], metadata: PrMetadata) -> UpdateTicks:
-    starts = [i for i, line in enumerate(lines) if line.strip() == UPDATES_START]
-    ends = [i for i, line in enumerate(lines) if line.strip() == UPDATES_END]
-    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
-        raise _Nonsense(f"the markers {UPDATES_START} … {UPDATES_END} are missing, doubled or out of order")
+    group = marked_part(lines, UPDATES_START, UPDATES_END)
+    if group is None:
+        raise Nonsense(f"the markers {UPDATES_START} … {UPDATES_END} are missing, doubled or out of order")
     known = {u.key for u in metadata.updates}
     kept: set[tuple[str, str]] = set()
     declined: set[tuple[str, str]] = set()
@@ -78,10 +72,10 @@ def _read(lines: list[str], metadata: PrMetadata) -> UpdateTicks:
         key = _key(match.group("text")) if match else None
         if key is None or key not in known:
             continue
-        if not starts[0] < number < ends[0]:
-            raise _Nonsense(f"line {number + 1} is an update item outside its group")
+        if not group[0] <= number < group[1]:
+            raise Nonsense(f"line {number + 1} is an update item outside its group")
         if key in kept or key in declined:
-            raise _Nonsense(f"the item of the {key[1]} update of {key[0]} appears twice")
+            raise Nonsense(f"the item of the {key[1]} update of {key[0]} appears twice")
         (kept if match.group("mark") != " " else declined).add(key)
     return UpdateTicks(frozenset(kept), frozenset(declined))
 
@@ -91,7 +85,7 @@ def _key(text: str) -> tuple[str, str] | None:
     field = next((name for words, name in _FIELDS if text.startswith(words)), None)
     if field is None:
         return None
-    ids = {i for i in (normalise_arxiv_id(m.group("id")) for m in _ABS.finditer(text)) if i}
+    ids = ids_on(text)
     if len(ids) != 1:
-        raise _Nonsense(f"an update item with {len(ids)} arXiv abs links: {text[:80]!r}")
+        raise Nonsense(f"an update item with {len(ids)} arXiv abs links: {text[:80]!r}")
     return (ids.pop(), field)

@@ -8,7 +8,6 @@ from tracker.publish.dashboard_body import (
     DashboardPr,
     DashboardRun,
     DashboardView,
-    DashboardWeek,
     Rejection,
     actions_run_url,
     render_dashboard,
@@ -23,7 +22,7 @@ from tracker.publish.dashboard_issue import (
 from tracker.publish.preview import PREVIEW_FILES, preview_names
 from tracker.publish.publisher import PublishContext, Publisher, PublishOutcome, TakeOver, TakeOverHook
 
-__all__ = ["DASHBOARD_FILE", "DashboardIssue", "DashboardPr", "DashboardRun", "DashboardView", "DashboardWeek",
+__all__ = ["DASHBOARD_FILE", "DashboardIssue", "DashboardPr", "DashboardRun", "DashboardView",
            "DashboardWrite", "FoundDashboard", "REPORT_ARTIFACT", "Rejection", "actions_run_url", "render_dashboard", "write_dashboard_preview",
            "PREVIEW_FILES", "PublishContext", "PublishOutcome", "Publisher", "TakeOver", "TakeOverHook", "preview_names",
            "thresholds_in_force"]

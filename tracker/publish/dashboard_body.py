@@ -38,7 +38,7 @@ from tracker.github import (
 from tracker.markdown_safe import escape_cell, safe_url
 from tracker.publish.body import NOTES_MARKER
 from tracker.publish.body_items import abs_url, link
-from tracker.records import format_score
+from tracker.records import WeekRecord, format_score
 
 LIST_LIMIT = 50
 """At most this many papers in each tick list (the rest are counted; the newest rejections come first)."""
@@ -72,29 +72,6 @@ class DashboardRun:
 
 
 @dataclass(frozen=True)
-class DashboardWeek:
-    """One ISO week of the bot's record (the reviewed PRs built for it)."""
-
-    week: str
-    prs: int
-    proposed: int
-    kept: int
-    moved: int
-    removed: int
-    rejected: int
-
-    @property
-    def precision(self) -> float | None:
-        """Kept rows over proposed rows (``kd-tracker report``'s precision)."""
-        return self.kept / self.proposed if self.proposed else None
-
-    @property
-    def acceptance(self) -> float | None:
-        """Rows that stayed in the list (kept where proposed, or moved) over proposed rows."""
-        return (self.kept + self.moved) / self.proposed if self.proposed else None
-
-
-@dataclass(frozen=True)
 class Rejection:
     """A paper rejected for good, with its newest rejection."""
 
@@ -123,7 +100,7 @@ class DashboardView:
     """Papers above the threshold in no pull request, best first."""
     rejected: tuple[Rejection, ...] = ()
     """Papers rejected for good, newest first."""
-    weeks: tuple[DashboardWeek, ...] = ()
+    weeks: tuple[WeekRecord, ...] = ()
     """The last weeks of the record, oldest first."""
     threshold: float = 0.0
     run_url: str = ""
@@ -259,7 +236,7 @@ def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def _record(weeks: Sequence[DashboardWeek], threshold: float, run_url: str = "") -> list[str]:
+def _record(weeks: Sequence[WeekRecord], threshold: float, run_url: str = "") -> list[str]:
     lines = ["### The bot's record", ""]
     if not weeks:
         return lines + ["No reviewed pull requests yet.", ""]

@@ -28,7 +28,7 @@ from github import Github
 
 from tracker.config import Config
 from tracker.errors import ListFormatError
-from tracker.records import iso_week
+from tracker.records import WeekRecord, iso_week
 from tracker.review.reader import ReviewReader
 from tracker.review.signals import (
     OUTCOMES,
@@ -45,24 +45,6 @@ log = logging.getLogger(__name__)
 
 MAX_COMMITS = 100
 """At most this many commits of the list are read by one learn (the first one, with no cursor yet)."""
-
-
-@dataclass(frozen=True)
-class WeekRecord:
-    """The bot's reviewed PRs of one ISO week (by the week the PR was built for)."""
-
-    week: str
-    prs: int
-    proposed: int
-    kept: int
-    moved: int
-    removed: int
-    rejected: int
-
-    @property
-    def precision(self) -> float | None:
-        """Kept rows over proposed rows."""
-        return self.kept / self.proposed if self.proposed else None
 
 
 @dataclass(frozen=True)

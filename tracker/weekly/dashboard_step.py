@@ -42,14 +42,13 @@ from tracker.publish import (
     DashboardPr,
     DashboardRun,
     DashboardView,
-    DashboardWeek,
     PublishOutcome,
     Rejection,
     actions_run_url,
     render_dashboard,
     write_dashboard_preview,
 )
-from tracker.records import Proposal
+from tracker.records import Proposal, WeekRecord
 from tracker.review import build_record
 from tracker.store import Label, LabelStore, RunLog, RunRecord, Store, rejected_among
 from tracker.weekly.review_step import Applied, OpenReview, applied
@@ -219,10 +218,9 @@ def rejections(labels: Iterable[Label], *, exclude: Iterable[str] = ()) -> tuple
     return tuple(Rejection(lb.arxiv_id, lb.title, lb.kind, lb.source, lb.ref, lb.date) for lb in ordered)
 
 
-def record_weeks(store: Store, threshold: float, count: int = WEEKS_SHOWN) -> tuple[DashboardWeek, ...]:
+def record_weeks(store: Store, threshold: float, count: int = WEEKS_SHOWN) -> tuple[WeekRecord, ...]:
     """The last ``count`` weeks with reviewed PRs of the bot's record (``kd-tracker report``), oldest first."""
-    weeks = [w for w in build_record(store, threshold).weeks if w.prs][-count:]
-    return tuple(DashboardWeek(w.week, w.prs, w.proposed, w.kept, w.moved, w.removed, w.rejected) for w in weeks)
+    return tuple(w for w in build_record(store, threshold).weeks if w.prs)[-count:]
 
 
 def paper_metadata(proposals: Iterable[Proposal]) -> tuple[PaperMetadata, ...]:
