@@ -216,6 +216,21 @@ class Store:
             cursor = self._conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM papers{where} ORDER BY day, arxiv_id", args)
             return [_from_row(row) for row in cursor]
 
+    def ids_and_days(self, before: date | None = None, *, with_abstract: bool = True) -> list[tuple[str, str]]:
+        """``(arxiv_id, day)`` of the stored papers dated before ``before`` (all if None), by day then id; with
+        ``with_abstract``, only those that still have their abstract (not pruned). Reads no text: the training
+        sample (:func:`tracker.store.sample.stratified_sample`) is drawn from these."""
+        clauses, args = [], []
+        if before is not None:
+            clauses.append("day < ?")
+            args.append(before.isoformat())
+        if with_abstract:
+            clauses.append("abstract != ''")
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        with self._errors("read"):
+            cursor = self._conn.execute(f"SELECT arxiv_id, day FROM papers{where} ORDER BY day, arxiv_id", args)
+            return [(str(pid), str(day)) for pid, day in cursor]
+
     def get(self, arxiv_ids: Iterable[str]) -> dict[str, Paper]:
         """The stored papers among ``arxiv_ids`` (versionless), by id; unknown ids are absent."""
         ids = list(dict.fromkeys(arxiv_ids))
