@@ -2,12 +2,17 @@
 
     python -m bench.judged                          # train until the first judged week, the list's newest README
     python -m bench.judged --train-until 2024-03-01 --config my.yaml
+    python -m bench.judged --ceiling                # + the model taught the other weeks' grades (10 trainings)
 
 Trains as the product does (``classifiers.training.train`` on the list and the corpus papers before
 ``--train-until``), ranks every corpus paper of each judged week, and measures top 10, top 15 and the weekly
 run's own rule (``model.threshold`` and ``model.proposals_per_pr`` of the config, ``tracker.weekly``'s
 ``threshold_and_cap`` within each week) with ``classifiers.judged``. The keyword ranking is the pools' own:
 "distil" in the title x3 + in the abstract.
+
+``--ceiling`` adds what the model family reaches with far more review than a list ever gives: each week is
+scored by a model trained with the other nine weeks' grades as review labels (grade 2 kept, grades 0 and 1
+rejected; leave one week out). It bounds what labels from ticks can buy.
 """
 
 from __future__ import annotations
@@ -79,6 +84,8 @@ def main() -> None:
     parser.add_argument("--config", default=None, help="config file (default: ./config.yaml, else the defaults)")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a relevance hyper-parameter to try (classifiers.models.RELEVANCE_DEFAULTS), repeatable")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also rank each week with a model taught the other weeks' grades (leave one week out)")
     args = parser.parse_args()
     params = {key: int(value) if value.lstrip("-").isdigit() else float(value)
               for key, _, value in (p.partition("=") for p in args.param)}
@@ -113,18 +120,42 @@ def main() -> None:
                                 week=judged.judged_week)
     at_threshold = judged.measure({w: [pid for pid in ids if pid in proposed] for w, ids in rankings["model"].items()},
                                   grades)
+    selected = {"model": at_threshold}
+    if args.ceiling:
+        taught = ceiling_scores(inputs, config, until, in_weeks, params or None)
+        rankings["ceiling"] = judged.rank_weeks(in_weeks, taught, weeks)
+        chosen = proposed_by_week([ScoredPaper(p, float(s)) for p, s in zip(in_weeks, taught, strict=True)], config,
+                                  week=judged.judged_week)
+        selected["ceiling"] = judged.measure(
+            {w: [pid for pid in ids if pid in chosen] for w, ids in rankings["ceiling"].items()},
+            grades)
     table = []
     for name, ranking in rankings.items():
         table += [(name, f"top {k}", judged.measure(judged.top(ranking, k), grades)) for k in KS]
-        if name == "model":
-            table.append((name, f">= {config.threshold:g}, cap {config.proposals_per_pr}", at_threshold))
+        if name in selected:
+            table.append((name, f">= {config.threshold:g}, cap {config.proposals_per_pr}", selected[name]))
     print(judged.format_judged(table))
     print("\nP(2), P(>=1): precision among the judged selected papers, per week, averaged over the weeks; R(2): share "
           "of the week's grade-2 papers selected, averaged over the weeks; R(2) all: of all weeks' grade-2 papers "
-          "together; unjudged: selected papers not graded (neither hit nor miss)")
+          "together; unjudged: selected papers not graded (neither hit nor miss)"
+          + ("; ceiling: each week ranked by the model taught the other weeks' grades" if args.ceiling else ""))
     print(f"\nmodel at threshold {config.threshold:g} and cap {config.proposals_per_pr}, per week:")
     sizes = {w: len(ids) for w, ids in rankings["model"].items()}
     print(judged.format_weeks(at_threshold, sizes))
+
+
+def ceiling_scores(inputs: Inputs, config, until: datetime.date, in_weeks: list[Paper],
+                   params: dict | None) -> np.ndarray:
+    """Scores of ``in_weeks``, each week's by a model trained with the other weeks' grades as review labels."""
+    rows = inputs.document.rows()
+    scores = np.zeros(len(in_weeks))
+    for week in inputs.weeks:
+        labels = [(pid, 1 if j.grade == 2 else 0) for pid, j in inputs.grades.items() if j.week != week]
+        model = train(rows, inputs.papers, config=config, train_until=until, list_file=str(inputs.list_path),
+                      list_text=inputs.text, params=params, extra_labels=labels)
+        at = [i for i, p in enumerate(in_weeks) if judged.judged_week(p) == week]
+        scores[at] = model.relevance_scores([in_weeks[i] for i in at])
+    return scores
 
 
 if __name__ == "__main__":
