@@ -268,11 +268,18 @@ def test_plan_for_a_config_keeps_the_list_and_uses_the_model_settings(fx):
     plan = plan_store_prune(config, fx.store, rows, as_of=as_of)
     assert plan.before == fx.cut
     assert set(plan.ids) == _expected(fx)
+    assert plan.vacuum  # abstracts are most of this small store
     assert prune_summary(plan) == (f"would prune {len(plan.ids)} papers dated before {fx.cut}, freeing "
-                                   f"{plan.text_bytes / 1024:.1f} kB of text; would not vacuum")
+                                   f"{plan.text_bytes / 1024:.1f} kB of text; would vacuum the "
+                                   f"{plan.file_bytes / 1024:.1f} kB file")
     result = drop_texts(fx.store, plan)
+    assert result.vacuumed and result.file_bytes < plan.file_bytes
     assert prune_summary(result) == (f"pruned {len(plan.ids)} papers dated before {fx.cut}, freed "
-                                     f"{plan.text_bytes / 1024:.1f} kB of text inside the file; not vacuumed")
+                                     f"{(plan.file_bytes - result.file_bytes) / 1024:.1f} kB; vacuumed: "
+                                     f"{plan.file_bytes / 1024:.1f} kB -> {result.file_bytes / 1024:.1f} kB")
+    assert prune_summary(dataclasses.replace(result, vacuumed=False)) == (
+        f"pruned {len(plan.ids)} papers dated before {fx.cut}, freed {plan.text_bytes / 1024:.1f} kB of text "
+        "inside the file; not vacuumed")
 
 
 # what keeps working on pruned rows
