@@ -3,6 +3,7 @@ is a warning. Local arXiv and GitHub servers, the real list and corpus."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 from datetime import date
@@ -10,7 +11,8 @@ from datetime import date
 import pytest
 
 from tests.conftest import requires_shared
-from tests.pipeline.weekly_sample import BEFORE, run
+from tests.pipeline.test_intake_e2e import FORM, NEW
+from tests.pipeline.weekly_sample import BEFORE, REPO, run
 from tracker.listdoc.document import ListDocument
 from tracker.store.papers import Store
 from tracker.store.runs import RunLog
@@ -101,3 +103,19 @@ def test_store_prune_false_keeps_every_text(config):
     assert result.exit_code in (0, 2), result.output
     assert "  store:" not in result.stdout
     assert all(_texts(config).values())
+
+
+def test_a_requested_paper_pruned_from_the_store_is_looked_up_again_before_it_is_scored(setup, github, arxiv,
+                                                                                        served_papers):
+    (paper,) = [p for p in served_papers if p.arxiv_id == NEW]
+    with Store(setup.parent / "kd.db") as store:
+        store.upsert_papers([dataclasses.replace(paper, abstract="", authors=(), comment="")], seen=date(2024, 1, 16))
+    github.add_issue(REPO, "Add paper: sentiment", FORM.format(id=NEW, section="knowledge elicitation > curation",
+                                                               code="_No response_"), labels=("add-paper",))
+    result = run(setup, "--as-of", "2024-03-18")
+    assert result.exit_code in (0, 2), result.output
+    assert "  requests:   1 issue: 1 accepted; 1 answered" in result.stdout
+    assert any(NEW in r.params.get("id_list", "") for r in arxiv.api_requests())
+    with Store(setup.parent / "kd.db") as store:
+        again = store.get([NEW])[NEW]
+    assert (again.abstract, again.authors) == (paper.abstract, paper.authors)
