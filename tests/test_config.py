@@ -58,7 +58,7 @@ def test_unknown_section_names_line_and_suggestion():
 def test_unknown_key_without_close_match_lists_valid_keys():
     with pytest.raises(ConfigError) as e:
         parse_config("store:\n  zzz: 1\n", "my.yaml")
-    assert str(e.value) == "my.yaml:2: unknown key 'store.zzz'; valid keys: path"
+    assert str(e.value) == "my.yaml:2: unknown key 'store.zzz'; valid keys: path, prune"
 
 
 def test_wrong_type_names_key_and_expected_type():

@@ -155,6 +155,9 @@ class ModelConfig:
 class StoreConfig:
     path: str = ".kd-tracker/papers.db"
     """SQLite file holding papers, the fetch log, runs and review labels."""
+    prune: bool = True
+    """After each successful run (not a dry run), drop the abstracts of papers no run can propose again and training
+    does not sample (``kd-tracker store prune``); ``VACUUM`` when that frees much."""
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,9 @@ def _register() -> None:
 
     cli.add_command(fetch)
     cli.add_command(papers_group)
+    from tracker.cli.store_cmd import store_group
+
+    cli.add_command(store_group)
     cli.add_command(coverage_cmd)
     from tracker.cli.publish_cmd import publish_command
 

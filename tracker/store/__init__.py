@@ -1,5 +1,5 @@
 """The SQLite store: papers, the fetch log, runs and their scores, review labels (and their JSONL file, :mod:`.label_file`),
-learn state.
+learn state, and pruning the texts of papers no longer needed (:mod:`.prune`).
 
 All SQL lives in this package; the schema and its migrations are in :mod:`.schema`.
 """
@@ -8,8 +8,9 @@ from tracker.store.days import WEEKDAYS, CoverageReport, coverage, is_listing_da
 from tracker.store.label_file import read_label_file, write_label_file
 from tracker.store.labels import Label, LabelStore, StoredReview, rejected_among, training_labels_of
 from tracker.store.papers import Store
+from tracker.store.prune import PrunePlan, PruneResult, drop_texts, plan_prune
 from tracker.store.refresh_state import RefreshState
 from tracker.store.runs import RunLog, RunRecord
 
-__all__ = ["CoverageReport", "RefreshState", "Label", "LabelStore", "RunLog", "RunRecord", "Store", "StoredReview", "WEEKDAYS", "coverage", "is_listing_day", "read_label_file",
+__all__ = ["CoverageReport", "PrunePlan", "PruneResult", "RefreshState", "Label", "LabelStore", "RunLog", "RunRecord", "Store", "StoredReview", "WEEKDAYS", "coverage", "is_listing_day", "drop_texts", "plan_prune", "read_label_file",
            "rejected_among", "training_labels_of", "write_label_file"]

@@ -166,6 +166,11 @@ class Store:
         with self._errors("read"):
             return self._conn.execute(sql, params).fetchall()
 
+    def vacuum(self) -> None:
+        """Rebuild the file without its free pages (``VACUUM``; needs as much free disk again as the file)."""
+        with self._errors("vacuum"):
+            self._conn.execute("VACUUM")
+
     @property
     def schema_version(self) -> int:
         with self._errors("read"):

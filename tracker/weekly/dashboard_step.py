@@ -157,7 +157,7 @@ def place_requested(review: OpenReview, ticks: Applied, store: Store, config: Co
     from tracker.listdoc import ListSet
     from tracker.weekly.selection import to_proposal
 
-    found = store.get(p.paper_id for p in bare)
+    found = {pid: p for pid, p in store.get(p.paper_id for p in bare).items() if p.abstract}  # pruned: as if missing
     placed: dict[str, PaperMetadata] = {}
     if found:
         model = load_model(Path(config.model.path))

@@ -213,12 +213,12 @@ def gather(desk: IssueDesk, config: Config, document: ListDocument | ListSet, *,
         return Intake()
 
     def look_up(ids: list[str]) -> dict[str, Paper]:
-        found = store.get(ids)
+        found = {pid: p for pid, p in store.get(ids).items() if p.abstract}  # a pruned paper is looked up again
         missing = [i for i in ids if i not in found]
         if missing:
             fetched = (api or ArxivSource.from_config(config.arxiv)).fetch_ids(missing)
             store.upsert_papers(fetched, seen=as_of)
-            found.update(store.get(p.arxiv_id for p in fetched))
+            found.update({pid: p for pid, p in store.get(p.arxiv_id for p in fetched).items() if p.abstract})
         return found
 
     return decide(requests, document, rejected=rejected, look_up=look_up)

@@ -44,6 +44,7 @@ from tracker.weekly.dashboard_step import (
 from tracker.weekly.fetch import HarvestReport, harvest
 from tracker.weekly.intake import Intake, answer, gather, requested_in, score_requested
 from tracker.weekly.lookup import look_up_list_papers
+from tracker.weekly.prune_step import prune_store, prune_summary, scorable
 from tracker.weekly.refresh import RefreshOutcome, refresh_rows
 from tracker.weekly.report import RunReport
 from tracker.weekly.review_step import (
@@ -116,6 +117,8 @@ class Pipeline:
         self._list_papers: dict[str, Paper] = {}
         """The list's papers read from arXiv by id for training this run: the refresh does not ask for them again."""
         self._issues: IssueDesk | None = None
+        self._list_rows: list = []
+        """The list's rows read this run: pruning keeps their papers' texts."""
 
     def issues(self) -> IssueDesk:
         """The list repository's issues, where "please add our paper" requests are read and answered."""
@@ -168,7 +171,20 @@ class Pipeline:
             model_version=report.model_version,
         )
         self._dashboard(options, report)
+        self._prune(options, report)
         return report
+
+    def _prune(self, options: RunOptions, report: RunReport) -> None:
+        """Prune the store after a finished run (``store.prune``), never after a dry run; a failure is a warning."""
+        if not self.config.store.prune or options.dry_run_dir is not None:
+            return
+        started = time.perf_counter()
+        try:
+            report.prune = prune_summary(prune_store(self.config, self.store, self._list_rows, as_of=options.as_of))
+        except TrackerError as e:
+            log.warning("could not prune the store (%s); the run is done, the next one prunes again", e)
+            report.prune = f"not pruned ({e})"
+        report.seconds["prune"] = round(time.perf_counter() - started, 2)
 
     def _dashboard(self, options: RunOptions, report: RunReport) -> None:
         """Rewrite the dashboard after a finished run; a failure here is a warning. A failed run leaves the
@@ -191,6 +207,7 @@ class Pipeline:
             text = document.fingerprint  # one file: its text
             document.check_structure()  # a list no paper can be read from or go into stops the run before any fetch
             log.info("list: %d sections, %d rows", len(document.sections()), len(document.rows()))
+            self._list_rows = document.rows()
         if self.learner is not None:
             with self._stage(report, "learn"):
                 report.learned = self.learner(files if document.multi else text)
@@ -199,7 +216,7 @@ class Pipeline:
         with self._stage(report, "train"):
             model = self._model(document, text, report)
         with self._stage(report, "score"):
-            papers = self.store.papers(first, report.until)
+            papers = scorable(self.store.papers(first, report.until))
             report.papers_in_window = len(papers)
             scored = model.score(papers)
             review = read_open_review(self.publisher)
@@ -299,7 +316,7 @@ class Pipeline:
         wanted.pop("", None)
         if not wanted:
             return []
-        found = self.store.get(wanted)
+        found = {pid: p for pid, p in self.store.get(wanted).items() if p.abstract}  # a pruned one is looked up again
         missing = [i for i in wanted if i not in found]
         if missing:
             api = self.api or ArxivSource.from_config(self.config.arxiv)
@@ -310,7 +327,7 @@ class Pipeline:
                             "recorded them", len(missing), e)
                 fetched = []
             self.store.upsert_papers(fetched, seen=as_of)
-            found.update(self.store.get(p.arxiv_id for p in fetched))
+            found.update({pid: p for pid, p in self.store.get(p.arxiv_id for p in fetched).items() if p.abstract})
         kept = [_as_recorded(wanted[i]) for i in wanted if i not in found]
         log.info("the open PR holds %d papers outside this run's window: %d re-scored (%d looked up on arXiv), "
                  "%d kept as recorded", len(wanted), len(found), len(missing) - len(kept), len(kept))

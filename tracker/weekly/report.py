@@ -42,6 +42,8 @@ class RunReport:
     """Wall time of each stage."""
     dashboard: str = ""
     """What the run did to the dashboard issue, in one line ('' when it is off)."""
+    prune: str = ""
+    """What pruning the store after the run did, in one line ('' when it did not run: a dry run, store.prune off)."""
 
     @property
     def gaps(self) -> list[date]:
@@ -94,6 +96,8 @@ class RunReport:
             lines.append(f"  updates:    {self.refresh_counts()}")
         if self.dashboard:
             lines.append(f"  dashboard:  {self.dashboard}")
+        if self.prune:
+            lines.append(f"  store:      {self.prune}")
         timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
         lines.append(f"  time:       {timing}")
         return lines
