@@ -1,6 +1,7 @@
 """The cost of kd-tracker as the store grows: the issue's Targets table at 40k, 79k and 160k stored papers.
 
     python -m bench.scale [--sizes 40000 79000 160000] [--skip-year] [--work-dir DIR] [--week-size 7500]
+                          [--retrain-limit 120]
 
 Stores (built once with the Store API, cached under ``--work-dir`` between invocations; by default a temporary
 folder): 79k is ../shared/data/arxiv_corpus.jsonl.gz as is; a smaller size is a reproducible subset stratified
@@ -18,7 +19,9 @@ Rows, per size:
   ``kd-tracker score`` of that file in a subprocess (load + score): wall seconds and peak memory.
 - weekly run without / with retrain (delay 0, the local arXiv and GitHub servers of ``devservers``, in this
   process, as ``bench.weekly``): first with the model ``train`` saved (current: same list, no labels), then
-  after one row was removed from the list on GitHub (the list changed: the run retrains).
+  after one row was removed from the list on GitHub (the list changed: the run retrains). The second is left
+  out (and the table says so) at a size whose ``train`` took longer than ``--retrain-limit`` seconds, to keep
+  the bench within about 25 minutes: such a run costs that ``train`` and the first run's seconds.
 - store file after a year of weekly runs (simulated; ``--skip-year`` skips it): 52 weeks of ``--week-size``
   synthetic papers (corpus texts, rotated, under unused new-style ids dated after the corpus) upserted week by
   week into a copy of the store, each week followed by ``kd-tracker store prune`` when the product has it (else
@@ -201,7 +204,7 @@ class Child:
         return f"{self.seconds:.1f} s, {self.peak_mb / 1024:.2f} GB"
 
 
-def run_cli(args: Sequence[str], folder: Path) -> Child:
+def run_cli(args: Sequence[str], folder: Path, *, quiet: bool = False) -> Child:
     """``python -m tracker ARGS`` from this checkout, its peak memory from ``wait4`` (this child only)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))}
     out = folder / "cli-output.txt"
@@ -213,7 +216,7 @@ def run_cli(args: Sequence[str], folder: Path) -> Child:
         seconds = time.perf_counter() - started
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     text = out.read_text(encoding="utf-8", errors="replace")
-    if code:
+    if code and not quiet:
         log.warning("kd-tracker %s failed (%d): %s", " ".join(args), code, text.strip()[-500:])
     return Child(seconds, usage.ru_maxrss / 1024, code, text)
 
@@ -249,17 +252,33 @@ def mb(path: Path) -> float:
     return path.stat().st_size / 1e6
 
 
-def prune_command(folder: Path, config: Path) -> list[str] | None:
-    """The arguments of ``kd-tracker store prune`` when this checkout has it, else None."""
-    child = run_cli(["store", "prune", "--help"], folder)
+@dataclass(frozen=True)
+class Prune:
+    """``kd-tracker store prune`` as this checkout has it."""
+
+    args: list[str]
+    as_of: bool
+    """It takes ``--as-of`` (the simulated week's end is passed)."""
+
+    def command(self, day: date) -> list[str]:
+        return [*self.args, *(["--as-of", day.isoformat()] if self.as_of else [])]
+
+
+def prune_command(folder: Path, config: Path, list_path: Path) -> Prune | None:
+    """``kd-tracker store prune`` (with the list and the day when it takes them) if this checkout has it, else None."""
+    child = run_cli(["store", "prune", "--help"], folder, quiet=True)
     if child.code:
         return None
     args = ["--config", str(config), "store", "prune"]
-    return args
+    if "--list" in child.output:
+        args += ["--list", str(list_path)]
+    return Prune(args, "--as-of" in child.output)
 
 
-def weekly_runs(store_path: Path, model_dir: Path, list_text: str, list_papers: Sequence[Paper]) -> tuple[float, float]:
-    """Wall seconds of a weekly run with the model current, then of one after the list lost a row (retrains)."""
+def weekly_runs(store_path: Path, model_dir: Path, list_text: str, list_papers: Sequence[Paper], *,
+                retrain: bool = True) -> tuple[float, float | None]:
+    """Wall seconds of a weekly run with the model current, then (``retrain``) of one after the list lost a row,
+    which retrains."""
     since = AS_OF - timedelta(days=WINDOW_DAYS)
     served = corpus_slice(since, AS_OF) + tuple(list_papers)
     seconds = []
@@ -270,7 +289,7 @@ def weekly_runs(store_path: Path, model_dir: Path, list_text: str, list_papers: 
             github.add_repo(REPO, {"README.md": list_text})
             config = config_for(arxiv, github, store_path.parent, model_dir, 0.0, 2000)
             config = replace(config, store=replace(config.store, path=str(store_path)))
-            for case in ("model current", "list changed"):
+            for case in ("model current", "list changed")[: 2 if retrain else 1]:
                 if case == "list changed":
                     github.push_commit(REPO, "main", {"README.md": without_one_row(list_text)}, message="Drop a row")
                 with Store(store_path) as store:
@@ -284,7 +303,7 @@ def weekly_runs(store_path: Path, model_dir: Path, list_text: str, list_papers: 
                          report.papers_in_window, {k: round(v, 1) for k, v in report.seconds.items()})
         finally:
             github.stop()
-    return seconds[0], seconds[1]
+    return seconds[0], seconds[1] if retrain else None
 
 
 def without_one_row(text: str) -> str:
@@ -297,7 +316,7 @@ def without_one_row(text: str) -> str:
 
 
 def year_of_runs(store_path: Path, folder: Path, corpus: Sequence[Paper], week_size: int,
-                 prune: list[str] | None) -> dict[int, float]:
+                 prune: Prune | None) -> dict[int, float]:
     """Store file size (MB) after weeks 13, 26 and 52 of upserting ``week_size`` papers a week (then pruning)."""
     sizes = {}
     started = time.perf_counter()
@@ -306,7 +325,7 @@ def year_of_runs(store_path: Path, folder: Path, corpus: Sequence[Paper], week_s
         with Store(store_path) as store:
             store.upsert_papers(papers, seen=date.fromisoformat(papers[-1].day))
         if prune is not None:
-            child = run_cli(prune, folder)
+            child = run_cli(prune.command(date.fromisoformat(papers[-1].day) + timedelta(days=3)), folder)
             if child.code:
                 raise RuntimeError(f"store prune failed: {child.output.strip()[-300:]}")
         if week + 1 in (13, 26, 52):
@@ -338,6 +357,10 @@ def measure_size(n: int, work: Path, corpus: Sequence[Paper], list_path: Path, l
         cells["score"] = f"{score.cell()} ({in_week.group(1) if in_week else '?'} papers)"
         if train.code:
             cells["weekly"] = "no model"
+        elif train.seconds > args.retrain_limit:
+            log.info("%d: weekly runs", n)
+            current, _ = weekly_runs(store, model, list_path.read_text(encoding="utf-8"), list_papers, retrain=False)
+            cells["weekly"] = f"{current:.1f} s / not run (`train` took {train.seconds:.0f} s > --retrain-limit)"
         else:
             log.info("%d: weekly runs", n)
             current, retrained = weekly_runs(store, model, list_path.read_text(encoding="utf-8"), list_papers)
@@ -346,7 +369,7 @@ def measure_size(n: int, work: Path, corpus: Sequence[Paper], list_path: Path, l
             cells["year"] = "skipped"
         else:
             shutil.copyfile(pristine, store)
-            prune = prune_command(folder, config)
+            prune = prune_command(folder, config, list_path)
             log.info("%d: a year of weekly upserts (%s)", n, "with prune" if prune else "no prune")
             sizes = year_of_runs(store, folder, corpus, args.week_size, prune)
             cells["year"] = (f"{sizes[52]:.0f} MB (13: {sizes[13]:.0f}, 26: {sizes[26]:.0f})"
@@ -364,6 +387,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[40_000, 79_000, 160_000])
     parser.add_argument("--skip-year", action="store_true", help="leave out the simulated year of weekly runs")
     parser.add_argument("--week-size", type=int, default=7_500, help="papers a simulated week adds")
+    parser.add_argument("--retrain-limit", type=float, default=120.0,
+                        help="skip the weekly run with a retrain at a size whose `train` took longer (seconds)")
     parser.add_argument("--work-dir", type=Path, default=None, help="cache the built stores here (default: a temp dir)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
