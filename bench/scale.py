@@ -24,8 +24,9 @@ Rows, per size:
   the bench within about 25 minutes: such a run costs that ``train`` and the first run's seconds.
 - store file after a year of weekly runs (simulated; ``--skip-year`` skips it): 52 weeks of ``--week-size``
   synthetic papers (corpus texts, rotated, under unused new-style ids dated after the corpus) upserted week by
-  week into a copy of the store, each week followed by ``kd-tracker store prune`` when the product has it (else
-  "no prune"); the file size after weeks 13, 26 and 52.
+  week into a copy of the store, each week followed by ``kd-tracker store prune`` (in this process, with the list
+  and the next Monday as ``--as-of`` when it takes them) when the product has it (else "no prune"); the file
+  size after weeks 13, 26 and 52.
 
 The commands run from this checkout (``python -m tracker`` with this folder first on ``PYTHONPATH``). Timings on a
 shared machine are noisy: the load average is printed with the table.
@@ -51,12 +52,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import sklearn
+from click.testing import CliRunner
 
 from bench.judged import newest_list
 from bench.weekly import REPO, TOKEN, config_for
 from devservers.arxiv_server import ArxivServer, corpus_slice
 from devservers.github_server import GithubServer
 from devservers.paths import SHARED
+from tracker.cli import cli
 from tracker.github.client import build_github
 from tracker.listdoc.document import ListDocument
 from tracker.publish.publisher import Publisher
@@ -204,7 +207,7 @@ class Child:
         return f"{self.seconds:.1f} s, {self.peak_mb / 1024:.2f} GB"
 
 
-def run_cli(args: Sequence[str], folder: Path, *, quiet: bool = False) -> Child:
+def run_cli(args: Sequence[str], folder: Path) -> Child:
     """``python -m tracker ARGS`` from this checkout, its peak memory from ``wait4`` (this child only)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))}
     out = folder / "cli-output.txt"
@@ -216,7 +219,7 @@ def run_cli(args: Sequence[str], folder: Path, *, quiet: bool = False) -> Child:
         seconds = time.perf_counter() - started
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     text = out.read_text(encoding="utf-8", errors="replace")
-    if code and not quiet:
+    if code:
         log.warning("kd-tracker %s failed (%d): %s", " ".join(args), code, text.strip()[-500:])
     return Child(seconds, usage.ru_maxrss / 1024, code, text)
 
@@ -254,25 +257,29 @@ def mb(path: Path) -> float:
 
 @dataclass(frozen=True)
 class Prune:
-    """``kd-tracker store prune`` as this checkout has it."""
+    """``kd-tracker store prune`` as this checkout has it, run in this process (click's runner: the real command
+    without a new interpreter's start-up each simulated week)."""
 
     args: list[str]
     as_of: bool
     """It takes ``--as-of`` (the simulated week's end is passed)."""
 
-    def command(self, day: date) -> list[str]:
-        return [*self.args, *(["--as-of", day.isoformat()] if self.as_of else [])]
+    def __call__(self, day: date) -> str:
+        result = CliRunner().invoke(cli, [*self.args, *(["--as-of", day.isoformat()] if self.as_of else [])])
+        if result.exit_code:
+            raise RuntimeError(f"kd-tracker store prune failed: {result.output.strip()[-300:]}")
+        return result.output.strip()
 
 
-def prune_command(folder: Path, config: Path, list_path: Path) -> Prune | None:
+def prune_command(config: Path, list_path: Path) -> Prune | None:
     """``kd-tracker store prune`` (with the list and the day when it takes them) if this checkout has it, else None."""
-    child = run_cli(["store", "prune", "--help"], folder, quiet=True)
-    if child.code:
+    result = CliRunner().invoke(cli, ["store", "prune", "--help"])
+    if result.exit_code:
         return None
     args = ["--config", str(config), "store", "prune"]
-    if "--list" in child.output:
+    if "--list" in result.output:
         args += ["--list", str(list_path)]
-    return Prune(args, "--as-of" in child.output)
+    return Prune(args, "--as-of" in result.output)
 
 
 def weekly_runs(store_path: Path, model_dir: Path, list_text: str, list_papers: Sequence[Paper], *,
@@ -315,7 +322,7 @@ def without_one_row(text: str) -> str:
     raise ValueError("the list has no table row with an arXiv link")
 
 
-def year_of_runs(store_path: Path, folder: Path, corpus: Sequence[Paper], week_size: int,
+def year_of_runs(store_path: Path, corpus: Sequence[Paper], week_size: int,
                  prune: Prune | None) -> dict[int, float]:
     """Store file size (MB) after weeks 13, 26 and 52 of upserting ``week_size`` papers a week (then pruning)."""
     sizes = {}
@@ -325,9 +332,8 @@ def year_of_runs(store_path: Path, folder: Path, corpus: Sequence[Paper], week_s
         with Store(store_path) as store:
             store.upsert_papers(papers, seen=date.fromisoformat(papers[-1].day))
         if prune is not None:
-            child = run_cli(prune.command(date.fromisoformat(papers[-1].day) + timedelta(days=3)), folder)
-            if child.code:
-                raise RuntimeError(f"store prune failed: {child.output.strip()[-300:]}")
+            said = prune(date.fromisoformat(papers[-1].day) + timedelta(days=3))
+            log.debug("year: week %d, prune: %s", week + 1, said)
         if week + 1 in (13, 26, 52):
             sizes[week + 1] = mb(store_path)
             log.info("year: week %d, store %.0f MB, %.0f s so far", week + 1, sizes[week + 1], time.perf_counter() - started)
@@ -369,9 +375,9 @@ def measure_size(n: int, work: Path, corpus: Sequence[Paper], list_path: Path, l
             cells["year"] = "skipped"
         else:
             shutil.copyfile(pristine, store)
-            prune = prune_command(folder, config, list_path)
+            prune = prune_command(config, list_path)
             log.info("%d: a year of weekly upserts (%s)", n, "with prune" if prune else "no prune")
-            sizes = year_of_runs(store, folder, corpus, args.week_size, prune)
+            sizes = year_of_runs(store, corpus, args.week_size, prune)
             cells["year"] = (f"{sizes[52]:.0f} MB (13: {sizes[13]:.0f}, 26: {sizes[26]:.0f})"
                              + ("" if prune else ", no prune"))
     return cells
