@@ -57,11 +57,36 @@ def test_weekly_workflow():
     assert data["concurrency"]["cancel-in-progress"] is False
     steps = data["jobs"]["weekly"]["steps"]
     # pip is cached by the action (keyed on its constraints file); the template keeps the store only
-    cached = [s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/cache@")]
-    assert cached == [".kd-tracker"]
+    cached = [s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/cache")]
+    assert cached == [".kd-tracker", ".kd-tracker"]  # restored, then saved (test_the_store_cache_...)
     assert "hashFiles('kd-tracker.yaml')" not in (ROOT / TEMPLATE).read_text()
     (run,) = [s for s in steps if s.get("uses", "").startswith("kd-tracker/")]
     assert run["with"]["token"] == "${{ secrets.GITHUB_TOKEN }}"
+
+
+def test_the_store_cache_restores_the_newest_and_saves_only_a_changed_store_outside_pr_edits():
+    """Issue 17: not a new multi-hundred-MB entry per run. An entry is keyed on the store's contents (a run that
+    changed nothing adds none), a PR edit never saves, and only the newest entry is ever restored (GitHub evicts
+    the rest after 7 days unused): a bounded number of entries without `actions: write` to delete any."""
+    data = load(TEMPLATE)
+    steps = data["jobs"]["weekly"]["steps"]
+    names = [s.get("uses", "").split("@")[0] for s in steps]
+    restore, save = (steps[names.index(f"actions/cache/{kind}")] for kind in ("restore", "save"))
+    run = steps[names.index("kd-tracker/kd-tracker")]
+    assert "actions/cache" not in names  # no step that both restores and saves under one key
+    assert steps.index(restore) < steps.index(run) < steps.index(save)
+    assert restore["uses"] == "actions/cache/restore@v4" and save["uses"] == "actions/cache/save@v4"
+    prefix = "kd-tracker-store-"
+    assert restore["with"]["restore-keys"] == prefix
+    assert save["with"]["key"] == prefix + "${{ hashFiles('.kd-tracker/**') }}"
+    # the restore key never names a saved entry: the prefix finds the newest, whatever saved it
+    assert restore["with"]["key"].startswith(prefix) and "github.run_id" in restore["with"]["key"]
+    assert "run_id" not in save["with"]["key"] and "run_number" not in save["with"]["key"]
+    # saved after a failed run too (what it fetched), never after a cancelled one nor for a PR edit
+    assert save["if"] == "${{ !cancelled() && github.event_name != 'pull_request' }}"
+    assert "actions" not in data["permissions"]
+    text = (ROOT / TEMPLATE).read_text()
+    assert "300 MB" in text and "7 days" in text
 
 
 def test_weekly_cron_matches_default_schedule():

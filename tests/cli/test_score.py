@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,11 @@ from click.testing import CliRunner
 
 from classifiers.training import load_model
 from tests.cli.test_train import setup
+from tests.store_reads import ids_read, paper_reads, trace_statements, whole_table_reads
 from tracker.cli.main import cli
 from tracker.records import iso_week
 from tracker.sources.corpus import write_corpus
+from tracker.store.papers import Store
 
 
 def test_score_writes_one_line_per_paper(tmp_path: Path):
@@ -82,3 +85,73 @@ def test_score_select_marks_the_weekly_rule_within_each_iso_week(tmp_path: Path)
     assert over_cap and under_cap
     assert "Example:" in runner.invoke(cli, ["score", "--help"]).output
     assert "--select" in runner.invoke(cli, ["score", "--help"]).output
+
+
+def store_config(folder: Path) -> Path:
+    path = folder / "config.yaml"
+    path.write_text(f"store:\n  path: {json.dumps(str(folder / 'kd.db'))}\n", encoding="utf-8")
+    return path
+
+
+def test_score_reads_only_the_stores_papers_of_its_days(tmp_path: Path, monkeypatch):
+    readme, corpus, papers = setup(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["train", "--list", readme, "--papers", corpus, "--model", str(tmp_path / "m"),
+                               "--offline"]).exit_code == 0
+    config = store_config(tmp_path)
+    with Store(tmp_path / "kd.db") as store:
+        store.upsert_papers(papers, seen=date(2024, 4, 1))
+    statements = trace_statements(monkeypatch, tmp_path / "kd.db")
+    out = tmp_path / "scores.jsonl"
+    result = runner.invoke(cli, ["--config", str(config), "score", "--model", str(tmp_path / "m"),
+                                 "--since", "2024-01-15", "--until", "2024-01-21", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    week = sorted((p for p in papers if "2024-01-15" <= p.day <= "2024-01-21"), key=lambda p: (p.day, p.arxiv_id))
+    assert 0 < len(week) < len(papers) / 5
+    assert result.stdout == f"scored {len(week)} papers -> {out}\n"
+    assert out.read_text().splitlines() == [s.to_json() for s in load_model(tmp_path / "m").score(week)]
+    assert ids_read(tmp_path / "kd.db", statements) == {p.arxiv_id for p in week}
+    assert paper_reads(statements) and whole_table_reads(tmp_path / "kd.db", statements) == []
+
+
+def test_whole_table_reads_are_seen(tmp_path: Path, monkeypatch):
+    """The check above can fail: an export without a range reads every row, one with a range does not."""
+    _, _, papers = setup(tmp_path)
+    config = store_config(tmp_path)
+    with Store(tmp_path / "kd.db") as store:
+        store.upsert_papers(papers, seen=date(2024, 4, 1))
+    statements = trace_statements(monkeypatch, tmp_path / "kd.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--config", str(config), "papers", "export", "-o", str(tmp_path / "all.jsonl")]).exit_code == 0
+    assert len(whole_table_reads(tmp_path / "kd.db", statements)) == 1
+    assert ids_read(tmp_path / "kd.db", statements) == {p.arxiv_id for p in papers}
+    statements.clear()
+    assert runner.invoke(cli, ["--config", str(config), "papers", "export", "--since", "2024-02-01",
+                               "-o", str(tmp_path / "some.jsonl")]).exit_code == 0
+    assert whole_table_reads(tmp_path / "kd.db", statements) == []
+
+
+def test_score_with_papers_and_days_scores_the_files_papers_of_those_days(tmp_path: Path):
+    readme, corpus, papers = setup(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["train", "--list", readme, "--papers", corpus, "--model", str(tmp_path / "m"),
+                               "--offline"]).exit_code == 0
+    out = tmp_path / "scores.jsonl"
+    result = runner.invoke(cli, ["score", "--model", str(tmp_path / "m"), "--papers", corpus, "--since", "2024-03-01",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [
+        p.arxiv_id for p in papers if p.day >= "2024-03-01"]
+
+
+def test_score_without_papers_or_days_is_an_error(tmp_path: Path):
+    config = store_config(tmp_path)
+    result = CliRunner().invoke(cli, ["--config", str(config), "score", "--out", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: pass --papers FILE, or --since DAY (and --until DAY) to score the store's papers "
+                             "of those days\n")
+    result = CliRunner().invoke(cli, ["--config", str(config), "score", "--since", "2024-01-01",
+                                      "--out", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: no store at {tmp_path / 'kd.db'}; run `kd-tracker fetch` first or pass "
+                             "--papers FILE\n")

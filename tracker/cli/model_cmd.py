@@ -15,7 +15,9 @@ from tracker.cli.options import (
     model_option,
     papers_option,
     plots_option,
+    since_option,
     train_until_option,
+    until_option,
 )
 from tracker.config import Config
 from tracker.errors import ListFormatError, StoreError
@@ -49,6 +51,23 @@ def _papers(config: Config, path: str | None) -> list[Paper]:
 
     with Store(config.store.path) as store:
         return store.papers()
+
+
+def _window(config: Config, path: str | None, since: date | None, until: date | None) -> list[Paper]:
+    """The papers to score: the file's, else the store's of ``[since, until]`` (only those rows are read), either
+    way only those dated in the range."""
+    if path is not None:
+        return [p for p in read_corpus(path) if (since is None or p.day >= since.isoformat())
+                and (until is None or p.day <= until.isoformat())]
+    if since is None:
+        raise click.ClickException("pass --papers FILE, or --since DAY (and --until DAY) to score the store's papers "
+                                   "of those days")
+    if not Path(config.store.path).is_file():
+        raise StoreError(f"no store at {config.store.path}; run `kd-tracker fetch` first or pass --papers FILE")
+    from tracker.store import Store
+
+    with Store(config.store.path) as store:
+        return store.papers(since, until)
 
 
 def _look_up_missing(config: Config, rows: list, papers: list[Paper]) -> list[Paper]:
@@ -111,17 +130,23 @@ def train_cmd(config: Config, list_path: str, papers_path: str | None, model_dir
 
 @click.command(name="score")
 @model_option("Model folder (default: model.path).")
-@papers_option("Corpus file (JSONL or JSONL.gz) of the papers to score.", required=True)
+@papers_option("Corpus file (JSONL or JSONL.gz) of the papers to score; without it, the store's papers of "
+               "--since..--until.")
+@since_option("First day to score (the paper's day: announced, else published).")
+@until_option("Last day to score, inclusive (default: the newest).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
               help="JSONL file to write: one line per paper (id, score, sections, terms).")
 @click.option("--select", "select_", is_flag=True,
               help="Add \"proposed\": true|false to each line: the weekly run's rule (model.threshold, at most "
                    "model.proposals_per_pr) within each ISO week of the papers' day.")
 @config_option
-def score_cmd(config: Config, model_dir: str | None, papers_path: str, out_path: str, select_: bool) -> None:
+def score_cmd(config: Config, model_dir: str | None, papers_path: str | None, since: date | None, until: date | None,
+              out_path: str, select_: bool) -> None:
     """Score papers with a trained model: relevance probability, ranked sections and the terms behind the score.
 
-    The saved pipeline is applied as is (nothing is refitted). With --select,
+    The papers are a corpus file's, or the store's of --since..--until (the
+    store reads only those days' rows, however big it is); with both, the
+    file's papers of those days. The saved pipeline is applied as is (nothing is refitted). With --select,
     each line also says whether the weekly run would propose the paper: within
     each ISO week of the papers' day (announced, else published), those at or
     above model.threshold, best first, at most model.proposals_per_pr. Which
@@ -132,11 +157,12 @@ def score_cmd(config: Config, model_dir: str | None, papers_path: str, out_path:
     Example:
         kd-tracker score --model .kd-tracker/model --papers week.jsonl.gz --out scores.jsonl
         kd-tracker score --papers week.jsonl.gz --out scores.jsonl --select
+        kd-tracker score --since 2025-11-24 --until 2025-11-30 --out scores.jsonl
     """
     from classifiers.training import load_model
 
+    papers = _window(config, papers_path, since, until)
     model = load_model(model_dir or config.model.path)
-    papers = list(read_corpus(papers_path))
     scored = model.score(papers)
     proposed = proposed_by_week(scored, config.model) if select_ else None
     try:
