@@ -235,3 +235,18 @@ def test_load_without_a_model_names_the_folder(tmp_path: Path):
         load_model(tmp_path)
     assert str(e.value) == (f"no model in {tmp_path} (model.json, model.pkl and model.npz expected); "
                             "train one with `kd-tracker train`")
+
+
+def test_max_features_bounds_both_tfidf_blocks_to_the_most_frequent_terms(corpus, model):
+    papers, rows = corpus
+    bounded = train(rows, papers, config=ModelConfig(min_section_papers=2), params={"max_features": 40})
+    for name in ("words", "title"):
+        full = model.relevance[0].named_transformers[name][-1]
+        kept = bounded.relevance[0].named_transformers[name][-1]
+        assert kept.max_features == 40 and full.max_features is None
+        assert len(kept.vocabulary_) == min(40, len(full.vocabulary_))
+        assert set(kept.vocabulary_) <= set(full.vocabulary_)
+    assert bounded.metadata["params"]["max_features"] == 40 and model.metadata["params"]["max_features"] is None
+    assert bounded.metadata["vocabulary"] == sum(
+        len(bounded.relevance[0].named_transformers[n][-1].vocabulary_) for n in ("words", "title"))
+    assert len(bounded.score(papers[:5])) == 5
