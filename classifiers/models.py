@@ -22,13 +22,19 @@ RELEVANCE_DEFAULTS = {
     "title_weight": 0.5,
     "lexicon_scale": 0.3,
     "min_df": 2,
-    "max_features": None,
+    "max_features": 2**18,
     "unlabeled_weight": 0.5,
     "heading_weight": 0.0,
 }
 """Hyper-parameters of the relevance model, chosen by cross-validation (``python -m bench.quality``).
 
 ``unlabeled_weight`` and ``heading_weight`` belong to the training set (:mod:`classifiers.training_set`); the rest to :func:`make_relevance_model`.
+
+``max_features`` bounds each TF-IDF block to its 262,144 most frequent terms (of at least ``min_df`` documents),
+whatever the number of training papers: on the 79k corpus the title + abstract block keeps 262,144 of its
+973,082 terms, the model folder takes 5 MB instead of 20 MB and loads in a fraction of a second, with the same
+replay recall, the same judged top 10 and cross-validated recall@10 within one list paper (``bench.quality``,
+``bench.judged``; ``min_df`` 3 instead lost replay recall@5 and bounds nothing by itself).
 """
 
 RELEVANCE_MODEL_PARAMS = ("C", "title_weight", "lexicon_scale", "min_df", "max_features", "ngram_range", "terms")

@@ -243,10 +243,10 @@ def test_max_features_bounds_both_tfidf_blocks_to_the_most_frequent_terms(corpus
     for name in ("words", "title"):
         full = model.relevance[0].named_transformers[name][-1]
         kept = bounded.relevance[0].named_transformers[name][-1]
-        assert kept.max_features == 40 and full.max_features is None
+        assert kept.max_features == 40 and full.max_features == 2**18  # the default
         assert len(kept.vocabulary_) == min(40, len(full.vocabulary_))
         assert set(kept.vocabulary_) <= set(full.vocabulary_)
-    assert bounded.metadata["params"]["max_features"] == 40 and model.metadata["params"]["max_features"] is None
+    assert bounded.metadata["params"]["max_features"] == 40 and model.metadata["params"]["max_features"] == 2**18
     assert bounded.metadata["vocabulary"] == sum(
         len(bounded.relevance[0].named_transformers[n][-1].vocabulary_) for n in ("words", "title"))
     assert len(bounded.score(papers[:5])) == 5
