@@ -2,7 +2,7 @@
 
 :func:`train` fits the relevance and section models and records what they were made from;
 :class:`TrainedModel` scores papers. Saving and loading go through :mod:`classifiers.persistence`, the only
-module that reads or writes model files (``model.joblib`` and ``model.json``, checked before unpickling).
+module that reads or writes model files (``model.pkl``, ``model.npz`` and ``model.json``, checked before unpickling).
 """
 
 from __future__ import annotations
@@ -133,8 +133,8 @@ class TrainedModel:
                 for paper, p, s, t, g in zip(papers, scores.proba.tolist(), sections, terms, ngrams, strict=True)]
 
     def save(self, directory: str | Path) -> Path:
-        """Write ``model.joblib`` and ``model.json`` (with the joblib file's sha256) into ``directory`` (created if
-        needed); returns it."""
+        """Write ``model.pkl``, ``model.npz`` and ``model.json`` (with both files' sha256) into ``directory`` (created
+        if needed); returns it."""
         directory = write_model(directory, self.relevance, self.sections, self.metadata)
         log.info("saved model %s to %s", self.version, directory)
         return directory
@@ -315,7 +315,7 @@ def train(
 
 
 def record_evaluation(directory: str | Path, evaluation: dict[str, Any]) -> Path:
-    """Store ``evaluation`` under ``evaluation`` in the model's ``model.json`` (``model.joblib`` and the version stay)."""
+    """Store ``evaluation`` under ``evaluation`` in the model's ``model.json`` (the model files and the version stay)."""
     meta_path = write_evaluation(directory, evaluation)
     log.info("recorded the evaluation in %s", meta_path)
     return meta_path

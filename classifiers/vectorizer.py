@@ -26,7 +26,6 @@ parent class.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain, count, repeat
@@ -35,9 +34,12 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
+
+from classifiers.tokens import ASCII_WORD_CHARS, DEFAULT_TOKEN_PATTERN, SEPARATOR, spaced_words
+from classifiers.vocabulary import count_ngrams, idf_of, select_vocabulary
 
 CHUNK = 2048
 """Documents counted at a time (bounds the temporary token arrays)."""
@@ -46,39 +48,8 @@ TABLE_MIN = 8192
 """``transform`` builds the :class:`TokenTable` for this many documents or more (building it takes about as long
 as counting that many documents without it; once built it is used for any number)."""
 
-DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-"""scikit-learn's default ``token_pattern``: the one :class:`TokenTable` handles."""
-
-WORD_RUN = re.compile(r"\w\w+")
-r"""Finds what :data:`DEFAULT_TOKEN_PATTERN` finds.
-
-``findall`` with a greedy ``\w\w+`` only ever starts a match at the start of a
-run of word characters and ends it at the run's end, so the ``\b`` anchors of
-the default pattern never reject a match: both find every maximal run of two
-or more word characters.
-"""
-
-ASCII_WORD_CHARS = tuple(chr(i) for i in range(128) if re.fullmatch(r"\w", chr(i)))
-r"""The ASCII characters ``\w`` matches."""
-
-ASCII_SPACES = str.maketrans({chr(i): " " for i in range(128) if chr(i) not in ASCII_WORD_CHARS})
-"""Translation of every ASCII character that is no word character to a space."""
-
-SEPARATOR = "qqkdtrackerdocumentboundaryqq"
-"""A token placed between the documents of a chunk so one ``split`` tokenizes them all."""
-
 UNKNOWN, DROPPED, BOUNDARY = -1, -2, -3
 """Token ids of a token in no vocabulary term, of a stop word or one-character word, and of :data:`SEPARATOR`."""
-
-
-def spaced_words(doc: str) -> str:
-    """``doc`` with its words separated by whitespace: ``spaced_words(doc).split()``, less the one-character words,
-    is ``WORD_RUN.findall(doc)``.
-
-    An ASCII document (nearly all) only has its non-word characters turned into spaces, which is several times
-    faster than the regular expression; the split then also yields the runs of one word character.
-    """
-    return doc.translate(ASCII_SPACES) if doc.isascii() else " ".join(WORD_RUN.findall(doc))
 
 
 @dataclass(frozen=True)
@@ -176,12 +147,51 @@ class FastTfidfVectorizer(TfidfVectorizer):
         return self.analyzer == "word" and self.input == "content" and self.ngram_range[0] >= 1
 
     def fit(self, raw_documents: Iterable[Any], y: Any = None) -> FastTfidfVectorizer:
+        """Learn the vocabulary and IDF; with default tokens and n-grams of at most two words, counted in numpy
+        (:mod:`classifiers.vocabulary`: the same vocabulary and IDF as scikit-learn's fit)."""
         self.__dict__.pop("_token_table", None)  # the old vocabulary's table goes with it
-        return super().fit(raw_documents, y)
+        if not self._counted_fit():
+            return super().fit(raw_documents, y)
+        self._fit_counted(raw_documents)
+        return self
 
     def fit_transform(self, raw_documents: Iterable[Any], y: Any = None) -> sp.csr_matrix:
+        """:meth:`fit`, then :meth:`transform` of the same documents."""
         self.__dict__.pop("_token_table", None)
-        return super().fit_transform(raw_documents, y)
+        if not self._counted_fit():
+            return super().fit_transform(raw_documents, y)
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        docs = list(raw_documents)
+        self._fit_counted(docs)
+        return self.transform(docs)
+
+    def _counted_fit(self) -> bool:
+        """Whether :meth:`fit` counts in numpy: the tabled analyzer, no given vocabulary, a float dtype."""
+        return self._tabled() and self.vocabulary is None and np.dtype(self.dtype) in (np.float32, np.float64)
+
+    def _fit_counted(self, raw_documents: Iterable[Any]) -> None:
+        """Fit ``vocabulary_`` and ``idf_`` with :func:`~classifiers.vocabulary.count_ngrams` and
+        :func:`~classifiers.vocabulary.select_vocabulary` (scikit-learn's checks and warnings first)."""
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        self._validate_params()
+        self._check_params()
+        self._validate_ngram_range()
+        self._warn_for_unused_params()
+        self._validate_vocabulary()
+        self.build_analyzer()  # the stop-word consistency warning, as scikit-learn's fit gives it
+        preprocess, decode = self.build_preprocessor(), self.decode
+        counts = count_ngrams((preprocess(decode(doc)) for doc in raw_documents), self.get_stop_words() or (),
+                              self.ngram_range)
+        vocabulary, df = select_vocabulary(counts, self.ngram_range, min_df=self.min_df, max_df=self.max_df,
+                                           max_features=self.max_features, binary=self.binary, dtype=self.dtype)
+        self._tfidf = TfidfTransformer(norm=self.norm, use_idf=self.use_idf, smooth_idf=self.smooth_idf,
+                                       sublinear_tf=self.sublinear_tf)
+        self.vocabulary_ = vocabulary
+        if self.use_idf:
+            self._tfidf.idf_ = idf_of(df, counts.n_docs, self.smooth_idf, self.dtype)
+        self._tfidf.n_features_in_ = len(vocabulary)
 
     def _tabled(self) -> bool:
         """Whether ``transform`` can count with a :class:`TokenTable`: default tokens, n-grams of at most two words."""

@@ -13,7 +13,7 @@ import sklearn
 
 from classifiers.explain import why_phrases
 from classifiers.headings import heading_documents
-from classifiers.persistence import META_FILE, MODEL_FILE, MODEL_FORMAT
+from classifiers.persistence import ARRAYS_FILE, META_FILE, MODEL_FILE, MODEL_FORMAT
 from classifiers.sections import SectionClassifier
 from classifiers.training import load_model, train
 from classifiers.training_set import build_training_set, list_papers, missing_ids
@@ -188,11 +188,23 @@ def test_too_few_list_papers_is_a_model_error(corpus):
 def test_save_and_load_round_trip(model, corpus, tmp_path: Path):
     papers, _ = corpus
     model.save(tmp_path / "m")
-    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == [MODEL_FILE, META_FILE]
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == [META_FILE, ARRAYS_FILE, MODEL_FILE]
     loaded = load_model(tmp_path / "m")
     assert loaded.version == model.version
     assert loaded.version.startswith(model.metadata["created_at"][:10].replace("-", "") + "-")
     assert [s.to_json() for s in loaded.score(papers[:40])] == [s.to_json() for s in model.score(papers[:40])]
+    # exactly the same numbers, not only the same rounded ones
+    assert np.array_equal(loaded.relevance_scores(papers), model.relevance_scores(papers))
+    _, words = model.features(papers)
+    assert np.array_equal(loaded.sections.predict_proba(words), model.sections.predict_proba(words))
+    assert loaded.explainer.terms == model.explainer.terms
+    assert np.array_equal(loaded.explainer.coef, model.explainer.coef)
+    for name in ("words", "title"):
+        saved, read = (m.relevance[0].named_transformers[name][-1] for m in (model, loaded))
+        assert read.vocabulary_ == saved.vocabulary_ and np.array_equal(read.idf_, saved.idf_)
+    model.save(tmp_path / "again")  # the same model saves to the same bytes, so the same version
+    assert (tmp_path / "again" / ARRAYS_FILE).read_bytes() == (tmp_path / "m" / ARRAYS_FILE).read_bytes()
+    assert load_model(tmp_path / "again").version == model.version
 
 
 def test_load_refuses_a_model_made_by_another_scikit_learn(model, tmp_path: Path):
@@ -221,4 +233,20 @@ def test_load_refuses_a_model_of_an_older_format(model, tmp_path: Path):
 def test_load_without_a_model_names_the_folder(tmp_path: Path):
     with pytest.raises(ModelError) as e:
         load_model(tmp_path)
-    assert str(e.value) == f"no model in {tmp_path} (model.json and model.joblib expected); train one with `kd-tracker train`"
+    assert str(e.value) == (f"no model in {tmp_path} (model.json, model.pkl and model.npz expected); "
+                            "train one with `kd-tracker train`")
+
+
+def test_max_features_bounds_both_tfidf_blocks_to_the_most_frequent_terms(corpus, model):
+    papers, rows = corpus
+    bounded = train(rows, papers, config=ModelConfig(min_section_papers=2), params={"max_features": 40})
+    for name in ("words", "title"):
+        full = model.relevance[0].named_transformers[name][-1]
+        kept = bounded.relevance[0].named_transformers[name][-1]
+        assert kept.max_features == 40 and full.max_features == 2**18  # the default
+        assert len(kept.vocabulary_) == min(40, len(full.vocabulary_))
+        assert set(kept.vocabulary_) <= set(full.vocabulary_)
+    assert bounded.metadata["params"]["max_features"] == 40 and model.metadata["params"]["max_features"] == 2**18
+    assert bounded.metadata["vocabulary"] == sum(
+        len(bounded.relevance[0].named_transformers[n][-1].vocabulary_) for n in ("words", "title"))
+    assert len(bounded.score(papers[:5])) == 5

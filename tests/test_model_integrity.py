@@ -1,4 +1,5 @@
-"""model.joblib is unpickled only when its sha256 is the one model.json records; model.json must be an object."""
+"""model.pkl is unpickled only when its sha256 and model.npz's are the ones model.json records; model.json must be an
+object; a model folder of an older format asks for a retrain before anything is read."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ import json
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from classifiers.persistence import META_FILE, MODEL_FILE, MODEL_FORMAT
+from classifiers.persistence import ARRAYS_FILE, META_FILE, MODEL_FILE, MODEL_FORMAT
 from classifiers.training import load_model, record_evaluation, train
 from tests.training_sample import make_papers, make_readme
 from tracker.cli.main import cli
 from tracker.config import ModelConfig
-from tracker.errors import ModelError
+from tracker.errors import ModelError, ModelVersionError
 from tracker.listdoc.document import ListDocument
 
 
@@ -42,7 +44,7 @@ def folder(trained, tmp_path: Path) -> Path:
 
 
 def tamper(folder: Path, marker: Path) -> None:
-    """Swap model.joblib for a joblib file that writes ``marker`` when unpickled (model.json untouched)."""
+    """Swap model.pkl for a pickle that writes ``marker`` when unpickled (model.json untouched)."""
     joblib.dump({"relevance": WritesMarker(marker), "sections": None}, folder / MODEL_FILE, compress=3)
 
 
@@ -53,15 +55,64 @@ def test_the_payload_does_run_when_unpickled(tmp_path: Path) -> None:
     assert marker.exists()  # so the tests below would see it if load_model unpickled first
 
 
-def test_save_records_the_sha256_of_the_joblib_file(folder: Path) -> None:
+def test_save_records_the_sha256_of_both_model_files(folder: Path) -> None:
     meta = json.loads((folder / META_FILE).read_text())
     assert meta["format"] == MODEL_FORMAT
     assert meta["model_sha256"] == hashlib.sha256((folder / MODEL_FILE).read_bytes()).hexdigest()
-    assert meta["version"].endswith("-" + meta["model_sha256"][:8])
+    assert meta["arrays_sha256"] == hashlib.sha256((folder / ARRAYS_FILE).read_bytes()).hexdigest()
+    both = hashlib.sha256(f"{meta['model_sha256']} {meta['arrays_sha256']}".encode()).hexdigest()
+    assert meta["version"].endswith("-" + both[:8])
     assert load_model(folder).version == meta["version"]
 
 
-def test_a_changed_joblib_file_is_refused_before_it_is_unpickled(folder: Path, tmp_path: Path) -> None:
+def test_a_changed_npz_file_is_refused_before_anything_is_unpickled(folder: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    recorded = json.loads((folder / META_FILE).read_text())["arrays_sha256"]
+    with np.load(folder / ARRAYS_FILE) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    first = sorted(arrays)[0]
+    arrays[first] = arrays[first] * 2  # other weights, same layout
+    np.savez_compressed(folder / ARRAYS_FILE, **arrays)
+    tamper(folder, marker)  # and model.pkl too: neither is loaded
+    meta = json.loads((folder / META_FILE).read_text())
+    meta["model_sha256"] = hashlib.sha256((folder / MODEL_FILE).read_bytes()).hexdigest()  # as if re-recorded
+    (folder / META_FILE).write_text(json.dumps(meta))
+    actual = hashlib.sha256((folder / ARRAYS_FILE).read_bytes()).hexdigest()
+    with pytest.raises(ModelError) as e:
+        load_model(folder)
+    assert str(e.value) == (
+        f"{folder / ARRAYS_FILE}: sha256 {actual[:12]}... is not the {recorded[:12]}... that model.json records "
+        "('arrays_sha256'); refusing to load a changed model file (unpickling runs code); retrain with `kd-tracker train`")
+    assert not marker.exists()
+
+
+def test_a_model_folder_of_the_joblib_format_asks_for_a_retrain(folder: Path, tmp_path: Path) -> None:
+    meta = json.loads((folder / META_FILE).read_text())
+    for name in (MODEL_FILE, ARRAYS_FILE):
+        (folder / name).unlink()
+    del meta["arrays_sha256"]
+    (folder / META_FILE).write_text(json.dumps({**meta, "format": 5}))
+    joblib.dump({"relevance": WritesMarker(tmp_path / "ran"), "sections": None}, folder / "model.joblib")
+    with pytest.raises(ModelVersionError, match=rf"\(model format 5\), this is .* \(format {MODEL_FORMAT}\); retrain with "):
+        load_model(folder)
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_missing_model_file_asks_for_a_retrain(folder: Path) -> None:
+    (folder / ARRAYS_FILE).unlink()
+    with pytest.raises(ModelError) as e:
+        load_model(folder)
+    assert str(e.value) == (f"no model in {folder} (model.json, model.pkl and model.npz expected, model.npz is missing); "
+                            "retrain with `kd-tracker train`")
+
+
+def test_saving_over_a_joblib_model_removes_its_file(trained, folder: Path) -> None:
+    (folder / "model.joblib").write_bytes(b"old")
+    trained.save(folder)
+    assert sorted(p.name for p in folder.iterdir()) == [META_FILE, ARRAYS_FILE, MODEL_FILE]
+
+
+def test_a_changed_model_pkl_is_refused_before_it_is_unpickled(folder: Path, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     recorded = json.loads((folder / META_FILE).read_text())["model_sha256"]
     tamper(folder, marker)
@@ -86,18 +137,23 @@ def test_the_cli_refuses_a_changed_model_with_one_line(folder: Path, tmp_path: P
 
 
 @pytest.mark.parametrize("recorded", [None, "", 42])
-def test_a_model_json_without_the_hash_is_refused_asking_to_retrain(folder: Path, tmp_path: Path, recorded) -> None:
+@pytest.mark.parametrize(("key", "name"), [("model_sha256", MODEL_FILE), ("arrays_sha256", ARRAYS_FILE)])
+def test_a_model_json_without_a_hash_is_refused_asking_to_retrain(folder: Path, tmp_path: Path, recorded, key,
+                                                                   name) -> None:
     marker = tmp_path / "ran"
     meta = json.loads((folder / META_FILE).read_text())
     if recorded is None:
-        del meta["model_sha256"]
+        del meta[key]
     else:
-        meta["model_sha256"] = recorded
+        meta[key] = recorded
     (folder / META_FILE).write_text(json.dumps(meta))
     tamper(folder, marker)
+    if key == "arrays_sha256":  # model.pkl's own hash is right: the missing one alone stops the load
+        meta["model_sha256"] = hashlib.sha256((folder / MODEL_FILE).read_bytes()).hexdigest()
+        (folder / META_FILE).write_text(json.dumps(meta))
     with pytest.raises(ModelError) as e:
         load_model(folder)
-    assert str(e.value) == (f"{folder / META_FILE}: records no 'model_sha256' of model.joblib, so {folder / MODEL_FILE} "
+    assert str(e.value) == (f"{folder / META_FILE}: records no '{key}' of {name}, so {folder} "
                             "is not loaded (unpickling runs code); retrain with `kd-tracker train`")
     assert not marker.exists()
 

@@ -47,7 +47,7 @@ def test_score_without_a_model_is_an_error(tmp_path: Path):
     result = CliRunner().invoke(cli, ["score", "--model", str(tmp_path / "none"), "--papers", str(tmp_path / "week.jsonl"),
                                       "--out", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: no model in {tmp_path / 'none'} (model.json and model.joblib expected); "
+    assert result.stderr == (f"Error: no model in {tmp_path / 'none'} (model.json, model.pkl and model.npz expected); "
                              "train one with `kd-tracker train`\n")
 
 

@@ -36,3 +36,27 @@ def test_a_model_of_another_scikit_learn_is_retrained_with_one_line_naming_both_
 
     third = run(setup, "--as-of", "2024-03-18", "--dry-run", str(tmp_path / "three"))
     assert "(unchanged)" in third.stdout and "retrain" not in third.stderr
+
+
+def test_a_model_folder_of_the_joblib_format_is_retrained_and_left_in_the_new_one(setup, model_dir, tmp_path):
+    first = run(setup, "--as-of", "2024-03-18", "--dry-run", str(tmp_path / "one"))
+    assert first.exit_code in (0, 2), first.output
+    meta_path = model_dir / "model.json"
+    meta = json.loads(meta_path.read_text())
+    # what format 5 left: model.json (without arrays_sha256) beside one model.joblib
+    for name in ("model.pkl", "model.npz"):
+        (model_dir / name).unlink()
+    (model_dir / "model.joblib").write_bytes(b"a format-5 pickle")
+    del meta["arrays_sha256"]
+    meta_path.write_text(json.dumps({**meta, "format": 5}))
+
+    second = run(setup, "--as-of", "2024-03-18", "--dry-run", str(tmp_path / "two"))
+    assert second.exit_code in (0, 2), second.output
+    lines = [line for line in second.stderr.splitlines() if "retrain" in line or "kd-tracker train" in line]
+    assert len(lines) == 1, second.stderr
+    assert lines[0].endswith(
+        f"retraining: the model in {model_dir} was made by kd-tracker {__version__} / scikit-learn {sklearn.__version__} "
+        f"(format 5), this run has kd-tracker {__version__} / scikit-learn {sklearn.__version__} (format {MODEL_FORMAT})")
+    assert "(retrained)" in second.stdout
+    assert sorted(p.name for p in model_dir.iterdir()) == ["model.json", "model.npz", "model.pkl"]
+    assert json.loads(meta_path.read_text())["format"] == MODEL_FORMAT
