@@ -13,6 +13,7 @@ run's own rule (``model.threshold`` and ``model.proposals_per_pr`` of the config
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import re
 import time
@@ -79,10 +80,14 @@ def main() -> None:
     parser.add_argument("--config", default=None, help="config file (default: ./config.yaml, else the defaults)")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a relevance hyper-parameter to try (classifiers.models.RELEVANCE_DEFAULTS), repeatable")
+    parser.add_argument("--negatives", type=int, default=None,
+                        help="the training budget (model.negatives of the config; 0: every paper before the cut)")
     args = parser.parse_args()
     params = {key: int(value) if value.lstrip("-").isdigit() else float(value)
               for key, _, value in (p.partition("=") for p in args.param)}
     config = load_config(args.config).model
+    if args.negatives is not None:
+        config = dataclasses.replace(config, negatives=args.negatives)
     t0 = time.perf_counter()
     inputs = load_inputs(args.shared, args.list_path)
     grades, weeks, list_path, text, document, papers = (inputs.grades, inputs.weeks, inputs.list_path, inputs.text,
@@ -90,7 +95,8 @@ def main() -> None:
     until = args.train_until or monday(weeks[0])
     rows = document.rows()
     in_weeks = [p for p in papers if judged.judged_week(p) in set(weeks)]  # every paper of the weeks, judged or not
-    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, seed {config.random_state}; "
+    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, seed {config.random_state}, "
+          f"negatives budget {config.negatives or 'all'}; "
           f"corpus {len(papers)} papers; list {list_path.name} ({len(rows)} rows); train until {until}")
     print(f"{len(grades)} judged papers in {len(weeks)} weeks ({weeks[0]} .. {weeks[-1]}), {len(in_weeks)} corpus papers "
           f"in those weeks (week of the listing/submission day); threshold {config.threshold:g}, "

@@ -2,6 +2,7 @@
 
     python -m bench.quality            # keyword, plain TF-IDF + LR, and the final model
     python -m bench.quality --steps    # every step between them (ablation rows)
+    python -m bench.quality --negatives 0   # train on every paper instead of the budget (model.negatives)
 
 Replay: train on the list of 2024-02-20 and the corpus before it, rank the
 following 9 weeks (and each later addition's own week). Cross-validation: the
@@ -11,6 +12,7 @@ newest list (2025-03-09) against the whole corpus, out of fold.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import time
 from pathlib import Path
@@ -87,13 +89,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", action="store_true", help="also print every intermediate step and variant")
     parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--negatives", type=int, default=None,
+                        help=f"the training budget, model.negatives (default {ModelConfig().negatives}; 0: every paper)")
     args = parser.parse_args()
-    config = ModelConfig()
+    config = ModelConfig() if args.negatives is None else dataclasses.replace(ModelConfig(), negatives=args.negatives)
     t0 = time.perf_counter()
     papers = list(read_corpus(args.shared / "data" / "arxiv_corpus.jsonl.gz"))
     first, head = rows_of(args.shared, "README.2024-02-20.first.md"), rows_of(args.shared, "README.2025-03-09.head.md")
     truth = truth_from_history(args.shared / "data" / "list_history.jsonl", first, CUT)
     print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, seed {config.random_state}, "
+          f"negatives budget {config.negatives or 'all'}, "
           f"{len(papers)} papers, {len(truth)} later additions in the history; loaded in {time.perf_counter() - t0:.1f} s")
     steps = STEPS if args.steps else [STEPS[0], STEPS[3]]
     header = (f"{'model':40s} {'replay @5':>9s} {'@10':>5s} {'@20':>5s} {'prop/wk':>7s}  {'cv @10':>6s} {'@20':>5s} "

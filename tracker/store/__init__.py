@@ -1,5 +1,5 @@
 """The SQLite store: papers, the fetch log, runs and their scores, review labels (and their JSONL file, :mod:`.label_file`),
-learn state.
+learn state, and what a training reads of them (:mod:`.training`: the budget's sample and the hard negatives).
 
 All SQL lives in this package; the schema and its migrations are in :mod:`.schema`.
 """
@@ -10,6 +10,14 @@ from tracker.store.labels import Label, LabelStore, StoredReview, rejected_among
 from tracker.store.papers import Store
 from tracker.store.refresh_state import RefreshState
 from tracker.store.runs import RunLog, RunRecord
+from tracker.store.training import (
+    TrainingPapers,
+    hard_negative_ids,
+    list_paper_ids,
+    read_training_papers,
+    training_negative_ids,
+)
 
 __all__ = ["CoverageReport", "RefreshState", "Label", "LabelStore", "RunLog", "RunRecord", "Store", "StoredReview", "WEEKDAYS", "coverage", "is_listing_day", "read_label_file",
-           "rejected_among", "training_labels_of", "write_label_file"]
+           "rejected_among", "training_labels_of", "write_label_file",
+           "TrainingPapers", "hard_negative_ids", "list_paper_ids", "read_training_papers", "training_negative_ids"]
