@@ -23,6 +23,9 @@ from tracker.week_sample import stratified_sample
 
 log = logging.getLogger(__name__)
 
+_BATCH = 900
+"""Ids per ``IN (...)`` query (SQLite's variable limit is 999 on old builds)."""
+
 
 class ListRow(Protocol):
     """What reading the list's papers needs from a list row (``tracker.listdoc`` rows have it)."""
@@ -96,7 +99,7 @@ def list_paper_ids(store: Store, rows: Iterable[ListRow]) -> list[str]:
     store (no abstracts), only when there are such rows.
     """
     rows = list(rows)
-    by_id = store.get(r.arxiv_id for r in rows if r.arxiv_id)
+    by_id = _stored_ids(store, [r.arxiv_id for r in rows if r.arxiv_id])
     found = [r.arxiv_id for r in rows if r.arxiv_id in by_id]
     rest = [r for r in rows if r.arxiv_id not in by_id]
     if rest:
@@ -108,6 +111,17 @@ def list_paper_ids(store: Store, rows: Iterable[ListRow]) -> list[str]:
             if pid is not None:
                 found.append(pid)
     return list(dict.fromkeys(found))
+
+
+def _stored_ids(store: Store, ids: list[str]) -> set[str]:
+    """Which of ``ids`` the store has (reads ids only)."""
+    ids = list(dict.fromkeys(ids))
+    found: set[str] = set()
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start:start + _BATCH]
+        found.update(str(r[0]) for r in store.query(
+            f"SELECT arxiv_id FROM papers WHERE arxiv_id IN ({', '.join('?' for _ in chunk)})", tuple(chunk)))
+    return found
 
 
 def read_training_papers(
