@@ -320,10 +320,10 @@ def train(
         "evaluation": {},
         "seconds": round(time.perf_counter() - started, 1),
     }
-    log.info("trained on %d positives and %d negatives: %d sampled (budget %s, of %d stored before the cut), "
+    log.info("trained on %d positives and %d negatives: %d sampled (budget %s, of %d %s before the cut), "
              "%d hard negatives; %.1f s", training.positives, training.negatives, training.sampled,
-             config.negatives or "0 = all", training.candidates if stored is None else stored, training.hard,
-             metadata["seconds"])
+             config.negatives or "0 = all", training.candidates if stored is None else stored,
+             "given" if stored is None else "stored", training.hard, metadata["seconds"])
     return TrainedModel(relevance, sections, metadata)
 
 

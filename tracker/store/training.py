@@ -144,6 +144,8 @@ def read_training_papers(
     sample = stratified_sample(candidates, budget, random_state)
     found = store.get([*positives, *labelled, *hard, *sample])
     papers = sorted(found.values(), key=lambda p: (p.day, p.arxiv_id))  # the store's order, as papers() gives it
+    log.debug("%s: read %d papers to train on (%d list, %d labelled, %d hard, sample of %d of %d before %s)",
+              store.path, len(papers), len(positives), len(labelled), len(hard), len(sample), len(candidates), before)
     return TrainingPapers(papers, positives=len(positives), labelled=sum(1 for i in labelled if i in found),
                           hard_negatives={i for i in hard if i in found}, sampled=len(sample),
                           candidates=len(candidates))
