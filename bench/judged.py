@@ -18,6 +18,7 @@ rejected; leave one week out). It bounds what labels from ticks can buy.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import re
 import time
@@ -86,10 +87,14 @@ def main() -> None:
                         help="a relevance hyper-parameter to try (classifiers.models.RELEVANCE_DEFAULTS), repeatable")
     parser.add_argument("--ceiling", action="store_true",
                         help="also rank each week with a model taught the other weeks' grades (leave one week out)")
+    parser.add_argument("--negatives", type=int, default=None,
+                        help="the training budget (model.negatives of the config; 0: every paper before the cut)")
     args = parser.parse_args()
     params = {key: int(value) if value.lstrip("-").isdigit() else float(value)
               for key, _, value in (p.partition("=") for p in args.param)}
     config = load_config(args.config).model
+    if args.negatives is not None:
+        config = dataclasses.replace(config, negatives=args.negatives)
     t0 = time.perf_counter()
     inputs = load_inputs(args.shared, args.list_path)
     grades, weeks, list_path, text, document, papers = (inputs.grades, inputs.weeks, inputs.list_path, inputs.text,
@@ -97,7 +102,8 @@ def main() -> None:
     until = args.train_until or monday(weeks[0])
     rows = document.rows()
     in_weeks = [p for p in papers if judged.judged_week(p) in set(weeks)]  # every paper of the weeks, judged or not
-    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, seed {config.random_state}; "
+    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, seed {config.random_state}, "
+          f"negatives budget {config.negatives or 'all'}; "
           f"corpus {len(papers)} papers; list {list_path.name} ({len(rows)} rows); train until {until}")
     print(f"{len(grades)} judged papers in {len(weeks)} weeks ({weeks[0]} .. {weeks[-1]}), {len(in_weeks)} corpus papers "
           f"in those weeks (week of the listing/submission day); threshold {config.threshold:g}, "

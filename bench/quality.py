@@ -2,6 +2,8 @@
 
     python -m bench.quality            # keyword, plain TF-IDF + LR, and the final model
     python -m bench.quality --steps    # every step between them (ablation rows)
+    python -m bench.quality --negatives 0   # train on every paper instead of the budget (model.negatives)
+    python -m bench.quality --final    # only the final model (and the keyword ranking)
 
 Replay: train on the list of 2024-02-20 and the corpus before it, rank the
 following 9 weeks (and each later addition's own week). Cross-validation: the
@@ -11,6 +13,7 @@ newest list (2025-03-09) against the whole corpus, out of fold.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import time
 from pathlib import Path
@@ -87,15 +90,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", action="store_true", help="also print every intermediate step and variant")
     parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--final", action="store_true", help="only the final model's row (with the keyword's)")
+    parser.add_argument("--negatives", type=int, default=None,
+                        help=f"the training budget, model.negatives (default {ModelConfig().negatives}; 0: every paper)")
     args = parser.parse_args()
-    config = ModelConfig()
+    config = ModelConfig() if args.negatives is None else dataclasses.replace(ModelConfig(), negatives=args.negatives)
     t0 = time.perf_counter()
     papers = list(read_corpus(args.shared / "data" / "arxiv_corpus.jsonl.gz"))
     first, head = rows_of(args.shared, "README.2024-02-20.first.md"), rows_of(args.shared, "README.2025-03-09.head.md")
     truth = truth_from_history(args.shared / "data" / "list_history.jsonl", first, CUT)
     print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}, seed {config.random_state}, "
+          f"negatives budget {config.negatives or 'all'}, "
           f"{len(papers)} papers, {len(truth)} later additions in the history; loaded in {time.perf_counter() - t0:.1f} s")
-    steps = STEPS if args.steps else [STEPS[0], STEPS[3]]
+    steps = STEPS if args.steps else [STEPS[3]] if args.final else [STEPS[0], STEPS[3]]
     header = (f"{'model':40s} {'replay @5':>9s} {'@10':>5s} {'@20':>5s} {'prop/wk':>7s}  {'cv @10':>6s} {'@20':>5s} "
               f"{'AP':>6s} {'AUC':>6s}  {'sec top1':>8s} {'top3':>5s}  {'s':>5s}")
     final = None

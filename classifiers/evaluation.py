@@ -140,35 +140,51 @@ def cross_validate(
     config: ModelConfig,
     folds: int = 5,
     params: dict[str, Any] | None = None,
+    presampled: bool = False,
 ) -> CVReport:
     """Out-of-fold relevance scores for every paper, section accuracy on the list's papers, baselines beside.
 
-    The features (TF-IDF vocabulary and IDF) are fitted once on all papers
+    The folds train as ``train`` does: the list's papers against the budget's sample of negatives
+    (``config.negatives``, stratified by week; ``presampled``: the given papers already are that sample).
+    The features (TF-IDF vocabulary and IDF) are fitted once on the training papers
     without labels; the classifier, its calibration and the section model are
     refitted in every fold, so no label crosses folds. The list's heading
     documents join every fold's fit (they are not papers, so never scored).
+    Every given paper is scored and ranked within its week, those outside the sample too (each by one
+    fold's classifier, which never saw it): the budget thins what the folds learn from, not the weeks
+    the list's papers are ranked in.
     """
     options = {**RELEVANCE_DEFAULTS, **(params or {})}
     training = build_training_set(rows, papers, unlabeled_weight=float(options["unlabeled_weight"]),
                                   heading_weight=float(options["heading_weight"]),
-                                  negatives=config.negatives, random_state=config.random_state)
-    y, docs = training.y, training.papers
+                                  negatives=config.negatives, random_state=config.random_state, presampled=presampled)
     if training.positives < folds * 2:
         raise ModelError(f"only {training.positives} list papers among the given papers; cross-validation needs {folds * 2}")
+    trained_ids = {p.arxiv_id for p in training.papers}
+    unsampled = [p for p in dict((p.arxiv_id, p) for p in papers).values() if p.arxiv_id not in trained_ids]
+    y = np.r_[training.y, np.zeros(len(unsampled), dtype=training.y.dtype)]
+    docs = training.papers + unsampled
+    n = len(training.y)
     features = make_features(**{k: v for k, v in options.items() if k in RELEVANCE_MODEL_PARAMS and k != "C"})
     fit_docs, fit_y, fit_weight = training.fit_data()
     X_all = features.fit_transform(fit_docs).tocsr()
-    X, extra = X_all[:len(docs)], np.arange(len(docs), len(fit_docs))
+    X, extra = X_all[:n], np.arange(n, len(fit_docs))
+    X_out = features.transform(unsampled).tocsr() if unsampled else None
+    out_fold = np.arange(len(unsampled)) % folds
     oof = np.zeros(len(y))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.random_state)
     dummy = np.zeros(len(y))
-    for train_idx, test_idx in splitter.split(np.zeros(len(y)), y):
+    for fold, (train_idx, test_idx) in enumerate(splitter.split(np.zeros(n), training.y)):
         clf = make_classifier(C=options["C"], random_state=config.random_state)
         fit_idx = np.r_[train_idx, extra]
         clf.fit(X_all[fit_idx], fit_y[fit_idx], sample_weight=fit_weight[fit_idx])
-        oof[test_idx] = clf.predict_proba(X[test_idx])[:, list(clf.classes_).index(1)]
+        column = list(clf.classes_).index(1)
+        oof[test_idx] = clf.predict_proba(X[test_idx])[:, column]
         base = DummyClassifier(strategy="prior", random_state=config.random_state).fit(X[train_idx], y[train_idx])
         dummy[test_idx] = base.predict_proba(X[test_idx])[:, 1]
+        if X_out is not None and (mine := np.flatnonzero(out_fold == fold)).size:
+            oof[n + mine] = clf.predict_proba(X_out[mine])[:, column]
+            dummy[n + mine] = base.predict_proba(X_out[mine])[:, 1]
     positives = np.flatnonzero(y == 1)
     weeks = [week_of(p.day) for p in docs]
     targets = [i for i in positives if weeks[i]]

@@ -268,10 +268,16 @@ def train(
     list_file: str | None = None,
     list_text: str | None = None,
     params: dict[str, Any] | None = None,
+    hard_negatives: Iterable[str] = (),
+    presampled: bool = False,
+    stored: int | None = None,
 ) -> TrainedModel:
     """Train on the list's ``rows`` against ``papers``; see :mod:`classifiers.training_set` for the labels.
 
-    ``params`` overrides the relevance hyper-parameters (:data:`RELEVANCE_DEFAULTS`).
+    ``params`` overrides the relevance hyper-parameters (:data:`RELEVANCE_DEFAULTS`). The negatives are a
+    sample of ``config.negatives`` (0: all) plus ``hard_negatives``; ``presampled`` says ``papers`` already are
+    that sample (the store's :func:`tracker.store.read_training_papers`), and ``stored`` how many papers it was
+    drawn from, for the log line.
     """
     started = time.perf_counter()
     options = {**RELEVANCE_DEFAULTS, **(params or {})}
@@ -284,6 +290,8 @@ def train(
         unlabeled_weight=float(options["unlabeled_weight"]),
         heading_weight=float(options["heading_weight"]),
         random_state=config.random_state,
+        hard_negatives=hard_negatives,
+        presampled=presampled,
     )
     relevance, sections, mapping = fit_models(training, config, options)
     vocabulary = sum(len(step[-1].vocabulary_) for name, step in relevance[0].transformer_list if name in ("words", "title"))
@@ -297,6 +305,8 @@ def train(
         "train_until": train_until.isoformat() if train_until else None,
         "positives": training.positives,
         "negatives": training.negatives,
+        "negatives_budget": config.negatives,
+        "hard_negatives": training.hard,
         "heading_documents": len(training.headings),
         "unmatched_list_papers": [lp.arxiv_id or lp.title for lp in training.unmatched],
         "vocabulary": vocabulary,
@@ -310,7 +320,10 @@ def train(
         "evaluation": {},
         "seconds": round(time.perf_counter() - started, 1),
     }
-    log.info("trained on %d positives and %d negatives in %.1f s", training.positives, training.negatives, metadata["seconds"])
+    log.info("trained on %d positives and %d negatives: %d sampled (budget %s, of %d %s before the cut), "
+             "%d hard negatives; %.1f s", training.positives, training.negatives, training.sampled,
+             config.negatives or "0 = all", training.candidates if stored is None else stored,
+             "given" if stored is None else "stored", training.hard, metadata["seconds"])
     return TrainedModel(relevance, sections, metadata)
 
 

@@ -2,8 +2,18 @@
 
 Positives are the list's rows matched to papers by arXiv id or normalised
 title; a paper in several sections counts for each. Negatives are the other
-papers (all of them, or a seeded sample of ``negatives``), dated before
-``train_until`` when one is given. Maintainers' review labels
+papers dated before ``train_until`` when one is given: all of them, or with a
+budget of ``negatives``, a sample of that many stratified by ISO week and
+seeded by ``random_state`` (:func:`tracker.week_sample.stratified_sample` over
+every given paper dated before the cut, the rule the store's
+:func:`tracker.store.training_negative_ids` follows, so a corpus file and the
+store give the same sample); positives and hard negatives drawn into it count
+as what they are. ``hard_negatives`` (earlier runs' near-misses, papers the
+maintainers rejected or removed: :func:`tracker.store.hard_negative_ids`) are
+negatives whatever their date and the budget, unless the list or a label makes
+them positives. ``presampled`` says the given papers are already the budget's
+sample (the store's reading, :func:`tracker.store.read_training_papers`): they
+are all taken. Maintainers' review labels
 (:class:`ExtraLabel`) add positives, negatives and section corrections: a 1 is a positive
 that counts like a list paper (weight 1, in its section when it names one); a whole-paper 0 is a hard negative
 (weight 1, kept whatever its date and whatever the sample of negatives) that beats the labels' 1s for the same
@@ -38,6 +48,7 @@ from classifiers.features import DISTIL, LLM_CONTEXT, paper_text
 from classifiers.headings import heading_documents
 from tracker.paper_ids import KnownPapers, paper_key
 from tracker.records import ExtraLabel, Paper
+from tracker.week_sample import stratified_sample
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +91,12 @@ class TrainingSet:
     """The list's section headings as documents (see :mod:`classifiers.headings`)."""
     heading_weight: float = 0.0
     """Weight of each heading document in the relevance fit."""
+    sampled: int = 0
+    """Negatives from the budget's sample (the unlabeled ones)."""
+    candidates: int = 0
+    """Papers dated before the cut that the sample was drawn from (all of them when the budget covers them)."""
+    hard: int = 0
+    """Hard negatives: rejected papers and ``hard_negatives``, on top of the budget."""
 
     @property
     def positives(self) -> int:
@@ -132,6 +149,8 @@ def build_training_set(
     unlabeled_weight: float = 1.0,
     heading_weight: float = 0.0,
     random_state: int = 0,
+    hard_negatives: Iterable[str] = (),
+    presampled: bool = False,
 ) -> TrainingSet:
     """Match the list to ``papers`` and label everything; see the module docstring."""
     if heading_weight < 0:
@@ -172,14 +191,13 @@ def build_training_set(
             sections[extra.arxiv_id].remove(extra.section)
 
     cut = train_until.isoformat() if train_until else None
-    negative_ids = [
-        pid for pid, p in pool.items() if pid not in sections and (cut is None or (p.day and p.day < cut)) or pid in rejected
-    ]
-    negative_ids = list(dict.fromkeys(negative_ids))
-    if negatives and len(negative_ids) > negatives:
-        keep = set(np.random.RandomState(random_state).choice(len(negative_ids), negatives, replace=False).tolist())
-        keep_ids = [pid for i, pid in enumerate(negative_ids) if i in keep]
-        negative_ids = keep_ids + [pid for pid in negative_ids if pid in rejected and pid not in keep_ids]
+    dated = [(pid, p.day) for pid, p in pool.items() if cut is None or (p.day and p.day < cut)]
+    budget = 0 if presampled else negatives
+    sampled = stratified_sample(dated, budget, random_state) if budget > 0 and len(dated) > budget else [pid for pid, _ in dated]
+    hard = {pid for pid in hard_negatives if pid in pool} | rejected
+    chosen_ids = set(sampled) - set(sections) - hard
+    # in store order (the pool's), so a budget that takes everything gives the training set it always gave
+    negative_ids = [pid for pid in pool if pid in chosen_ids or (pid in hard and pid not in sections)]
 
     positive_ids = list(sections)
     chosen = [pool[pid] for pid in positive_ids] + [pool[pid] for pid in negative_ids]
@@ -197,7 +215,11 @@ def build_training_set(
     # the list's sections, and those review labels put papers in
     named = [s for lp in wanted for s in lp.sections] + [s for found in sections.values() for s in found]
     headings = heading_documents(named) if heading_weight > 0 else []
-    return TrainingSet(chosen, y, weight, labels, unmatched, headings, heading_weight)
+    log.debug("training set: %d positives, %d negatives (%d of %d dated papers sampled, budget %d; %d hard)",
+              len(positive_ids), len(negative_ids), len(chosen_ids), len(dated), budget,
+              len(negative_ids) - len(chosen_ids))
+    return TrainingSet(chosen, y, weight, labels, unmatched, headings, heading_weight,
+                       sampled=len(chosen_ids), candidates=len(dated), hard=len(negative_ids) - len(chosen_ids))
 
 
 def training_key(list_text: str, rows: Iterable[RowLike], labels: Iterable[Any]) -> str:

@@ -28,6 +28,7 @@ from tests.training_sample import make_papers, make_readme
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
 from tracker.listdoc.document import ListDocument
+from tracker.week_sample import stratified_sample
 
 
 def test_week_of_is_the_iso_week():
@@ -127,6 +128,23 @@ def test_threshold_marks_are_the_configured_and_the_recommended_threshold():
 def small():
     papers, section_of = make_papers(n_pos=30, n_neg=150)
     return papers, ListDocument.parse(make_readme(papers, section_of)).rows()
+
+
+def test_cross_validate_with_a_budget_trains_on_the_sample_and_ranks_every_paper(small):
+    """The folds learn from 40 sampled negatives; the other 110 papers are still scored (by a fold that never saw
+    them) and ranked in their weeks, so the weeks are whole and the figures comparable with no budget."""
+    papers, rows = small
+    budget = cross_validate(rows, papers, config=ModelConfig(min_section_papers=2, negatives=40), folds=3)
+    sample = set(stratified_sample([(p.arxiv_id, p.day) for p in papers], 40, 0))
+    assert budget.negatives == len(sample - {p.arxiv_id for p in papers[:30]})
+    assert budget.scores.shape == (180,) and int(budget.labels.sum()) == 30
+    assert sorted(budget.weeks) == sorted(week_of(p.day) for p in papers)
+    assert budget.roc_auc == 1.0 and budget.recall == {5: 1.0, 10: 1.0, 20: 1.0}
+    assert 0 < budget.scores[budget.labels == 0].max() < budget.scores[budget.labels == 1].min()
+    # presampled: the given papers are the sample, all of them train (the store's evaluate)
+    read = [p for p in papers if p.arxiv_id in sample or p in papers[:30]]
+    store = cross_validate(rows, read, config=ModelConfig(min_section_papers=2, negatives=40), folds=3, presampled=True)
+    assert store.scores.shape == (len(read),) and store.negatives == len(read) - 30
 
 
 def test_cross_validate_reports_model_keyword_and_sections(small):

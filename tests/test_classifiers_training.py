@@ -20,6 +20,7 @@ from classifiers.training_set import build_training_set, list_papers, missing_id
 from tracker.config import ModelConfig
 from tracker.errors import ModelError
 from tracker.records import ExtraLabel, Paper
+from tracker.week_sample import stratified_sample
 
 
 def test_list_papers_group_rows_by_id_and_collect_sections(corpus):
@@ -54,7 +55,11 @@ def test_training_set_extra_labels_add_reject_and_correct_sections(corpus):
     assert ts.sections[index["2401.00100"]] == ("KD Algorithms > Knowledge Elicitation > Feature",)
     assert ts.sections[index["2401.00000"]] == ()
     assert ts.y[index["2401.00101"]] == 0 and ts.sample_weight[index["2401.00101"]] == 1.0
-    assert ts.negatives == 21  # 20 sampled + the rejected one, always kept
+    # the store's rule: a sample of 20 of every paper (list papers too: they stay positives), plus the rejected one
+    sample = set(stratified_sample([(p.arxiv_id, p.day) for p in papers], 20, 0))
+    positives = {p.arxiv_id for p, y in zip(ts.papers, ts.y, strict=True) if y == 1}
+    assert {p.arxiv_id for p, y in zip(ts.papers, ts.y, strict=True) if y == 0} == (sample - positives) | {"2401.00101"}
+    assert (ts.sampled, ts.hard, ts.candidates) == (len(sample - positives - {"2401.00101"}), 1, len(papers))
 
 
 def test_a_rejection_is_a_hard_negative_and_an_acceptance_counts_like_a_list_paper(corpus):

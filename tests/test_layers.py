@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BASE = ("tracker", "tracker.records", "tracker.errors", "tracker.config", "tracker.config_rules",
         "tracker.arxiv_categories", "tracker.paper_ids", "tracker.markdown_safe", "tracker.links", "tracker.logs",
-        "tracker.textfile")
+        "tracker.textfile", "tracker.week_sample")
 LAYERS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (BASE,),
     (("tracker.sources",), ("tracker.store",), ("tracker.listdoc",), ("tracker.github",)),

@@ -143,10 +143,14 @@ class ModelConfig:
     """A second section is added only if its probability is at least this."""
     min_section_papers: int = 4
     """Sections with fewer papers roll up to the nearest heading above them that has a table (else they stay)."""
-    negatives: int = 0
-    """Negatives sampled from the corpus for training; 0 uses all of them."""
+    negatives: int = 40000
+    """The training budget: at most this many unlabeled negatives, a sample of the papers dated before the
+    training cut stratified by ISO week (:func:`tracker.week_sample.stratified_sample`, seeded by
+    ``random_state``); hard negatives (rejected and removed papers, earlier runs' near-misses) come on top.
+    Training reads only these from the store, so its time and memory stay flat as the store grows; 0 uses
+    every paper."""
     random_state: int = 0
-    """Seed of every random choice in training and evaluation."""
+    """Seed of every random choice in training and evaluation, the negatives' sample included."""
     top_terms: int = 5
     """Terms shown as the reason for a score."""
 

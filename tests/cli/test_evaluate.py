@@ -79,3 +79,17 @@ def test_evaluate_with_a_folder_without_a_model_is_an_error(tmp_path: Path):
     assert result.exit_code == 1
     assert result.stderr == (f"Error: no model in {tmp_path / 'none'} (model.json expected); "
                              "train one with `kd-tracker train`\n")
+
+
+def test_evaluate_on_the_store_reads_the_training_sample_and_says_so(tmp_path: Path):
+    from tests.cli.test_train import _store_with_budget
+
+    readme, config, papers, sample, hard = _store_with_budget(tmp_path, 60)
+    result = CliRunner().invoke(cli, ["evaluate", "--config", str(config), "--list", readme, "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("note: ranked within the store's training sample (60 of 180 stored papers): weeks hold fewer "
+                        "papers than they did, so ranks and proposals per week are optimistic; pass --papers FILE, "
+                        "or model.negatives: 0, for whole weeks")
+    negatives = len(sample - {p.arxiv_id for p in papers[:30]}) + len(hard)
+    assert lines[1] == f"cross-validation: 3 folds, 30 list papers, {negatives} others; sections: 30 papers in 2 sections"

@@ -85,3 +85,51 @@ def test_train_on_a_file_without_tables_is_an_error(tmp_path: Path):
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {tmp_path / 'empty.md'}: no paper rows found; pass the list's README.md "
                              "(tables of papers under headings)\n")
+
+
+def _store_with_budget(tmp_path: Path, budget: int) -> tuple[str, Path, list, set[str], set[str]]:
+    """The sample corpus in a store, a rejected paper and an earlier run's near-miss outside the budget's sample,
+    and a config with ``model.negatives: budget``; returns (readme, config, papers, sample, hard)."""
+    import datetime
+
+    from tracker.records import ScoredPaper
+    from tracker.store import Label, LabelStore, RunLog, Store, training_negative_ids
+
+    readme, _, papers = setup(tmp_path)
+    with Store(tmp_path / "kd.db") as store:
+        store.upsert_papers(papers, seen=datetime.date(2024, 4, 1))
+        sample = set(training_negative_ids(store, budget, 0))
+        rejected, near_miss = [p.arxiv_id for p in papers[30:] if p.arxiv_id not in sample][:2]
+        LabelStore(store).add([Label(rejected, 0, "", "rejected", "pr", "1", "2024-03-01")])
+        runs = RunLog(store)
+        run_id = runs.start(as_of=datetime.date(2024, 3, 4), since=datetime.date(2024, 3, 1),
+                            until=datetime.date(2024, 3, 4), dry_run=False)
+        runs.record_scores(run_id, [ScoredPaper(p, 0.01) for p in papers if p.arxiv_id == near_miss], [])
+    config = tmp_path / "config.yaml"
+    config.write_text(f"store:\n  path: {json.dumps(str(tmp_path / 'kd.db'))}\nmodel:\n  negatives: {budget}\n")
+    return readme, config, papers, sample, {rejected, near_miss}
+
+
+def test_train_on_the_store_reads_only_the_budget_the_list_and_the_hard_negatives(tmp_path: Path, monkeypatch):
+    from tests.test_store_training import CountingStore
+
+    opened: list[CountingStore] = []
+
+    class Recorded(CountingStore):
+        def __init__(self, path):
+            super().__init__(path)
+            opened.append(self)
+
+    readme, config, papers, sample, hard = _store_with_budget(tmp_path, 40)
+    monkeypatch.setattr("tracker.store.Store", Recorded)
+    result = CliRunner().invoke(cli, ["train", "--config", str(config), "--list", readme, "--model",
+                                      str(tmp_path / "m"), "--offline"])
+    assert result.exit_code == 0, result.output
+    (store,) = opened
+    list_ids = {p.arxiv_id for p in papers[:30]}
+    assert store.whole_table_reads == 0
+    assert sorted(store.read) == sorted(sample | hard | list_ids)  # each once, nothing else
+    negatives = len(sample - list_ids) + len(hard)
+    assert result.stdout.splitlines()[0] == f"trained on 30 list papers and {negatives} other papers"
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert (meta["negatives_budget"], meta["hard_negatives"]) == (40, 2)

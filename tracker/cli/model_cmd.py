@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -42,15 +44,34 @@ def _read_list(path: str) -> tuple[str, list]:
     return text, rows
 
 
-def _papers(config: Config, path: str | None) -> list[Paper]:
+@dataclass
+class _Papers:
+    """The papers a training or an evaluation reads: a corpus file's, or what it needs of the store."""
+
+    papers: list[Paper]
+    hard_negatives: set[str] = field(default_factory=set)
+    """Hard negatives found in the store (:func:`tracker.store.hard_negative_ids`)."""
+    stored: int | None = None
+    """Stored papers before the cut the store's sample was drawn from (None: a corpus file, nothing sampled yet)."""
+
+
+def _papers(config: Config, path: str | None, rows: list, *, labelled: Iterable[str] = (),
+            before: date | None = None) -> _Papers:
+    """A corpus file's papers (every one; training samples its negatives), or from the store only what a training
+    reads (:func:`tracker.store.read_training_papers`): the list's and ``labelled`` papers, the hard negatives and
+    the budget's sample of the papers before ``before``."""
     if path is not None:
-        return list(read_corpus(path))
+        return _Papers(list(read_corpus(path)))
     if not Path(config.store.path).is_file():
         raise StoreError(f"no store at {config.store.path}; run `kd-tracker fetch` first or pass --papers FILE")
-    from tracker.store import Store
+    from tracker.store import Store, hard_negative_ids, read_training_papers
 
+    model = config.model
     with Store(config.store.path) as store:
-        return store.papers()
+        hard = hard_negative_ids(store, near_misses=model.near_misses, threshold=model.threshold)
+        read = read_training_papers(store, rows, labelled=labelled, hard_negatives=hard, budget=model.negatives,
+                                    random_state=model.random_state, before=before)
+    return _Papers(read.papers, read.hard_negatives, read.candidates)
 
 
 def _window(config: Config, path: str | None, since: date | None, until: date | None) -> list[Paper]:
@@ -112,11 +133,13 @@ def train_cmd(config: Config, list_path: str, papers_path: str | None, model_dir
 
     text, rows = _read_list(list_path)
     labels = training_labels_of(read_label_file(labels_path)) if labels_path is not None else []
-    papers = _papers(config, papers_path)
+    read = _papers(config, papers_path, rows, labelled=[e.arxiv_id for e in labels], before=train_until)
+    papers = read.papers
     if not offline:
         papers += _look_up_missing(config, rows, papers)
     model = train(rows, papers, config=config.model, train_until=train_until, extra_labels=labels,
-                  list_file=list_path, list_text=text)
+                  list_file=list_path, list_text=text, hard_negatives=read.hard_negatives,
+                  presampled=read.stored is not None, stored=read.stored)
     model.metadata["training_key"] = training_key(text, rows, labels)
     directory = model.save(model_dir or config.model.path)
     meta = model.metadata
@@ -207,8 +230,13 @@ def evaluate_cmd(config: Config, list_path: str, papers_path: str | None, truth_
     from classifiers.reports import evaluation_summary, format_cv, format_replay
 
     _, rows = _read_list(list_path)
-    papers = _papers(config, papers_path)
-    report = cross_validate(rows, papers, config=config.model, folds=folds)
+    read = _papers(config, papers_path, rows)
+    papers = read.papers
+    report = cross_validate(rows, papers, config=config.model, folds=folds, presampled=read.stored is not None)
+    if read.stored is not None and config.model.negatives and read.stored > config.model.negatives:
+        click.echo(f"note: ranked within the store's training sample ({config.model.negatives} of {read.stored} "
+                   "stored papers): weeks hold fewer papers than they did, so ranks and proposals per week are "
+                   "optimistic; pass --papers FILE, or model.negatives: 0, for whole weeks")
     click.echo(format_cv(report))
     replay = None
     if truth_path is not None:

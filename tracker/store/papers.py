@@ -224,7 +224,7 @@ class Store:
     def ids_and_days(self, before: date | None = None, *, with_abstract: bool = True) -> list[tuple[str, str]]:
         """``(arxiv_id, day)`` of the stored papers dated before ``before`` (all if None), by day then id; with
         ``with_abstract``, only those that still have their abstract (not pruned). Reads no text: the training
-        sample (:func:`tracker.store.sample.stratified_sample`) is drawn from these."""
+        sample (:func:`tracker.week_sample.stratified_sample`) is drawn from these."""
         clauses, args = [], []
         if before is not None:
             clauses.append("day < ?")
@@ -235,6 +235,12 @@ class Store:
         with self._errors("read"):
             cursor = self._conn.execute(f"SELECT arxiv_id, day FROM papers{where} ORDER BY day, arxiv_id", args)
             return [(str(pid), str(day)) for pid, day in cursor]
+
+    def ids_and_titles(self) -> list[tuple[str, str]]:
+        """``(arxiv_id, title)`` of every stored paper, by id; reads no abstract (matching list rows by title)."""
+        with self._errors("read"):
+            return [(str(pid), str(title)) for pid, title in
+                    self._conn.execute("SELECT arxiv_id, title FROM papers ORDER BY arxiv_id")]
 
     def get(self, arxiv_ids: Iterable[str]) -> dict[str, Paper]:
         """The stored papers among ``arxiv_ids`` (versionless), by id; unknown ids are absent."""

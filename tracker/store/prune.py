@@ -33,7 +33,7 @@ from datetime import date
 
 from tracker.paper_ids import normalise_title
 from tracker.store.papers import Store
-from tracker.store.sample import stratified_sample
+from tracker.store.training import hard_negative_ids, training_negative_ids
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +120,9 @@ def plan_prune(store: Store, *, before: date, negatives: int, random_state: int,
     size = file_size(store)
     if negatives <= 0 or not rows:  # training reads every paper: every text is needed
         return PrunePlan(before, (), 0, len(rows), len(rows), size)
-    sample = set(stratified_sample(store.ids_and_days(before), negatives, random_state))
-    kept = set(keep_ids) | protected(store, near_misses=near_misses, threshold=threshold)
+    sample = set(training_negative_ids(store, negatives, random_state, before))  # training's own draw
+    kept = (set(keep_ids) | protected(store, near_misses=near_misses, threshold=threshold)
+            | hard_negative_ids(store, near_misses=near_misses, threshold=threshold))
     titles = set(keep_titles) | protected_titles(store)
     chosen: list[str] = []
     text_bytes = 0

@@ -32,7 +32,7 @@ from tracker.publish import (
 from tracker.records import Paper, Proposal, ScoredPaper, SectionScore
 from tracker.review import record_takeover
 from tracker.sources import ArxivSource, PageEvent, RssSource
-from tracker.store import RunLog, Store
+from tracker.store import RunLog, Store, hard_negative_ids, read_training_papers
 from tracker.weekly.dashboard_step import (
     build_view,
     read_dashboard,
@@ -288,16 +288,22 @@ class Pipeline:
             log.info("retraining: the list or the review labels changed since model %s", model.version)
         rows = document.rows()
         self._look_up_list_papers(rows, report.as_of)
-        papers = self.store.papers()
-        before = sum(1 for p in papers if p.day < report.score_since.isoformat())
         train_until: date | None = report.score_since
+        before = len(self.store.ids_and_days(train_until))
         if before < MIN_NEGATIVES:
             log.warning("only %d stored papers before %s: training on the window's papers too "
                         "(import a corpus with `kd-tracker papers import` for a better first model)",
                         before, report.score_since)
             train_until = None
-        model = train(rows, papers, config=self.config.model, train_until=train_until,
-                      extra_labels=labels, list_file=self.config.list.shown, list_text=text)
+        model_config = self.config.model
+        hard = hard_negative_ids(self.store, near_misses=model_config.near_misses, threshold=model_config.threshold,
+                                 labels=self.labels.all() if self.labels is not None else [])
+        read = read_training_papers(self.store, rows, labelled=[e.arxiv_id for e in labels], hard_negatives=hard,
+                                    budget=model_config.negatives, random_state=model_config.random_state,
+                                    before=train_until)
+        model = train(rows, read.papers, config=model_config, train_until=train_until, extra_labels=labels,
+                      list_file=self.config.list.shown, list_text=text, hard_negatives=read.hard_negatives,
+                      presampled=True, stored=read.candidates)
         model.metadata["training_key"] = key
         model.save(path)
         report.trained = True

@@ -1,11 +1,11 @@
-"""The training budget's stratified, reproducible negative sample (tracker/store/sample.py)."""
+"""The training budget's stratified, reproducible negative sample (tracker/week_sample.py, re-exported by tracker.store.sample)."""
 
 from __future__ import annotations
 
 import datetime
 import random
 
-from tracker.store.sample import iso_week, stratified_sample, week_shares
+from tracker.week_sample import iso_week, stratified_sample, week_shares
 
 
 def _papers(weeks: dict[str, int]) -> list[tuple[str, str]]:
@@ -73,3 +73,9 @@ def test_the_store_lists_ids_and_days_without_text(tmp_path):
         assert set(days) == {"2401.00001", "2401.00002", "2402.00003"}
         assert [pid for pid, _ in store.ids_and_days()] == ["2401.00001", "2402.00003"]
         assert [pid for pid, _ in store.ids_and_days(datetime.date.fromisoformat(days["2402.00003"]))] == ["2401.00001"]
+
+
+def test_the_store_layer_re_exports_the_same_rule():
+    from tracker.store import sample
+
+    assert sample.stratified_sample is stratified_sample and sample.week_shares is week_shares
