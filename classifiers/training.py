@@ -292,6 +292,7 @@ def train(
         random_state=config.random_state,
         hard_negatives=hard_negatives,
         presampled=presampled,
+        population=stored if presampled else None,
     )
     relevance, sections, mapping = fit_models(training, config, options)
     vocabulary = sum(len(step[-1].vocabulary_) for name, step in relevance[0].transformer_list if name in ("words", "title"))

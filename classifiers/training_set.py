@@ -151,6 +151,7 @@ def build_training_set(
     random_state: int = 0,
     hard_negatives: Iterable[str] = (),
     presampled: bool = False,
+    population: int | None = None,
 ) -> TrainingSet:
     """Match the list to ``papers`` and label everything; see the module docstring."""
     if heading_weight < 0:
@@ -202,11 +203,14 @@ def build_training_set(
     positive_ids = list(sections)
     chosen = [pool[pid] for pid in positive_ids] + [pool[pid] for pid in negative_ids]
     y = np.r_[np.ones(len(positive_ids), dtype=np.int8), np.zeros(len(negative_ids), dtype=np.int8)]
-    weight = np.ones(len(chosen), dtype=np.float64)
+    # the sample stands for the papers it was drawn from: every weight is scaled by their ratio, so the fit's data
+    # term (and so how much the regularisation weighs) is the one training on all of them would have
+    drawn_from = len(dated) if population is None else max(population, len(dated))
+    weight = np.full(len(chosen), max(drawn_from / max(len(sampled), 1), 1.0), dtype=np.float64)
     if unlabeled_weight != 1.0:
         for i, pid in enumerate(negative_ids, start=len(positive_ids)):
             if pid not in rejected and _likely_positive(pool[pid]):
-                weight[i] = unlabeled_weight
+                weight[i] *= unlabeled_weight
     labels = [tuple(sections[pid]) for pid in positive_ids] + [()] * len(negative_ids)
     if unmatched:  # most of the list missing is a warning: the model then learns from a few papers
         log.log(logging.WARNING if 2 * len(unmatched) > len(wanted) else logging.INFO,

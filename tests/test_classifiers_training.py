@@ -54,12 +54,31 @@ def test_training_set_extra_labels_add_reject_and_correct_sections(corpus):
     assert ts.y[index["2401.00100"]] == 1
     assert ts.sections[index["2401.00100"]] == ("KD Algorithms > Knowledge Elicitation > Feature",)
     assert ts.sections[index["2401.00000"]] == ()
-    assert ts.y[index["2401.00101"]] == 0 and ts.sample_weight[index["2401.00101"]] == 1.0
+    # a rejection weighs like a list paper (the sample's weights all stand for the papers it was drawn from)
+    assert ts.y[index["2401.00101"]] == 0
+    assert ts.sample_weight[index["2401.00101"]] == ts.sample_weight[index["2401.00100"]] == len(papers) / 20
     # the store's rule: a sample of 20 of every paper (list papers too: they stay positives), plus the rejected one
     sample = set(stratified_sample([(p.arxiv_id, p.day) for p in papers], 20, 0))
     positives = {p.arxiv_id for p, y in zip(ts.papers, ts.y, strict=True) if y == 1}
     assert {p.arxiv_id for p, y in zip(ts.papers, ts.y, strict=True) if y == 0} == (sample - positives) | {"2401.00101"}
     assert (ts.sampled, ts.hard, ts.candidates) == (len(sample - positives - {"2401.00101"}), 1, len(papers))
+
+
+def test_a_sample_stands_for_the_papers_it_was_drawn_from(corpus):
+    """Weights scale by drawn-from / sampled, so the fit weighs its data (against the regularisation) as training on
+    every paper would; a budget that takes everything leaves them at 1, and ``population`` (the store's count when
+    the store drew the sample) sets the ratio of a presampled set."""
+    papers, rows = corpus
+    everything = build_training_set(rows, papers, unlabeled_weight=0.5)
+    budget = build_training_set(rows, papers, negatives=20, unlabeled_weight=0.5)
+    assert set(np.unique(everything.sample_weight)) <= {0.5, 1.0}
+    ratio = len(papers) / 20
+    assert set(np.unique(budget.sample_weight)) <= {0.5 * ratio, ratio} and budget.sample_weight.max() == ratio
+    sampled_ids = {p.arxiv_id for p in budget.papers}
+    given = [p for p in papers if p.arxiv_id in sampled_ids]
+    presampled = build_training_set(rows, given, presampled=True, population=len(papers))
+    assert presampled.sample_weight.max() == len(papers) / len(given)
+    assert build_training_set(rows, given, presampled=True).sample_weight.max() == 1.0
 
 
 def test_a_rejection_is_a_hard_negative_and_an_acceptance_counts_like_a_list_paper(corpus):
