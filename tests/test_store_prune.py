@@ -192,6 +192,29 @@ def test_a_small_prune_does_not_vacuum(tmp_path):
         assert not result.vacuumed and result.freed == plan.text_bytes
 
 
+def test_weekly_prunes_add_up_to_a_vacuum_and_the_file_stops_growing(tmp_path):
+    """A prune each week drops about a week of texts, too little alone for a VACUUM; SQLite does not reuse the
+    room shortened rows leave for new rows, so the bytes dropped since the last VACUUM add up until one runs."""
+    path = tmp_path / "kd.db"
+    sizes, vacuums = [], []
+    with Store(path) as store:
+        store.upsert_papers([_paper(w, i, words=400) for w in range(4) for i in range(150)], seen=START)
+        for week in range(4, 30):
+            store.upsert_papers([_paper(week, i, words=400) for i in range(150)], seen=START + timedelta(weeks=week))
+            plan = plan_prune(store, before=START + timedelta(weeks=week - 2), negatives=300, random_state=0)
+            result = drop_texts(store, plan)
+            assert result.pruned == len(plan.ids)
+            vacuums.append(result.vacuumed)
+            sizes.append(path.stat().st_size)
+    assert sum(vacuums) >= 2 and not all(vacuums)  # small prunes wait, their sum triggers
+    first_vacuum = vacuums.index(True)
+    # after a vacuum the file holds ~ the sample and two weeks of texts (plus the pruned rows' ids and titles):
+    # it swings between vacuums but no longer grows with the weeks
+    later = sizes[first_vacuum:]
+    assert max(later[-6:]) < 1.15 * max(later[:6])
+    assert sizes[-1] < 0.6 * (150 * 30 * 400 * 5)  # far below the texts of every paper ever stored
+
+
 def test_a_pruned_paper_fetched_again_gets_its_texts_back(fx):
     pid = sorted(_expected(fx))[0]
     stored = fx.store.get([pid])[pid]

@@ -20,7 +20,7 @@ from tracker.store.sample import stratified_sample
 
 pytestmark = requires_shared
 
-NEGATIVES = 300
+NEGATIVES = 1000
 CUT = date(2024, 2, 23)
 """As of 2024-03-18 with a 10-day window and no gap look-back: 2024-03-08, minus the 14-day margin."""
 

@@ -19,8 +19,12 @@ only drops papers of this one (see :mod:`tracker.store.sample`), so a paper
 pruned now is never needed by a later training with the same ``negatives`` and
 ``random_state``; ``negatives`` 0 (train on everything) prunes nothing.
 
-:func:`drop_texts` carries a plan out in one transaction and runs ``VACUUM`` when it
-freed much (:data:`VACUUM_SHARE` of the file, or :data:`VACUUM_BYTES`).
+:func:`drop_texts` carries a plan out in one transaction and runs ``VACUUM`` when the
+texts dropped since the last ``VACUUM`` add up to much (:data:`VACUUM_SHARE` of the
+file, or :data:`VACUUM_BYTES`). Counting since the last ``VACUUM``, not per prune,
+matters: a weekly prune drops about a week of texts, and SQLite does not reuse
+the room a shortened row leaves inside its page for the new rows, so a file
+vacuumed only after a big single prune would keep growing as if never pruned.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ VACUUM_SHARE = 0.2
 VACUUM_BYTES = 50 * 1024 * 1024
 """... or at least this many bytes (whatever the file's size)."""
 _BATCH = 900
+_UNVACUUMED = "prune_unvacuumed_bytes"
 _TEXT_BYTES = "length(CAST(abstract AS BLOB)) + length(CAST(authors AS BLOB)) + length(CAST(comment AS BLOB))"
 """Bytes of the texts a prune drops (SQLite stores TEXT as UTF-8)."""
 
@@ -62,13 +67,16 @@ class PrunePlan:
     """Of the candidates, those kept as the training sample of negatives."""
     file_bytes: int
     """Size of the store's file (0 for ``:memory:``)."""
+    pending_bytes: int = 0
+    """Bytes of texts earlier prunes dropped since the last ``VACUUM``."""
 
     @property
     def vacuum(self) -> bool:
         """Whether the prune frees enough to be worth a ``VACUUM`` (see :data:`VACUUM_SHARE`, :data:`VACUUM_BYTES`)."""
         if not self.ids or not self.file_bytes:
             return False
-        return self.text_bytes >= VACUUM_BYTES or self.text_bytes >= VACUUM_SHARE * self.file_bytes
+        freed = self.text_bytes + self.pending_bytes
+        return freed >= VACUUM_BYTES or freed >= VACUUM_SHARE * self.file_bytes
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,7 @@ def plan_prune(store: Store, *, before: date, negatives: int, random_state: int,
         "ORDER BY day, arxiv_id", (cut,))
     size = file_size(store)
     if negatives <= 0 or not rows:  # training reads every paper: every text is needed
-        return PrunePlan(before, (), 0, len(rows), len(rows), size)
+        return PrunePlan(before, (), 0, len(rows), len(rows), size, unvacuumed_bytes(store))
     sample = set(training_negative_ids(store, negatives, random_state, before))  # training's own draw
     kept = (set(keep_ids) | protected(store, near_misses=near_misses, threshold=threshold)
             | hard_negative_ids(store, near_misses=near_misses, threshold=threshold))
@@ -132,7 +140,7 @@ def plan_prune(store: Store, *, before: date, negatives: int, random_state: int,
         chosen.append(arxiv_id)
         text_bytes += int(n or 0)
     sampled = sum(1 for r in rows if r[0] in sample)
-    return PrunePlan(before, tuple(chosen), text_bytes, len(rows), sampled, size)
+    return PrunePlan(before, tuple(chosen), text_bytes, len(rows), sampled, size, unvacuumed_bytes(store))
 
 
 def drop_texts(store: Store, plan: PrunePlan) -> PruneResult:
@@ -146,14 +154,28 @@ def drop_texts(store: Store, plan: PrunePlan) -> PruneResult:
                 "UPDATE papers SET abstract = '', authors = '[]', comment = '' "
                 f"WHERE abstract != '' AND arxiv_id IN ({', '.join('?' for _ in batch)})", batch)
             pruned += cursor.rowcount
+        if pruned and not plan.vacuum:
+            conn.execute("INSERT OR REPLACE INTO learn_state (key, value) VALUES (?, ?)",
+                         (_UNVACUUMED, str(plan.pending_bytes + plan.text_bytes)))
     vacuumed = False
     if plan.vacuum and pruned:
         store.vacuum()
         vacuumed = True
+        with store.transaction("prune") as conn:
+            conn.execute("DELETE FROM learn_state WHERE key = ?", (_UNVACUUMED,))
     result = PruneResult(plan, pruned, vacuumed, file_size(store))
     log.info("%s: pruned %d papers dated before %s (%d bytes of text)%s", store.path, pruned, plan.before,
              plan.text_bytes, f"; vacuumed, {plan.file_bytes} -> {result.file_bytes} bytes" if vacuumed else "")
     return result
+
+
+def unvacuumed_bytes(store: Store) -> int:
+    """Bytes of texts dropped by prunes since the store's last ``VACUUM`` (kept in ``learn_state``)."""
+    rows = store.query("SELECT value FROM learn_state WHERE key = ?", (_UNVACUUMED,))
+    try:
+        return max(int(rows[0][0]), 0) if rows else 0
+    except ValueError:
+        return 0
 
 
 def file_size(store: Store) -> int:
