@@ -49,12 +49,12 @@ class Explainer:
     """
 
     def __init__(self, pipeline: Pipeline) -> None:
-        features = pipeline[:-1]
-        names = features.get_feature_names_out()
-        self.names = [display_name(str(n)) for n in names]
+        names, words = _feature_names(pipeline[:-1])
+        self.names = names.tolist()
         """Display name of each feature column."""
-        self._phrase_names = frozenset(name for n, name in zip(names, self.names, strict=True) if _is_word_ngram(str(n)))
-        """Display names of the word n-gram columns (two words or more): the "why" phrases."""
+        self._names = names
+        self._word_ngram = words & (np.char.find(names.astype(str), " ") >= 0)
+        """Whether each column is a word n-gram of two words or more: the "why" phrases."""
         self.coef = linear_coefficients(pipeline[-1]).astype(np.float64)
         """Coefficient of each feature column (positive: pushes the score up)."""
         self._merged: sp.csr_matrix | None = None
@@ -122,16 +122,43 @@ class Explainer:
         return out
 
     def _merge(self) -> sp.csr_matrix:
-        """Feature columns -> distinct display names (a 0/1 matrix), built once."""
+        """Feature columns -> distinct display names (a 0/1 matrix), built once (numpy: no Python loop per term)."""
         if self._merged is None:
-            self._terms = sorted(set(self.names))
-            self._phrase_mask = np.asarray([t in self._phrase_names for t in self._terms], dtype=bool)
-            index = {t: k for k, t in enumerate(self._terms)}
-            cols = np.asarray([index[name] for name in self.names])
+            terms, cols = np.unique(self._names.astype(str), return_inverse=True)
+            self._terms = terms.tolist()
+            self._phrase_mask = np.zeros(len(terms), dtype=bool)
+            self._phrase_mask[cols[self._word_ngram]] = True
             self._merged = sp.csr_matrix(
-                (np.ones(len(cols)), (np.arange(len(cols)), cols)), shape=(len(cols), len(self._terms))
+                (np.ones(len(cols)), (np.arange(len(cols)), cols)), shape=(len(cols), len(terms))
             )
         return self._merged
+
+
+def _feature_names(features: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Display names of the feature columns of a fitted feature step, and which come from a word TF-IDF block.
+
+    A TF-IDF block's names are its vocabulary in column order, laid out with one array assignment (scikit-learn's
+    ``get_feature_names_out`` sorts the vocabulary's items in Python, which weighs on every model load); any
+    other transformer gives its ``get_feature_names_out``.
+    """
+    union = features[-1] if isinstance(features, Pipeline) else features
+    if not hasattr(union, "transformer_list"):
+        names = np.asarray([display_name(str(n)) for n in features.get_feature_names_out()], dtype=object)
+        return names, np.asarray([_is_word_ngram(str(n)) for n in features.get_feature_names_out()], dtype=bool)
+    parts, words = [], []
+    for name, transformer in union.transformer_list:
+        if transformer in ("drop", None):
+            continue
+        last = transformer[-1] if isinstance(transformer, Pipeline) else transformer
+        vocabulary = getattr(last, "vocabulary_", None)
+        if isinstance(vocabulary, dict):
+            block = np.empty(len(vocabulary), dtype=object)
+            block[np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))] = list(vocabulary)
+        else:
+            block = np.asarray([display_name(str(n)) for n in transformer.get_feature_names_out()], dtype=object)
+        parts.append(block)
+        words.append(np.full(len(block), name in ("words", "title"), dtype=bool))
+    return np.concatenate(parts), np.concatenate(words)
 
 
 def _among_largest(values: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:

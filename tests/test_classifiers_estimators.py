@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, normalize
 
-from classifiers.explain import Explainer
+from classifiers.explain import Explainer, _is_word_ngram, display_name
 from classifiers.features import DEFAULT_TERMS, LexiconFeatures, PaperText, Term, keyword_counts
 from classifiers.headings import heading_features
 from classifiers.models import make_plain_model, make_relevance_model
@@ -185,6 +185,23 @@ def test_relevance_pipeline_predict_proba_and_explanations():
     assert all(explainer.pushes(model[:-1].transform([P1]))[t] > 0 for t in terms[0])
     plain = make_plain_model().fit(papers, y)
     assert plain.predict_proba(papers).shape == (24, 2)
+
+
+def test_the_explainers_names_are_scikit_learns_feature_names():
+    """The names laid out from each TF-IDF block's vocabulary are ``get_feature_names_out``'s, and the "why"
+    phrases are exactly the word and title n-grams of two words or more (never a lexicon term, spaces or not)."""
+    papers = [P1, P2, P3] * 4 + [Paper(str(i), f"Topic {i} of teacher models", f"unrelated words number {i}")
+                                 for i in range(12)]
+    y = np.array([1, 0, 0] * 4 + [0] * 12)
+    model = make_relevance_model(min_df=1).fit(papers, y)
+    explainer = Explainer(model)
+    full = [str(n) for n in model[:-1].get_feature_names_out()]
+    assert explainer.names == [display_name(n) for n in full]
+    explainer.terms  # builds the merged names
+    phrases = {display_name(n) for n in full if _is_word_ngram(n)}
+    assert phrases and any(" " in display_name(n) for n in full if n.startswith("lexicon__"))
+    assert {t for t, on in zip(explainer.terms, explainer._phrase_mask, strict=True) if on} == phrases
+    assert explainer.terms == sorted(set(explainer.names))
 
 
 def test_section_rank_indices_are_the_ranking_as_arrays():

@@ -36,9 +36,10 @@ def prune_cmd(config: Config, dry_run: bool, list_paths: tuple[str, ...], as_of:
     comment when it is dated before the earliest day a later run scores (the
     window, the gap look-back, the open PR's first day, minus 14 days), is not
     in the list, was never labelled, proposed or a near-miss, and is not in the
-    training sample of model.negatives (0: nothing is pruned). VACUUM when that
-    frees 20 % of the file or 50 MB. The weekly run does this after each
-    successful run (store.prune). Prints one line.
+    training sample of model.negatives (0: nothing is pruned). VACUUM once the
+    texts dropped since the last VACUUM reach 5 % of the file or 50 MB. The
+    weekly run does this after each successful run (store.prune). Prints one
+    line.
 
     \b
     Example:

@@ -41,7 +41,7 @@ from tracker.store.training import hard_negative_ids, training_negative_ids
 
 log = logging.getLogger(__name__)
 
-VACUUM_SHARE = 0.2
+VACUUM_SHARE = 0.05
 """``VACUUM`` after a prune that freed at least this share of the file ..."""
 VACUUM_BYTES = 50 * 1024 * 1024
 """... or at least this many bytes (whatever the file's size)."""
