@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from classifiers.training_set import build_training_set
 from tracker.records import Paper, ScoredPaper
 from tracker.store import (
@@ -118,6 +120,23 @@ def test_list_papers_are_found_by_id_else_by_title_without_reading_the_table(tmp
         rows = [Row("2401.00001", "whatever"), Row(None, "Knowledge  distillation of LLMs!"),
                 Row("2501.99999", "Another Paper"), Row(None, "Not stored")]
         assert list_paper_ids(store, rows) == ["2401.00001", "2401.00002", "2401.00003"]
+
+
+def test_the_title_sieve_reads_only_titles_with_the_rows_longest_words_and_matches_as_before(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        store.upsert_papers([_paper("2401.00001", MONDAY, "Divide-or-Conquer? Which Part Should You Distill Your LLM?"),
+                             _paper("2401.00002", MONDAY, "Which Part of the Model Should You Distill?"),
+                             _paper("2401.00003", MONDAY, "知识蒸馏"),
+                             *[_paper(f"2401.{i:05d}", MONDAY, f"Unrelated paper {i}") for i in range(10, 60)]],
+                            seen=MONDAY)
+        rows = [Row(None, "**divide or conquer** which part should you distill your llm")]
+        assert list_paper_ids(store, rows) == ["2401.00001"]
+        sieved = store.ids_and_titles_with([["conquer", "distill", "divide"]])
+        assert [pid for pid, _ in sieved] == ["2401.00001"]  # not the other 52 titles
+        # a title without an ASCII word is matched the old way, over every title
+        assert list_paper_ids(store, [Row(None, "知识蒸馏")]) == ["2401.00003"]
+        with pytest.raises(ValueError):
+            store.ids_and_titles_with([["50%"]])
 
 
 def test_training_reads_at_most_the_budget_the_list_and_the_hard_negatives(tmp_path):

@@ -242,6 +242,18 @@ class Store:
             return [(str(pid), str(title)) for pid, title in
                     self._conn.execute("SELECT arxiv_id, title FROM papers ORDER BY arxiv_id")]
 
+    def ids_and_titles_with(self, groups: Iterable[Iterable[str]]) -> list[tuple[str, str]]:
+        """:meth:`ids_and_titles` of the papers whose title contains every word of one of ``groups`` (ASCII letters
+        and digits, any case): a cheap first sieve for a title match, done by SQLite instead of reading every title."""
+        groups = sorted({tuple(sorted(set(g))) for g in groups})
+        words = [w for g in groups for w in g]
+        if not groups or not all(groups) or not all(w.isascii() and w.isalnum() for w in words):
+            raise ValueError(f"title words must be non-empty groups of ASCII letters and digits, got {groups[:3]}")
+        where = " OR ".join("(" + " AND ".join("title LIKE ?" for _ in g) + ")" for g in groups)
+        with self._errors("read"):
+            return [(str(pid), str(title)) for pid, title in self._conn.execute(
+                f"SELECT arxiv_id, title FROM papers WHERE {where} ORDER BY arxiv_id", [f"%{w}%" for w in words])]
+
     def get(self, arxiv_ids: Iterable[str]) -> dict[str, Paper]:
         """The stored papers among ``arxiv_ids`` (versionless), by id; unknown ids are absent."""
         ids = list(dict.fromkeys(arxiv_ids))

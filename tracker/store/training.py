@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from tracker.paper_ids import KnownPapers
+from tracker.paper_ids import KnownPapers, normalise_title
 from tracker.records import Paper
 from tracker.store.labels import Label, LabelStore, rejected_among
 from tracker.store.papers import Store
@@ -104,13 +104,27 @@ def list_paper_ids(store: Store, rows: Iterable[ListRow]) -> list[str]:
     rest = [r for r in rows if r.arxiv_id not in by_id]
     if rest:
         known: KnownPapers[str] = KnownPapers()
-        for pid, title in store.ids_and_titles():
+        for pid, title in _title_candidates(store, rest):
             known.add(pid, title, pid)
         for row in rest:
             pid = known.find(row.arxiv_id, row.title)
             if pid is not None:
                 found.append(pid)
     return list(dict.fromkeys(found))
+
+
+def _title_candidates(store: Store, rows: list[ListRow]) -> list[tuple[str, str]]:
+    """The stored ``(id, title)`` pairs that may match one of ``rows`` by title: those whose title contains the
+    three longest ASCII words of a row's normalised title (SQLite sieves them, however big the store); every
+    stored title when a row has no such word (its title is then read and normalised in Python, as the match
+    needs)."""
+    groups = []
+    for row in rows:
+        words = [w for w in normalise_title(row.title or "").split() if w.isascii() and w.isalnum()]
+        if not words:
+            return store.ids_and_titles()
+        groups.append(sorted(set(words), key=lambda w: (-len(w), w))[:3])
+    return store.ids_and_titles_with(groups)
 
 
 def _stored_ids(store: Store, ids: list[str]) -> set[str]:
