@@ -197,11 +197,11 @@ def test_the_explainers_names_are_scikit_learns_feature_names():
     explainer = Explainer(model)
     full = [str(n) for n in model[:-1].get_feature_names_out()]
     assert explainer.names == [display_name(n) for n in full]
-    explainer.terms  # builds the merged names
+    terms = explainer.terms  # builds the merged names
     phrases = {display_name(n) for n in full if _is_word_ngram(n)}
     assert phrases and any(" " in display_name(n) for n in full if n.startswith("lexicon__"))
-    assert {t for t, on in zip(explainer.terms, explainer._phrase_mask, strict=True) if on} == phrases
-    assert explainer.terms == sorted(set(explainer.names))
+    assert {t for t, on in zip(terms, explainer._phrase_mask, strict=True) if on} == phrases
+    assert terms == sorted(set(explainer.names))
 
 
 def test_section_rank_indices_are_the_ranking_as_arrays():
