@@ -16,6 +16,7 @@ from classifiers import vocabulary
 from classifiers.tokens import SEPARATOR
 from classifiers.vectorizer import FastTfidfVectorizer
 from devservers.paths import SHARED
+from tests.test_classifiers_vectorizer import assert_same
 
 DOCS = [
     "We distill a large language model into a small student; the student learns from the teacher.",
@@ -40,16 +41,6 @@ PARAMS = [
     {"ngram_range": (1, 2), "lowercase": False, "norm": "l1", "strip_accents": "unicode"},
     {"ngram_range": (1, 2), "stop_words": ["teacher", "the"], "min_df": 2},
 ]
-
-
-def assert_same(got, expected):
-    """The same sparse matrix, bit for bit: structure, values and dtype."""
-    got, expected = got.tocsr(), expected.tocsr()
-    got.sort_indices()
-    expected.sort_indices()
-    assert got.dtype == expected.dtype and got.shape == expected.shape
-    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
-    assert np.array_equal(got.data, expected.data)
 
 
 def assert_fits_like_scikit_learn(docs: list[str], params: dict, new: list[str] = NEW) -> FastTfidfVectorizer:

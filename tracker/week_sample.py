@@ -20,18 +20,12 @@ and its abstract can go.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from collections.abc import Iterable
 
+from tracker.records import iso_week
 
-def iso_week(day: str) -> str:
-    """``YYYY-Www`` of an ISO day (``YYYY-MM-DD``); ``""`` for a missing or malformed day."""
-    try:
-        year, week, _ = datetime.date.fromisoformat(day[:10]).isocalendar()
-    except ValueError:
-        return ""
-    return f"{year}-W{week:02d}"
+__all__ = ["iso_week", "sample_order", "stratified_sample", "week_shares"]
 
 
 def sample_order(arxiv_id: str, random_state: int) -> bytes:
