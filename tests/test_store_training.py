@@ -186,3 +186,33 @@ def test_a_tiny_budget_keeps_every_hard_negative_from_a_corpus_file_too():
     assert {p.arxiv_id for p in again.papers} == {p.arxiv_id for p in first.papers}
     other = build_training_set(rows, papers, negatives=50, random_state=1)
     assert {p.arxiv_id for p in other.papers} != {p.arxiv_id for p in first.papers}
+
+
+def test_pruned_papers_are_no_negatives_but_count_in_the_population(tmp_path, caplog):
+    """A hard negative or sampled paper whose texts a prune dropped is left out (with a warning); a pruned list
+    paper stays (its title still teaches); the population the sample stands for counts pruned papers too, and
+    a paper without a day is neither sampled nor counted."""
+    import sqlite3
+
+    with Store(tmp_path / "s.db") as store:
+        papers = _fill(store, [40, 40, 40])
+        store.upsert_papers([Paper(arxiv_id="2409.00001", title="No day", abstract="text")], seen=MONDAY)
+        cut = MONDAY + datetime.timedelta(weeks=3)
+        assert store.count_before(cut) == 120 and "2409.00001" not in dict(store.ids_and_days())
+        hard, listed = papers[0].arxiv_id, papers[1].arxiv_id
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        conn.executemany("UPDATE papers SET abstract = '' WHERE arxiv_id = ?", [(hard,), (listed,)])
+    with Store(tmp_path / "s.db") as store:
+        read = read_training_papers(store, [Row(listed, "whatever")], hard_negatives=[hard], budget=0, before=cut)
+    ids = {p.arxiv_id for p in read.papers}
+    assert listed in ids and hard not in ids and read.hard_negatives == set()
+    assert (read.candidates, read.population) == (118, 120)
+    assert "pruned from the store" in caplog.text
+
+
+def test_the_title_sieve_takes_any_number_of_rows(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        store.upsert_papers([_paper(f"2401.{i:05d}", MONDAY, f"Title number w{i}x of the list") for i in range(1200)],
+                            seen=MONDAY)
+        groups = [[f"w{i}x", "number"] for i in range(1200)]  # more than SQLite's expression depth in one query
+        assert len(store.ids_and_titles_with(groups)) == 1200

@@ -72,3 +72,29 @@ def test_the_weekly_run_reads_only_the_budget_the_list_and_the_hard_negatives(bu
     (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("trained on")]
     assert f"(budget {BUDGET}, of {stored_before} stored before the cut)" in line
     assert line.startswith(f"trained on {meta['positives']} positives and {meta['negatives']} negatives: ")
+
+
+def test_a_pruned_list_paper_is_looked_up_again_before_training(budget_setup, tmp_path, caplog):
+    """A list paper whose texts a prune dropped (a paper the bot saw, never proposed, that a maintainer listed
+    later) counts as missing: the retrain looks it up on arXiv, which gives its texts back, instead of training
+    on its title alone."""
+    config, _ = budget_setup
+    first = run(config, "--as-of", "2024-03-18", "--dry-run", str(tmp_path / "one"))
+    assert first.exit_code in (0, 2), first.output
+    db = str(config).replace("config.yaml", "kd.db")
+    list_ids = sorted(r.arxiv_id for r in ListDocument.parse(BEFORE.read_text(encoding="utf-8")).rows() if r.arxiv_id)
+    with Store(db) as store:
+        stored = store.get(list_ids)
+        pid = next(i for i in list_ids if i in stored and stored[i].abstract)
+        store.query("SELECT 1")  # the store is open and migrated
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE papers SET abstract = '', authors = '[]', comment = '' WHERE arxiv_id = ?", (pid,))
+        conn.execute("INSERT INTO labels (arxiv_id, label, section, kind, source, ref, date, title, created_at) "
+                     "VALUES ('2401.99999', 0, '', 'rejected', 'pr', '9', '2024-03-17', '', '2024-03-17')")
+    second = run(config, "--as-of", "2024-03-18", "--dry-run", str(tmp_path / "two"))
+    assert second.exit_code in (0, 2), second.output
+    assert "(retrained)" in second.stdout  # the labels changed
+    with Store(db) as store:
+        assert store.get([pid])[pid].abstract == stored[pid].abstract

@@ -71,7 +71,7 @@ def _papers(config: Config, path: str | None, rows: list, *, labelled: Iterable[
         hard = hard_negative_ids(store, near_misses=model.near_misses, threshold=model.threshold)
         read = read_training_papers(store, rows, labelled=labelled, hard_negatives=hard, budget=model.negatives,
                                     random_state=model.random_state, before=before)
-    return _Papers(read.papers, read.hard_negatives, read.candidates)
+    return _Papers(read.papers, read.hard_negatives, read.population)
 
 
 def _window(config: Config, path: str | None, since: date | None, until: date | None) -> list[Paper]:
@@ -135,8 +135,10 @@ def train_cmd(config: Config, list_path: str, papers_path: str | None, model_dir
     labels = training_labels_of(read_label_file(labels_path)) if labels_path is not None else []
     read = _papers(config, papers_path, rows, labelled=[e.arxiv_id for e in labels], before=train_until)
     papers = read.papers
-    if not offline:
-        papers += _look_up_missing(config, rows, papers)
+    if not offline:  # a pruned list paper (no abstract) counts as missing: the look-up brings its texts back
+        fresh = _look_up_missing(config, rows, [p for p in papers if p.abstract])
+        got = {p.arxiv_id for p in fresh}
+        papers = [p for p in papers if p.arxiv_id not in got] + fresh
     model = train(rows, papers, config=config.model, train_until=train_until, extra_labels=labels,
                   list_file=list_path, list_text=text, hard_negatives=read.hard_negatives,
                   presampled=read.stored is not None, stored=read.stored)

@@ -32,6 +32,8 @@ _COLUMNS = (
     "version", "comment", "journal_ref", "doi", "announced", "source", "first_seen", "code", "data", "venue",
 )  # fmt: skip
 _JSON_COLUMNS = {"authors", "categories", "code", "data"}
+_TITLE_GROUPS = 200
+"""Title groups per query of :meth:`Store.ids_and_titles_with`."""
 _BATCH = 900
 
 
@@ -222,10 +224,10 @@ class Store:
             return [_from_row(row) for row in cursor]
 
     def ids_and_days(self, before: date | None = None, *, with_abstract: bool = True) -> list[tuple[str, str]]:
-        """``(arxiv_id, day)`` of the stored papers dated before ``before`` (all if None), by day then id; with
+        """``(arxiv_id, day)`` of the stored papers with a day dated before ``before`` (all if None), by day then id; with
         ``with_abstract``, only those that still have their abstract (not pruned). Reads no text: the training
         sample (:func:`tracker.week_sample.stratified_sample`) is drawn from these."""
-        clauses, args = [], []
+        clauses, args = ["day != ''"], []
         if before is not None:
             clauses.append("day < ?")
             args.append(before.isoformat())
@@ -242,6 +244,12 @@ class Store:
             return [(str(pid), str(title)) for pid, title in
                     self._conn.execute("SELECT arxiv_id, title FROM papers ORDER BY arxiv_id")]
 
+    def count_before(self, before: date | None = None) -> int:
+        """Stored papers with a day before ``before`` (all with a day if None), pruned ones too (the day index)."""
+        where, args = ("WHERE day != '' AND day < ?", [before.isoformat()]) if before else ("WHERE day != ''", [])
+        with self._errors("read"):
+            return int(self._conn.execute(f"SELECT COUNT(*) FROM papers {where}", args).fetchone()[0])
+
     def ids_and_titles_with(self, groups: Iterable[Iterable[str]]) -> list[tuple[str, str]]:
         """:meth:`ids_and_titles` of the papers whose title contains every word of one of ``groups`` (ASCII letters
         and digits, any case): a cheap first sieve for a title match, done by SQLite instead of reading every title."""
@@ -249,10 +257,14 @@ class Store:
         words = [w for g in groups for w in g]
         if not groups or not all(groups) or not all(w.isascii() and w.isalnum() for w in words):
             raise ValueError(f"title words must be non-empty groups of ASCII letters and digits, got {groups[:3]}")
-        where = " OR ".join("(" + " AND ".join("title LIKE ?" for _ in g) + ")" for g in groups)
+        found: dict[str, str] = {}
         with self._errors("read"):
-            return [(str(pid), str(title)) for pid, title in self._conn.execute(
-                f"SELECT arxiv_id, title FROM papers WHERE {where} ORDER BY arxiv_id", [f"%{w}%" for w in words])]
+            for start in range(0, len(groups), _TITLE_GROUPS):  # SQLite caps an expression's depth at 1000
+                chunk = groups[start : start + _TITLE_GROUPS]
+                where = " OR ".join("(" + " AND ".join("title LIKE ?" for _ in g) + ")" for g in chunk)
+                found.update(self._conn.execute(f"SELECT arxiv_id, title FROM papers WHERE {where}",
+                                                [f"%{w}%" for g in chunk for w in g]))
+        return [(str(pid), str(found[pid])) for pid in sorted(found)]
 
     def get(self, arxiv_ids: Iterable[str]) -> dict[str, Paper]:
         """The stored papers among ``arxiv_ids`` (versionless), by id; unknown ids are absent."""

@@ -89,7 +89,9 @@ class TrainingPapers:
     sampled: int = 0
     """Papers of the budget's sample."""
     candidates: int = 0
-    """Stored papers before the cut that the sample was drawn from."""
+    """Stored papers before the cut that the sample was drawn from (those with their texts)."""
+    population: int = 0
+    """Stored papers before the cut, pruned ones too: what the sample stands for (``train``'s ``stored``)."""
 
 
 def list_paper_ids(store: Store, rows: Iterable[ListRow]) -> list[str]:
@@ -157,9 +159,18 @@ def read_training_papers(
     candidates = store.ids_and_days(before)
     sample = stratified_sample(candidates, budget, random_state)
     found = store.get([*positives, *labelled, *hard, *sample])
+    # a pruned paper (no abstract) is a list paper's title still worth learning from, but no negative: a changed
+    # setting (near_misses, threshold, an earlier cut) can ask for texts an earlier prune dropped
+    wanted = set(positives) | set(labelled)
+    pruned = [pid for pid, p in found.items() if not p.abstract and pid not in wanted]
+    if pruned:
+        log.warning("%d papers training asked for were pruned from the store (no abstract) and are left out: %s",
+                    len(pruned), ", ".join(sorted(pruned)[:5]))
+        for pid in pruned:
+            del found[pid]
     papers = sorted(found.values(), key=lambda p: (p.day, p.arxiv_id))  # the store's order, as papers() gives it
     log.debug("%s: read %d papers to train on (%d list, %d labelled, %d hard, sample of %d of %d before %s)",
               store.path, len(papers), len(positives), len(labelled), len(hard), len(sample), len(candidates), before)
     return TrainingPapers(papers, positives=len(positives), labelled=sum(1 for i in labelled if i in found),
                           hard_negatives={i for i in hard if i in found}, sampled=len(sample),
-                          candidates=len(candidates))
+                          candidates=len(candidates), population=store.count_before(before))

@@ -303,7 +303,7 @@ class Pipeline:
                                     before=train_until)
         model = train(rows, read.papers, config=model_config, train_until=train_until, extra_labels=labels,
                       list_file=self.config.list.shown, list_text=text, hard_negatives=read.hard_negatives,
-                      presampled=True, stored=read.candidates)
+                      presampled=True, stored=read.population)
         model.metadata["training_key"] = key
         model.save(path)
         report.trained = True
@@ -340,7 +340,8 @@ class Pipeline:
         return [*model.score(list(found.values())), *kept] if found else kept
 
     def _look_up_list_papers(self, rows: list, as_of: date) -> None:
-        stored = self.store.get(r.arxiv_id for r in rows if r.arxiv_id).values()
+        # a pruned list paper (no abstract) counts as missing: looking it up gives it its texts back
+        stored = [p for p in self.store.get(r.arxiv_id for r in rows if r.arxiv_id).values() if p.abstract]
         lookup = look_up_list_papers(rows, stored, self.config.arxiv, on_error="fail", api=self.api)
         if not lookup.ids:
             return
