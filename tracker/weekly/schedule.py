@@ -7,6 +7,7 @@ silently shifted by a day.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -112,7 +113,7 @@ def make_scheduler(schedule: ScheduleConfig, job: Callable[[], object]) -> Weekl
     """The daemon's scheduler with the weekly job: coalesced, one instance, misfire grace in hours."""
     scheduler = WeeklyScheduler(timezone=time_zone(schedule.timezone))
     scheduler.add_job(
-        job,
+        _signals_to_main_thread(job),
         build_trigger(schedule),
         id=JOB_ID,
         name="kd-tracker weekly run",
@@ -123,6 +124,19 @@ def make_scheduler(schedule: ScheduleConfig, job: Callable[[], object]) -> Weekl
     )
     scheduler.add_listener(_log_event(scheduler), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
+
+
+def _signals_to_main_thread(job: Callable[[], object]) -> Callable[[], object]:
+    """``job``, run with SIGTERM and SIGINT blocked in its worker thread, so the kernel delivers them to the main
+    thread: a signal landing on the worker would leave the main thread blocked in ``shutdown``'s join, its Python
+    handler never run (a second signal during a run then would not end the daemon)."""
+
+    @functools.wraps(job)
+    def run() -> object:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+        return job()
+
+    return run
 
 
 def _log_event(scheduler: WeeklyScheduler) -> Callable[[JobExecutionEvent], None]:
