@@ -36,8 +36,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.paper_ids import normalise_title
+from tracker.store.labels import LabelStore
 from tracker.store.papers import Store
-from tracker.store.training import hard_negative_ids, training_negative_ids
+from tracker.store.training import near_miss_ids, training_negative_ids
 
 log = logging.getLogger(__name__)
 
@@ -100,15 +101,9 @@ def protected(store: Store, *, near_misses: int, threshold: float) -> set[str]:
     """Papers whose texts stay whatever their age: labelled (any review label), proposed by a run, at or above
     ``threshold`` in a run without being proposed (overflow), and each run's ``near_misses`` best papers below it
     (the hard negatives training keeps on top of its sample)."""
-    rows = store.query(
-        "SELECT arxiv_id FROM labels "
-        "UNION SELECT arxiv_id FROM run_scores WHERE proposed = 1 OR score >= ? "
-        "UNION SELECT arxiv_id FROM (SELECT arxiv_id, ROW_NUMBER() OVER "
-        "(PARTITION BY run_id ORDER BY score DESC, arxiv_id) AS rank FROM run_scores WHERE proposed = 0 AND score < ?) "
-        "WHERE rank <= ?",
-        (threshold, threshold, near_misses),
-    )
-    return {str(r[0]) for r in rows}
+    rows = store.query("SELECT arxiv_id FROM labels "
+                       "UNION SELECT arxiv_id FROM run_scores WHERE proposed = 1 OR score >= ?", (threshold,))
+    return {str(r[0]) for r in rows} | near_miss_ids(store, near_misses, threshold)
 
 
 def protected_titles(store: Store) -> set[str]:
@@ -129,8 +124,8 @@ def plan_prune(store: Store, *, before: date, negatives: int, random_state: int,
     if negatives <= 0 or not rows:  # training reads every paper: every text is needed
         return PrunePlan(before, (), 0, len(rows), len(rows), size, unvacuumed_bytes(store))
     sample = set(training_negative_ids(store, negatives, random_state, before))  # training's own draw
-    kept = (set(keep_ids) | protected(store, near_misses=near_misses, threshold=threshold)
-            | hard_negative_ids(store, near_misses=near_misses, threshold=threshold))
+    # protected() holds every hard negative training keeps (standing rejections are labels, near-misses its own)
+    kept = set(keep_ids) | protected(store, near_misses=near_misses, threshold=threshold)
     titles = set(keep_titles) | protected_titles(store)
     chosen: list[str] = []
     text_bytes = 0
@@ -171,9 +166,9 @@ def drop_texts(store: Store, plan: PrunePlan) -> PruneResult:
 
 def unvacuumed_bytes(store: Store) -> int:
     """Bytes of texts dropped by prunes since the store's last ``VACUUM`` (kept in ``learn_state``)."""
-    rows = store.query("SELECT value FROM learn_state WHERE key = ?", (_UNVACUUMED,))
+    value = LabelStore(store).state(_UNVACUUMED)
     try:
-        return max(int(rows[0][0]), 0) if rows else 0
+        return max(int(value), 0) if value else 0
     except ValueError:
         return 0
 
