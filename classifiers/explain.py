@@ -143,8 +143,9 @@ def _feature_names(features: Any) -> tuple[np.ndarray, np.ndarray]:
     """
     union = features[-1] if isinstance(features, Pipeline) else features
     if not hasattr(union, "transformer_list"):
-        names = np.asarray([display_name(str(n)) for n in features.get_feature_names_out()], dtype=object)
-        return names, np.asarray([_is_word_ngram(str(n)) for n in features.get_feature_names_out()], dtype=bool)
+        full = [str(n) for n in features.get_feature_names_out()]
+        return (np.asarray([display_name(n) for n in full], dtype=object),
+                np.asarray([n.partition("__")[0] in ("words", "title") for n in full], dtype=bool))
     parts, words = [], []
     for name, transformer in union.transformer_list:
         if transformer in ("drop", None):
